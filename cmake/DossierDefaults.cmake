@@ -1,0 +1,44 @@
+# Compiler settings shared by every Dossier target. Call dossier_defaults(<target>) on each.
+set(DOSSIER_SAN_FLAGS "")
+if(DOSSIER_SANITIZE)
+  set(DOSSIER_SAN_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  add_compile_options(${DOSSIER_SAN_FLAGS})
+  add_link_options(${DOSSIER_SAN_FLAGS})
+endif()
+if(DOSSIER_FUZZ)
+  # Instrument every library for coverage so the fuzzers see inside them; only fuzz/ links the driver.
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
+function(dossier_defaults target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+    -Wno-sign-conversion -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
+    -Wimplicit-fallthrough)
+  if(DOSSIER_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+# A library of src/: dossier_library(<module> SOURCES ... DEPS ...). Headers are included as
+# "<module>/<file>.hpp" from src/.
+function(dossier_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(dossier_${name} STATIC ${ARG_SOURCES})
+  target_include_directories(dossier_${name} PUBLIC "${PROJECT_SOURCE_DIR}/src")
+  target_link_libraries(dossier_${name} PUBLIC ${ARG_DEPS})
+  dossier_defaults(dossier_${name})
+endfunction()
+
+# A GoogleTest program of tests/: dossier_test(<name> SOURCES ... DEPS ... [LABELS ...]).
+# Test programs learn where the project and its npm toolchain are through compile definitions.
+function(dossier_test name)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} dossier_test_support GTest::gtest GTest::gtest_main)
+  dossier_defaults(${name})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 600)
+  endif()
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}")
+endfunction()

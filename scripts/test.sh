@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every Dossier test: installs what is missing, builds, runs the C++ suites (ctest), the
+# contract suite (forge + solhint), then the sanitizer job (ASan+UBSan build of the tests and each
+# libFuzzer target for FUZZ_SECONDS). Exits non-zero on the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+export CTEST_PARALLEL_LEVEL=${CTEST_PARALLEL_LEVEL:-2}
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "setup"
+bash scripts/setup.sh
+
+if [ -x contracts/test.sh ]; then
+  step "contracts: forge build, forge test, solhint"
+  bash contracts/test.sh
+fi
+
+step "C++ build (release)"
+bash scripts/build.sh release
+step "C++ tests (release)"
+ctest --preset release
+
+step "sanitizer job: ASan+UBSan build"
+bash scripts/build.sh asan
+step "sanitizer job: C++ tests under ASan+UBSan"
+ASAN_OPTIONS=detect_leaks=1 ctest --preset asan
+step "sanitizer job: fuzzing each target for ${FUZZ_SECONDS}s"
+mkdir -p build/fuzz-corpus
+for fuzzer in build/asan/fuzz/fuzz_*; do
+  [ -x "$fuzzer" ] || continue
+  name=$(basename "$fuzzer")
+  corpus=build/fuzz-corpus/$name
+  mkdir -p "$corpus"
+  seeds=fuzz/corpus/${name#fuzz_}
+  echo "fuzz: $name (${FUZZ_SECONDS}s)"
+  "$fuzzer" -max_total_time="$FUZZ_SECONDS" -print_final_stats=0 -rss_limit_mb=4096 \
+    -artifact_prefix="build/fuzz-corpus/$name-" "$corpus" $( [ -d "$seeds" ] && echo "$seeds" ) 2>build/fuzz-corpus/$name.log \
+    || { tail -40 build/fuzz-corpus/$name.log; echo "fuzz: $name found a crash"; exit 1; }
+  grep -E '^#[0-9]+.*DONE' build/fuzz-corpus/$name.log | tail -1 || true
+done
+step "all tests passed"
