@@ -136,6 +136,42 @@ bool is_fhir_string(std::string_view s) noexcept {
     return std::any_of(s.begin(), s.end(), [](char c) { return c != ' ' && c != '\r' && c != '\n' && c != '\t'; });
 }
 
+/// Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
+bool is_utf8(std::string_view s) noexcept {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t n = 0;
+        std::uint32_t cp = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        if ((c & 0xe0) == 0xc0) {
+            n = 1;
+            cp = c & 0x1fu;
+        } else if ((c & 0xf0) == 0xe0) {
+            n = 2;
+            cp = c & 0x0fu;
+        } else if ((c & 0xf8) == 0xf0) {
+            n = 3;
+            cp = c & 0x07u;
+        } else {
+            return false;
+        }
+        for (std::size_t k = 1; k <= n; ++k) {
+            if (i + k >= s.size()) return false;
+            const auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc & 0xc0) != 0x80) return false;
+            cp = cp << 6 | (cc & 0x3fu);
+        }
+        static constexpr std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+        if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+        i += n + 1;
+    }
+    return true;
+}
+
 bool no_whitespace(std::string_view s) noexcept {
     return std::none_of(s.begin(), s.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; });
 }
@@ -259,9 +295,15 @@ private:
     /// (so that code values can be checked against their value set).
     bool primitive(const Json& v, std::string_view t, const std::string& path) {
         const auto need_string = [&]() {
-            if (v.is_string()) return true;
-            add(path, "must be a string (" + std::string(t) + "), not " + json_kind(v));
-            return false;
+            if (!v.is_string()) {
+                add(path, "must be a string (" + std::string(t) + "), not " + json_kind(v));
+                return false;
+            }
+            if (!is_utf8(v.get_ref<const std::string&>())) {
+                add(path, "is not valid UTF-8");
+                return false;
+            }
+            return true;
         };
         const auto bad = [&](std::string_view what) {
             add(path, "'" + v.get<std::string>() + "' is not a valid " + std::string(what));

@@ -192,6 +192,22 @@ TEST(Validate, ErrorsNameTheElementPath) {
               "'Encounter' is not a supported resource type");
 }
 
+TEST(Validate, StringsMustBeUtf8) {
+    Json r = {{"resourceType", "Patient"}, {"name", Json::array({Json{{"family", "Mu\xf1oz"}}})}};
+    const auto issues = validate(r);
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].path, "Patient.name[0].family");
+    EXPECT_EQ(issues[0].message, "is not valid UTF-8");
+    r["name"][0]["family"] = "Mu\xc3\xb1oz";
+    EXPECT_TRUE(validate(r).empty());
+    for (const char* bad : {"\xc0\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82", "\x80"}) {
+        r["name"][0]["family"] = std::string("a") + bad;
+        EXPECT_FALSE(validate(r).empty()) << bad;
+    }
+    r["name"][0]["family"] = "\xf0\x9f\x98\x80";
+    EXPECT_TRUE(validate(r).empty());
+}
+
 TEST(Validate, DateFormats) {
     for (const char* ok : {"2019", "2019-03", "2019-03-01", "2020-02-29", "2000-02-29"}) {
         EXPECT_TRUE(is_date(ok)) << ok;
