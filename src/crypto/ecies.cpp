@@ -136,4 +136,16 @@ SecretKey32 unwrap_key(ByteView envelope, const SecretKey32& recipient_secret, B
     return data_key;
 }
 
+KeyEnvelope wrap_key(const SecretKey32& data_key, const eth::PublicKey& recipient, ByteView aad) {
+    return wrap_key(data_key, recipient.bytes(), aad);
+}
+
+SecretKey32 unwrap_key(ByteView envelope, const eth::PrivateKey& recipient, ByteView aad) {
+    return unwrap_key(envelope, SecretKey32::from_bytes(recipient.secret()), aad);
+}
+
+SecretKey32 ecdh_shared_x(const eth::PublicKey& pub, const eth::PrivateKey& secret) {
+    return ecdh_shared_x(pub.bytes(), SecretKey32::from_bytes(secret.secret()));
+}
+
 }  // namespace dossier::crypto

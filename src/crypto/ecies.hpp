@@ -36,6 +36,7 @@
 #include "base/error.hpp"
 #include "crypto/aes_gcm.hpp"
 #include "crypto/random.hpp"
+#include "eth/keys.hpp"
 
 namespace dossier::crypto {
 
@@ -84,6 +85,15 @@ public:
 /// only: reusing an ephemeral scalar for two recipients or two keys breaks confidentiality.
 [[nodiscard]] KeyEnvelope wrap_key_with(const SecretKey32& data_key, const PublicKeyXY& recipient, ByteView aad,
                                         const SecretKey32& ephemeral, const GcmNonce& nonce);
+
+/// wrap_key() to an account's public key (the key published when the account registered).
+[[nodiscard]] KeyEnvelope wrap_key(const SecretKey32& data_key, const eth::PublicKey& recipient, ByteView aad);
+
+/// unwrap_key() with an account's private key.
+[[nodiscard]] SecretKey32 unwrap_key(ByteView envelope, const eth::PrivateKey& recipient, ByteView aad);
+
+/// ecdh_shared_x() with account keys.
+[[nodiscard]] SecretKey32 ecdh_shared_x(const eth::PublicKey& pub, const eth::PrivateKey& secret);
 
 /// Unwraps an envelope with the recipient's secret scalar and the same associated data.
 /// Throws MalformedEnvelopeError (not an envelope), EnvelopeOpenError (wrong key, wrong associated

@@ -1,28 +1,15 @@
 #include "crypto/random.hpp"
 
 #include <openssl/crypto.h>
-#include <sys/random.h>
-
-#include <cerrno>
 #include <cstring>
 #include <string>
 
 #include "base/error.hpp"
+#include "eth/keys.hpp"
 
 namespace dossier::crypto {
 
-void random_bytes(std::span<std::uint8_t> out) {
-    std::size_t done = 0;
-    while (done < out.size()) {
-        const ssize_t n = ::getrandom(out.data() + done, out.size() - done, 0);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw Error(std::string("the operating system refused to provide random bytes: ") +
-                        std::strerror(errno));
-        }
-        done += static_cast<std::size_t>(n);
-    }
-}
+void random_bytes(std::span<std::uint8_t> out) { eth::random_bytes(out); }
 
 Bytes random_bytes(std::size_t n) {
     Bytes out(n);

@@ -16,7 +16,7 @@
 namespace dossier::crypto {
 
 /// Fills `out` from the kernel CSPRNG (getrandom(2), blocking until the pool is seeded; retries
-/// on EINTR and short reads). Throws dossier::Error only if the kernel refuses.
+/// on EINTR and short reads): eth::random_bytes. Throws dossier::Error only if the kernel refuses.
 void random_bytes(std::span<std::uint8_t> out);
 /// `n` fresh random bytes.
 [[nodiscard]] Bytes random_bytes(std::size_t n);

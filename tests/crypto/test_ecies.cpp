@@ -55,6 +55,19 @@ TEST(Ecies, RoundTripAndFormat) {
     }
 }
 
+TEST(Ecies, WorksWithAccountKeys) {
+    const eth::PrivateKey doctor = eth::PrivateKey::generate();
+    const SecretKey32 data_key = SecretKey32::random();
+    const KeyEnvelope env = wrap_key(data_key, doctor.public_key(), kAad);
+    EXPECT_TRUE(unwrap_key(env, doctor, kAad) == data_key);
+    EXPECT_THROW((void)unwrap_key(env, eth::PrivateKey::generate(), kAad), EnvelopeOpenError);
+    // The same scalar through either interface.
+    const SecretKey32 raw = SecretKey32::from_bytes(doctor.secret());
+    EXPECT_EQ(public_key_of(raw), doctor.public_key().bytes());
+    const eth::PrivateKey other = eth::PrivateKey::generate();
+    EXPECT_TRUE(ecdh_shared_x(other.public_key(), doctor) == ecdh_shared_x(doctor.public_key(), other));
+}
+
 TEST(Ecies, WrongKeyAndWrongContextFail) {
     const SecretKey32 recipient = valid_secret();
     const SecretKey32 data_key = SecretKey32::random();
