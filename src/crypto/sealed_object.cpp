@@ -280,7 +280,7 @@ void ObjectOpener::update(ByteView in, Bytes& out) {
     try {
         if (!body_) {
             const std::size_t take = std::min(kObjectHeaderSize - header_len_, in.size());
-            std::memcpy(raw_header_.data() + header_len_, in.data(), take);
+            if (take > 0) std::memcpy(raw_header_.data() + header_len_, in.data(), take);
             header_len_ += take;
             in = in.subspan(take);
             check_prefix(ByteView(raw_header_).first(header_len_));
