@@ -338,6 +338,14 @@ void ObjectOpener::finish(Bytes& out) {
 // ---------------------------------------------------------------------------------------------
 // One-shot and stream helpers
 
+namespace {
+/// Wipes a buffer of plaintext when the scope ends, also on an exception.
+struct BufferWiper {
+    Bytes& buffer;
+    ~BufferWiper() { wipe(buffer); }
+};
+}  // namespace
+
 Bytes seal_object(const SecretKey32& epoch_key, const ObjectId& id, ByteView plaintext, SealOptions options) {
     ObjectSealer sealer(epoch_key, id, options);
     Bytes out;
@@ -365,6 +373,7 @@ ObjectHeader seal_stream(const SecretKey32& epoch_key, const ObjectId& id, const
                          SealOptions options, const ProgressFn& progress) {
     ObjectSealer sealer(epoch_key, id, options);
     Bytes in(kStreamChunk);
+    const BufferWiper wipe_in{in};
     Bytes out;
     std::uint64_t done = 0;
     for (;;) {
@@ -377,7 +386,6 @@ ObjectHeader seal_stream(const SecretKey32& epoch_key, const ObjectId& id, const
         done += n;
         if (progress) progress(done);
     }
-    wipe(in);
     sealer.finish(out);
     write(out);
     return sealer.header();
@@ -388,11 +396,8 @@ ObjectHeader open_stream(const EpochKeyLookup& lookup, const ReadFn& read, const
     ObjectOpener opener(lookup);
     Bytes in(kStreamChunk);
     Bytes out;
+    const BufferWiper wipe_out{out};
     std::uint64_t done = 0;
-    struct Wiper {
-        Bytes& b;
-        ~Wiper() { wipe(b); }
-    } wiper{out};
     for (;;) {
         const std::size_t n = read(in);
         if (n == 0) break;
