@@ -80,6 +80,13 @@ static_assert(kTagOffset + kGcmTagSize == kKeyEnvelopeSize);
 
 }  // namespace
 
+FixedBytes<24> key_envelope_aad(const eth::Address& patient, std::uint32_t epoch) noexcept {
+    FixedBytes<24> aad{};
+    std::memcpy(aad.data(), patient.bytes.data(), 20);
+    for (std::size_t i = 0; i < 4; ++i) aad[20 + i] = static_cast<std::uint8_t>(epoch >> (8 * (3 - i)));
+    return aad;
+}
+
 PublicKeyXY public_key_of(const SecretKey32& secret) { return serialize_xy(pubkey_of(secret)); }
 
 SecretKey32 ecdh_shared_x(const PublicKeyXY& pub, const SecretKey32& secret) {

@@ -64,6 +64,11 @@ public:
                         "for another context, or altered") {}
 };
 
+/// The associated data Dossier binds a patient's epoch-key envelopes to: the patient's address
+/// (20 bytes) || the epoch (4 bytes, big-endian). An envelope made for one patient or epoch does not
+/// open as another's.
+[[nodiscard]] FixedBytes<24> key_envelope_aad(const eth::Address& patient, std::uint32_t epoch) noexcept;
+
 /// A public key that is not on the curve, or a secret scalar that is 0 or >= the group order.
 class InvalidKeyError : public Error {
 public:

@@ -89,7 +89,9 @@ struct ObjectHeader {
 
     [[nodiscard]] std::size_t segment_size() const noexcept { return std::size_t{1} << segment_log2; }
     [[nodiscard]] FixedBytes<kObjectHeaderSize> serialize() const;
-    /// Parses the first kObjectHeaderSize bytes of `bytes`. Throws NotASealedObjectError (too short
+    /// Parses the first kObjectHeaderSize bytes of `bytes` WITHOUT authenticating them: use it to
+    /// look at an object (which patient, epoch, version); trust the fields only from an opener,
+    /// which verifies them with the epoch key. Throws NotASealedObjectError (too short
     /// or wrong magic), UnsupportedObjectFormatError (format version or segment size unknown).
     [[nodiscard]] static ObjectHeader parse(ByteView bytes);
 };

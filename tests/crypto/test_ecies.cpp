@@ -55,6 +55,19 @@ TEST(Ecies, RoundTripAndFormat) {
     }
 }
 
+TEST(Ecies, EnvelopeContextIsPatientAndEpoch) {
+    const auto patient = eth::Address::from_hex("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed");
+    EXPECT_EQ(to_hex(key_envelope_aad(patient, 3)), to_hex(kAad));
+    EXPECT_EQ(to_hex(key_envelope_aad(patient, 0x01020304)).substr(42), "01020304");
+    const eth::PrivateKey doctor = eth::PrivateKey::generate();
+    const SecretKey32 data_key = SecretKey32::random();
+    const KeyEnvelope env = wrap_key(data_key, doctor.public_key(), key_envelope_aad(patient, 3));
+    EXPECT_TRUE(unwrap_key(env, doctor, key_envelope_aad(patient, 3)) == data_key);
+    EXPECT_THROW((void)unwrap_key(env, doctor, key_envelope_aad(patient, 4)), EnvelopeOpenError);
+    const auto other = eth::Address::from_hex("0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359");
+    EXPECT_THROW((void)unwrap_key(env, doctor, key_envelope_aad(other, 3)), EnvelopeOpenError);
+}
+
 TEST(Ecies, WorksWithAccountKeys) {
     const eth::PrivateKey doctor = eth::PrivateKey::generate();
     const SecretKey32 data_key = SecretKey32::random();
