@@ -157,7 +157,11 @@ std::string document(const Json& r) {
         if (title.empty()) title = str(r, "description");
         if (title.empty()) {
             title = text->substr(0, text->find('\n'));
-            if (title.size() > 60) title = title.substr(0, 57) + "...";
+            if (title.size() > 60) {
+                std::size_t cut = 57;  // not inside a UTF-8 sequence
+                while (cut > 0 && (static_cast<unsigned char>(title[cut]) & 0xc0) == 0x80) --cut;
+                title = title.substr(0, cut) + "...";
+            }
         }
         return "Clinical note: " + or_unnamed(title) + parens({when(str(r, "date"))});
     }
@@ -194,7 +198,8 @@ std::string observation(const Json& r) {
 
 }  // namespace
 
-std::string summary(const Json& r) {
+namespace {
+std::string describe(const Json& r) {
     const std::string type = str(r, "resourceType");
     if (type == "Practitioner") return practitioner(r);
     if (type == "Patient") return patient(r);
@@ -205,6 +210,15 @@ std::string summary(const Json& r) {
     if (type == "DocumentReference") return document(r);
     if (type == "Observation") return observation(r);
     return type.empty() ? "Unknown document" : type;
+}
+}  // namespace
+
+std::string summary(const Json& r) {
+    // One line: control characters from free text (a description with line breaks) become spaces.
+    std::string s = describe(r);
+    for (char& c : s)
+        if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+    return s;
 }
 
 }  // namespace dossier::fhir

@@ -167,6 +167,13 @@ TEST(Summary, OneLinePerKind) {
     EXPECT_EQ(summary(clinical_note({.subject = kPatientRef, .text = "BP 120/80.\nNo change."})),
               "Clinical note: BP 120/80.");
     EXPECT_EQ(summary(Json::array()), "Unknown document");
+    // A long first line is cut at a character boundary (each "\u00e9" is two bytes).
+    std::string long_line;
+    for (int i = 0; i < 40; ++i) long_line += "\u00e9";
+    EXPECT_EQ(summary(clinical_note({.subject = kPatientRef, .text = long_line})),
+              "Clinical note: " + long_line.substr(0, 56) + "...");
+    EXPECT_EQ(summary(condition({.subject = kPatientRef, .code_text = "Line one\nline two"})),
+              "Condition: Line one line two");
     EXPECT_EQ(summary(Json{{"resourceType", "Condition"}, {"code", 5}}), "Condition: (unnamed)");
 }
 

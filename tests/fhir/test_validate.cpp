@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "fhir/elements.hpp"
+#include "fhir/summary.hpp"
 #include "fhir/validate.hpp"
 #include "fhir_support.hpp"
 
@@ -232,4 +235,75 @@ TEST(Validate, DateFormats) {
     EXPECT_TRUE(is_id("0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"));
     EXPECT_FALSE(is_id("has space"));
     EXPECT_FALSE(is_id(std::string(65, 'a')));
+}
+
+namespace {
+
+/// A random JSON value of any kind, a few levels deep.
+Json random_json(std::mt19937_64& rng, int depth) {
+    switch (rng() % (depth > 0 ? 8 : 6)) {
+        case 0: return nullptr;
+        case 1: return (rng() & 1) != 0;
+        case 2: return static_cast<std::int64_t>(rng()) >> (rng() % 64);
+        case 3: return static_cast<double>(rng() % 1000) / 7.0;
+        case 4: {
+            static const char* kStrings[] = {"", " ", "active", "2019-02-30", "2019-03-01T10:00:00Z", "Patient/1",
+                                             "\xff\xfe", "a\tb", "x y", "0x5aaeb6"};
+            return kStrings[rng() % std::size(kStrings)];
+        }
+        case 5: return std::string(rng() % 3, 'z');
+        case 6: {
+            Json a = Json::array();
+            for (std::size_t i = rng() % 3; i > 0; --i) a.push_back(random_json(rng, depth - 1));
+            return a;
+        }
+        default: {
+            static const char* kKeys[] = {"text", "coding", "reference", "status", "code", "value", "_status",
+                                          "resourceType", "div", "url"};
+            Json o = Json::object();
+            for (std::size_t i = rng() % 3; i > 0; --i) o[kKeys[rng() % std::size(kKeys)]] = random_json(rng, depth - 1);
+            return o;
+        }
+    }
+}
+
+/// Replaces a random node of `j` (walking down a random path) with `replacement`.
+void replace_random_node(Json& j, std::mt19937_64& rng, Json replacement) {
+    Json* node = &j;
+    while ((node->is_object() || node->is_array()) && !node->empty() && rng() % 3 != 0) {
+        const std::size_t i = rng() % node->size();
+        if (node->is_array()) {
+            node = &(*node)[i];
+        } else {
+            auto it = node->begin();
+            std::advance(it, static_cast<std::ptrdiff_t>(i));
+            node = &it.value();
+        }
+    }
+    *node = std::move(replacement);
+}
+
+}  // namespace
+
+// Robustness: thousands of random deep mutations of the HL7 examples never make the validator or
+// the summary throw anything but InvalidResourceError from check().
+TEST(Validate, RandomMutationsNeverCrash) {
+    const auto examples = all_examples();
+    std::mt19937_64 rng(2024);
+    std::size_t rejected = 0;
+    for (int i = 0; i < 5000; ++i) {
+        Json r = examples[rng() % examples.size()].json;
+        for (int k = 1 + static_cast<int>(rng() % 3); k > 0; --k) replace_random_node(r, rng, random_json(rng, 3));
+        std::vector<Issue> issues;
+        ASSERT_NO_THROW(issues = validate(r)) << r.dump();
+        rejected += !issues.empty();
+        try {
+            check(r);
+        } catch (const InvalidResourceError&) {
+        }
+        std::string s;
+        ASSERT_NO_THROW(s = summary(r));
+        EXPECT_EQ(s.find('\n'), std::string::npos);
+    }
+    EXPECT_GT(rejected, 2500u);
 }
