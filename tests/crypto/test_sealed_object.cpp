@@ -5,6 +5,7 @@
 
 #include "base/hex.hpp"
 #include "crypto/sealed_object.hpp"
+#include "node_ref.hpp"
 
 using namespace dossier;
 using namespace dossier::crypto;
@@ -294,4 +295,46 @@ TEST(SealedObject, StreamsOverIostreamsWithProgress) {
     std::istringstream truncated(sealed.substr(0, sealed.size() - 1));
     std::ostringstream sink;
     EXPECT_THROW((void)open_stream(key, truncated, sink), TamperedError);
+}
+
+// Differential: an opener written in JavaScript from this format's description (node's own
+// AES-GCM, HKDF and SHA-256) opens objects sealed here, at several sizes and segment sizes, finds
+// the same header fields, and refuses the same altered objects.
+TEST(SealedObject, OpensWithAnIndependentImplementation) {
+    const SecretKey32 key = SecretKey32::random();
+    nlohmann::json reqs = nlohmann::json::array();
+    std::vector<Bytes> plaintexts;
+    for (std::size_t n : {0, 1, 255, 256, 257, 1000, 70000}) {
+        for (std::uint8_t log2 : {std::uint8_t{8}, std::uint8_t{16}}) {
+            Bytes pt = pattern(n, n + log2);
+            reqs.push_back({{"op", "open_object"},
+                            {"key", to_hex_raw(key.view())},
+                            {"object", to_hex_raw(seal_object(key, sample_id(), pt, {log2}))}});
+            plaintexts.push_back(std::move(pt));
+        }
+    }
+    Bytes altered = seal_object(key, sample_id(), pattern(600), {kSmallLog2});
+    altered[145 + kSealedSegment + 3] ^= 1;
+    reqs.push_back({{"op", "open_object"}, {"key", to_hex_raw(key.view())}, {"object", to_hex_raw(altered)}});
+    const Bytes whole = seal_object(key, sample_id(), pattern(600), {kSmallLog2});
+    reqs.push_back({{"op", "open_object"},
+                    {"key", to_hex_raw(key.view())},
+                    {"object", to_hex_raw(ByteView(whole).first(145 + 2 * kSealedSegment))}});
+    reqs.push_back({{"op", "open_object"},
+                    {"key", to_hex_raw(SecretKey32::random().view())},
+                    {"object", to_hex_raw(whole)}});
+
+    const auto res = test::node_crypto_ref(reqs);
+    for (std::size_t i = 0; i < plaintexts.size(); ++i) {
+        ASSERT_FALSE(res[i].contains("error")) << i << ": " << res[i].dump();
+        EXPECT_EQ(res[i]["plaintext"].get<std::string>(), to_hex_raw(plaintexts[i])) << i;
+        EXPECT_EQ(res[i]["patient"].get<std::string>(), to_hex_raw(sample_id().patient.bytes));
+        EXPECT_EQ(res[i]["record"].get<std::string>(), to_hex_raw(sample_id().record_id));
+        EXPECT_EQ(res[i]["version"].get<std::string>(), "7");
+        EXPECT_EQ(res[i]["epoch"].get<int>(), 3);
+    }
+    const std::size_t k = plaintexts.size();
+    EXPECT_EQ(res[k]["error"], "segment 1");
+    EXPECT_EQ(res[k + 1]["error"], "segment 1");  // truncated at a boundary: the last segment is not final
+    EXPECT_EQ(res[k + 2]["error"], "wrong key");
 }

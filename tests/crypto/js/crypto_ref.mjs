@@ -1,6 +1,7 @@
 // Independent reference for Dossier's crypto tests, built on node's own crypto module (its OpenSSL,
-// not the one Dossier links): AES-256-GCM, HKDF-SHA256, secp256k1 ECDH, and the ECIES key envelope
-// re-implemented from the format documented in src/crypto/ecies.hpp.
+// not the one Dossier links): AES-256-GCM, HKDF-SHA256, secp256k1 ECDH, the ECIES key envelope
+// re-implemented from the format documented in src/crypto/ecies.hpp, and an opener of sealed
+// objects written from the format documented in src/crypto/sealed_object.hpp.
 // Input on stdin: a JSON array of requests; output on stdout: a JSON array of results (same order).
 import crypto from 'node:crypto';
 
@@ -53,6 +54,47 @@ function eciesUnwrap(secret, env, aad) {
   return gcmDecrypt(k, env.subarray(34, 46), env.subarray(46, 78), env.subarray(78, 94), aad);
 }
 
+// Opens a sealed object; returns { plaintext, header } or { error }.
+function openObject(epochKey, obj) {
+  if (obj.length < 145 || obj.subarray(0, 4).toString('latin1') !== 'DSOB' || obj[4] !== 1) return { error: 'format' };
+  const log2 = obj[5];
+  if (log2 < 8 || log2 > 24) return { error: 'format' };
+  const header = obj.subarray(0, 145);
+  const keyId = Buffer.from(crypto.hkdfSync('sha256', epochKey, Buffer.alloc(0), Buffer.from('dossier/epoch-key-id/v1'), 8));
+  if (!keyId.equals(header.subarray(70, 78))) return { error: 'wrong key' };
+  const contentKey = gcmDecrypt(epochKey, header.subarray(85, 97), header.subarray(97, 129), header.subarray(129, 145),
+                                header.subarray(0, 85));
+  if (contentKey === null) return { error: 'header' };
+  const headerHash = crypto.createHash('sha256').update(header).digest();
+  const prefix = header.subarray(78, 85);
+  const S = 1 << log2;
+  const body = obj.subarray(145);
+  const parts = [];
+  let i = 0;
+  for (let off = 0; ; i++) {
+    const last = body.length - off <= S + 16;
+    const seg = body.subarray(off, Math.min(off + S + 16, body.length));
+    if (seg.length < 16) return { error: 'truncated' };
+    const nonce = Buffer.alloc(12);
+    prefix.copy(nonce, 0);
+    nonce.writeUInt32BE(i, 7);
+    nonce[11] = last ? 1 : 0;
+    const pt = gcmDecrypt(contentKey, nonce, seg.subarray(0, seg.length - 16), seg.subarray(seg.length - 16),
+                          Buffer.concat([headerHash, Buffer.from([last ? 1 : 0])]));
+    if (pt === null) return { error: 'segment ' + i };
+    parts.push(pt);
+    off += seg.length;
+    if (last) break;
+  }
+  return {
+    plaintext: hex(Buffer.concat(parts)),
+    patient: hex(header.subarray(6, 26)),
+    record: hex(header.subarray(26, 58)),
+    version: header.readBigUInt64BE(58).toString(),
+    epoch: header.readUInt32BE(66),
+  };
+}
+
 function handle(q) {
   switch (q.op) {
     case 'gcm_encrypt': {
@@ -81,6 +123,8 @@ function handle(q) {
       const k = eciesUnwrap(buf(q.secret), buf(q.env), buf(q.aad));
       return { key: k === null ? null : hex(k) };
     }
+    case 'open_object':
+      return openObject(buf(q.key), buf(q.object));
     default:
       throw new Error('unknown op ' + q.op);
   }
