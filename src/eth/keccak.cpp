@@ -79,6 +79,7 @@ void keccak_f1600(std::uint64_t a[25]) noexcept {
 }
 
 void Keccak256::update(ByteView data) noexcept {
+    if (data.empty()) return;  // an empty span may carry a null pointer, which memcpy must not see
     const std::uint8_t* p = data.data();
     std::size_t n = data.size();
     if (buffered_ > 0) {
