@@ -255,11 +255,11 @@ std::uint64_t RpcClient::chain_id() { return decode_u64(call("eth_chainId"), "et
 std::uint64_t RpcClient::block_number() { return decode_u64(call("eth_blockNumber"), "eth_blockNumber result"); }
 
 U256 RpcClient::get_balance(const Address& account, const BlockRef& block) {
-    return decode_quantity(call("eth_getBalance", {account.to_hex(), block.param()}), "eth_getBalance result");
+    return decode_quantity(call("eth_getBalance", json::array({account.to_hex(), block.param()})), "eth_getBalance result");
 }
 
 std::uint64_t RpcClient::get_transaction_count(const Address& account, const BlockRef& block) {
-    return decode_u64(call("eth_getTransactionCount", {account.to_hex(), block.param()}), "eth_getTransactionCount result");
+    return decode_u64(call("eth_getTransactionCount", json::array({account.to_hex(), block.param()})), "eth_getTransactionCount result");
 }
 
 U256 RpcClient::gas_price() { return decode_quantity(call("eth_gasPrice"), "eth_gasPrice result"); }
@@ -271,7 +271,7 @@ U256 RpcClient::max_priority_fee_per_gas() {
 FeeHistory RpcClient::fee_history(std::uint64_t block_count, const BlockRef& newest, std::span<const double> reward_percentiles) {
     json percentiles = json::array();
     for (double p : reward_percentiles) percentiles.push_back(p);
-    return decode_fee_history(call("eth_feeHistory", {to_quantity(block_count), newest.param(), percentiles}));
+    return decode_fee_history(call("eth_feeHistory", json::array({to_quantity(block_count), newest.param(), percentiles})));
 }
 
 U256 RpcClient::base_fee() {
@@ -281,21 +281,21 @@ U256 RpcClient::base_fee() {
 }
 
 Bytes RpcClient::eth_call(const CallRequest& request, const BlockRef& block) {
-    return decode_data(call_revertible("eth_call", {to_json(request), block.param()}), "eth_call result");
+    return decode_data(call_revertible("eth_call", json::array({to_json(request), block.param()})), "eth_call result");
 }
 
 std::uint64_t RpcClient::estimate_gas(const CallRequest& request) {
-    return decode_u64(call_revertible("eth_estimateGas", {to_json(request)}), "eth_estimateGas result");
+    return decode_u64(call_revertible("eth_estimateGas", json::array({to_json(request)})), "eth_estimateGas result");
 }
 
 Bytes32 RpcClient::send_raw_transaction(ByteView raw) {
-    const Bytes32 hash = decode_bytes32(call("eth_sendRawTransaction", {to_hex(raw)}), "eth_sendRawTransaction result");
+    const Bytes32 hash = decode_bytes32(call("eth_sendRawTransaction", json::array({to_hex(raw)})), "eth_sendRawTransaction result");
     if (hash != keccak256(raw)) malformed("the node reported a transaction hash that is not the hash of the sent transaction");
     return hash;
 }
 
 std::optional<Receipt> RpcClient::get_transaction_receipt(const Bytes32& tx_hash) {
-    const json r = call("eth_getTransactionReceipt", {to_hex(tx_hash)});
+    const json r = call("eth_getTransactionReceipt", json::array({to_hex(tx_hash)}));
     if (r.is_null()) return std::nullopt;
     Receipt receipt = decode_receipt(r);
     if (receipt.transaction_hash != tx_hash) malformed("the receipt is for another transaction");
@@ -303,7 +303,7 @@ std::optional<Receipt> RpcClient::get_transaction_receipt(const Bytes32& tx_hash
 }
 
 std::optional<TransactionInfo> RpcClient::get_transaction(const Bytes32& tx_hash) {
-    const json r = call("eth_getTransactionByHash", {to_hex(tx_hash)});
+    const json r = call("eth_getTransactionByHash", json::array({to_hex(tx_hash)}));
     if (r.is_null()) return std::nullopt;
     TransactionInfo t = decode_transaction(r);
     if (t.hash != tx_hash) malformed("the transaction returned is another one");
@@ -311,13 +311,13 @@ std::optional<TransactionInfo> RpcClient::get_transaction(const Bytes32& tx_hash
 }
 
 std::optional<Block> RpcClient::get_block(const BlockRef& block) {
-    const json r = call("eth_getBlockByNumber", {block.param(), false});
+    const json r = call("eth_getBlockByNumber", json::array({block.param(), false}));
     if (r.is_null()) return std::nullopt;
     return decode_block(r);
 }
 
 std::optional<Block> RpcClient::get_block_by_hash(const Bytes32& hash) {
-    const json r = call("eth_getBlockByHash", {to_hex(hash), false});
+    const json r = call("eth_getBlockByHash", json::array({to_hex(hash), false}));
     if (r.is_null()) return std::nullopt;
     Block b = decode_block(r);
     if (b.hash != hash) malformed("the block returned is another one");
@@ -325,16 +325,16 @@ std::optional<Block> RpcClient::get_block_by_hash(const Bytes32& hash) {
 }
 
 Bytes RpcClient::get_code(const Address& account, const BlockRef& block) {
-    return decode_data(call("eth_getCode", {account.to_hex(), block.param()}), "eth_getCode result");
+    return decode_data(call("eth_getCode", json::array({account.to_hex(), block.param()})), "eth_getCode result");
 }
 
 Bytes32 RpcClient::get_storage_at(const Address& account, const U256& slot, const BlockRef& block) {
-    return decode_bytes32(call("eth_getStorageAt", {account.to_hex(), to_quantity(slot), block.param()}),
+    return decode_bytes32(call("eth_getStorageAt", json::array({account.to_hex(), to_quantity(slot), block.param()})),
                           "eth_getStorageAt result");
 }
 
 std::vector<Log> RpcClient::get_logs(const LogFilter& filter, const BlockRef& from, const BlockRef& to) {
-    return decode_logs(call("eth_getLogs", {to_json(filter, from, to)}));
+    return decode_logs(call("eth_getLogs", json::array({to_json(filter, from, to)})));
 }
 
 std::vector<Log> RpcClient::get_logs_paged(const LogFilter& filter, std::uint64_t from, std::uint64_t to,
