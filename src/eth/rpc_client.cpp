@@ -366,7 +366,7 @@ std::vector<Log> RpcClient::get_logs_paged(const LogFilter& filter, std::uint64_
 
 Receipt RpcClient::wait_for_receipt(const Bytes32& tx_hash, std::chrono::steady_clock::time_point deadline) {
     using namespace std::chrono;
-    milliseconds delay{20};
+    milliseconds delay{2};
     for (;;) {
         if (auto receipt = get_transaction_receipt(tx_hash)) return std::move(*receipt);
         const auto now = steady_clock::now();

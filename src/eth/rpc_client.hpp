@@ -112,7 +112,8 @@ public:
     [[nodiscard]] std::vector<Log> get_logs_paged(const LogFilter& filter, std::uint64_t from, std::uint64_t to,
                                                   std::uint64_t max_range);
 
-    /// Polls for the receipt until `deadline`, with a delay growing from 20 ms to 1 s.
+    /// Polls for the receipt until `deadline`, with a delay doubling from 2 ms (a local automining node
+    /// answers within milliseconds) to 1 s (a public chain mines every few seconds).
     /// Throws ReceiptTimeoutError (naming the hash) if it is not mined in time.
     [[nodiscard]] Receipt wait_for_receipt(const Bytes32& tx_hash, std::chrono::steady_clock::time_point deadline);
 
