@@ -448,7 +448,8 @@ public:
             case Type::Kind::Uint: return Value::uint(integer(t.size));
             case Type::Kind::Int: {
                 U256 x = integer(t.size);
-                if (t.size < 256 && bit_test(x, static_cast<unsigned>(t.size - 1)))
+                if (pick(2) == 0) x |= ~U256(0) << (t.size - 1);  // negative half the time
+                else if (t.size < 256 && bit_test(x, static_cast<unsigned>(t.size - 1)))
                     x |= ~U256(0) << t.size;  // sign-extend
                 return Value::sint(Int{x});
             }
