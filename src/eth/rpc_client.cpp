@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "base/hex.hpp"
+#include "eth/abi_revert.hpp"
 #include "eth/keccak.hpp"
 
 namespace dossier::eth {
@@ -100,9 +101,6 @@ std::optional<Bytes> hex_data(const json& j) {
     }
 }
 
-std::uint32_t selector_of(ByteView data) {
-    return (std::uint32_t{data[0]} << 24) | (std::uint32_t{data[1]} << 16) | (std::uint32_t{data[2]} << 8) | data[3];
-}
 
 }  // namespace
 
@@ -162,26 +160,7 @@ std::optional<Bytes> revert_data_of(const RpcError& e) {
 }
 
 std::string describe_revert(ByteView data, std::span<const std::string> custom_error_signatures) {
-    if (data.empty()) return "The call reverted without a reason.";
-    if (data.size() >= 4) {
-        const std::uint32_t sel = selector_of(data);
-        if (sel == 0x08c379a0 && data.size() >= 68) {  // Error(string)
-            const U256 offset = from_be(data.subspan(4, 32));
-            if (offset + 32 <= data.size() - 4) {
-                const auto off = static_cast<std::size_t>(offset);
-                const U256 len = from_be(data.subspan(4 + off, 32));
-                if (len <= data.size() - 4 - off - 32)
-                    return "The call reverted: " + std::string(as_chars(data.subspan(4 + off + 32, static_cast<std::size_t>(len)))) + ".";
-            }
-        }
-        if (sel == 0x4e487b71 && data.size() == 36)  // Panic(uint256)
-            return "The call panicked with code 0x" + to_hex_raw(to_be_minimal(from_be(data.subspan(4, 32)))) + ".";
-        for (const auto& sig : custom_error_signatures) {
-            const Bytes32 h = keccak256(as_bytes(sig));
-            if (selector_of(h) == sel) return "The call reverted with " + sig + ".";
-        }
-    }
-    return "The call reverted with unrecognised data " + to_hex(data) + ".";
+    return abi::decode_revert(data, custom_error_signatures).message();
 }
 
 bool is_log_limit_error(const RpcError& e) {
@@ -380,7 +359,7 @@ Receipt RpcClient::wait_for_receipt(const Bytes32& tx_hash, std::chrono::steady_
 RevertedError RpcClient::explain_failure(const Receipt& receipt) {
     const auto tx = get_transaction(receipt.transaction_hash);
     if (!tx)
-        return RevertedError({}, "Transaction " + to_hex(receipt.transaction_hash) + " reverted; the node no longer knows it.",
+        return RevertedError({}, "reverted (the node no longer knows the transaction, so the reason is unknown)",
                              receipt.transaction_hash);
     CallRequest replay;
     replay.from = tx->from;
@@ -395,11 +374,10 @@ RevertedError RpcClient::explain_failure(const Receipt& receipt) {
     } catch (const RevertedError& e) {
         return make_revert(e.revert_data(), receipt.transaction_hash);
     } catch (const RpcError& e) {
-        return RevertedError({}, "Transaction " + to_hex(receipt.transaction_hash) +
-                                     " reverted; replaying it failed: " + e.rpc_message(), receipt.transaction_hash);
+        return RevertedError({}, "reverted (replaying it to learn the reason failed: " + e.rpc_message() + ")",
+                             receipt.transaction_hash);
     }
-    return RevertedError({}, "Transaction " + to_hex(receipt.transaction_hash) +
-                                 " reverted, but replaying it did not revert (the state before it differed).",
+    return RevertedError({}, "reverted, but replaying it did not revert (the state before it differed)",
                          receipt.transaction_hash);
 }
 

@@ -49,8 +49,9 @@ struct RpcResponse {
 /// (code 3, or a message saying "revert"); if so, the revert data it carries (possibly empty).
 [[nodiscard]] std::optional<Bytes> revert_data_of(const RpcError& e);
 
-/// One sentence describing revert data: Error(string), Panic(uint256), one of
-/// `custom_error_signatures` ("Denied(address,uint256)"), or unknown data.
+/// One sentence describing revert data (abi::decode_revert(...).message()): Error(string),
+/// Panic(uint256), one of `custom_error_signatures` ("Denied(address,uint256)") with its
+/// arguments, or unknown data. Throws AbiError only if a signature is malformed.
 [[nodiscard]] std::string describe_revert(ByteView data, std::span<const std::string> custom_error_signatures = {});
 
 /// Whether an eth_getLogs error means "the answer would be too large; ask for a smaller range"

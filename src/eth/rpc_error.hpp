@@ -16,6 +16,7 @@
 
 #include "base/bytes.hpp"
 #include "base/error.hpp"
+#include "base/hex.hpp"
 
 namespace dossier::eth {
 
@@ -61,15 +62,20 @@ private:
 
 class RevertedError : public Error {
 public:
-    /// `reason` is one sentence describing the revert (decoded Error(string), Panic, a known custom
-    /// error, or a description of unknown data). `tx_hash` is set for mined transactions.
+    /// `reason` describes the revert as abi::Revert::message() does ("reverted: not allowed",
+    /// "panic 0x12: ...", "custom error Denied(0x..., 7)"); what() makes it a sentence naming the
+    /// call or, for a mined transaction, its hash.
     RevertedError(Bytes data, std::string reason, std::optional<Bytes32> tx_hash = std::nullopt)
-        : Error(reason), data_(std::move(data)), reason_(std::move(reason)), tx_hash_(tx_hash) {}
+        : Error(describe(reason, tx_hash)), data_(std::move(data)), reason_(std::move(reason)), tx_hash_(tx_hash) {}
     [[nodiscard]] const Bytes& revert_data() const noexcept { return data_; }
     [[nodiscard]] const std::string& reason() const noexcept { return reason_; }
     [[nodiscard]] const std::optional<Bytes32>& tx_hash() const noexcept { return tx_hash_; }
 
 private:
+    static std::string describe(const std::string& reason, const std::optional<Bytes32>& tx_hash) {
+        if (!tx_hash) return "The call " + reason + ".";
+        return "Transaction " + to_hex(*tx_hash) + " " + reason + ".";
+    }
     Bytes data_;
     std::string reason_;
     std::optional<Bytes32> tx_hash_;

@@ -132,7 +132,7 @@ TEST(RpcClient, RevertsAreTypedAndDecoded) {
         EXPECT_NE(p.reason().find("0x12"), std::string::npos) << p.reason();
 
         const RevertedError c = reverted(test::calldata("failCustom()"), estimate);
-        EXPECT_NE(c.reason().find("Denied"), std::string::npos) << c.reason();
+        EXPECT_NE(c.reason().find(std::string("Denied(") + Anvil::kDevAddress + ", 7)"), std::string::npos) << c.reason();
         EXPECT_EQ(c.revert_data().size(), 68u);
 
         const RevertedError e = reverted(test::calldata("failEmpty()"), estimate);
