@@ -84,7 +84,8 @@ TransportResponse HttpTransport::post(std::string_view body) {
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, nullptr);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, nullptr);
     if (sink.overflow)
-        throw NodeUnreachableError(url_, "the answer exceeded " + std::to_string(options_.max_response_bytes) + " bytes");
+        throw MalformedResponseError("the answer of " + url_ + " exceeds " + std::to_string(options_.max_response_bytes) +
+                                     " bytes.");
     if (rc != CURLE_OK) {
         std::string reason = curl_easy_strerror(rc);
         if (rc == CURLE_OPERATION_TIMEDOUT) reason = "no answer within " + std::to_string(options_.timeout.count()) + " ms";

@@ -19,7 +19,8 @@ class Transport {
 public:
     virtual ~Transport() = default;
     /// Sends one request body (a JSON-RPC request or batch) and returns the answer. Throws
-    /// NodeUnreachableError when nothing usable came back (refused, DNS, timeout, reset).
+    /// NodeUnreachableError when nothing usable came back (refused, DNS, timeout, reset), and
+    /// MalformedResponseError for an answer larger than the transport accepts.
     [[nodiscard]] virtual TransportResponse post(std::string_view body) = 0;
     /// The endpoint, for error messages.
     [[nodiscard]] virtual const std::string& url() const noexcept = 0;
@@ -30,7 +31,7 @@ struct HttpOptions {
     std::chrono::milliseconds connect_timeout{3000};
     /// Time allowed for a whole request (connect, send, wait, receive).
     std::chrono::milliseconds timeout{30000};
-    /// Answers larger than this are cut off and reported as unreachable (protects memory).
+    /// Answers larger than this are cut off and reported as MalformedResponseError (protects memory).
     std::size_t max_response_bytes = 256u << 20;
 };
 

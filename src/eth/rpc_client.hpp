@@ -64,7 +64,8 @@ public:
     /// Convenience: an HttpTransport to `url`.
     explicit RpcClient(std::string url, HttpOptions options = {});
 
-    /// Calls `method` and returns its result. Thread-safe as far as the transport is.
+    /// Calls `method` and returns its result. call() and every helper are thread-safe as far as the
+    /// transport is (HttpTransport serialises); set_custom_errors() must happen before sharing.
     [[nodiscard]] json call(std::string_view method, json params = json::array());
     /// Sends all requests as one JSON-RPC batch (one HTTP request); answers in request order.
     /// An empty batch sends nothing.
@@ -115,7 +116,8 @@ public:
 
     /// Polls for the receipt until `deadline`, with a delay doubling from 2 ms (a local automining node
     /// answers within milliseconds) to 1 s (a public chain mines every few seconds).
-    /// Throws ReceiptTimeoutError (naming the hash) if it is not mined in time.
+    /// Throws ReceiptTimeoutError (naming the hash) if it is not mined in time; errors of the
+    /// polls themselves (NodeUnreachableError...) propagate at once.
     [[nodiscard]] Receipt wait_for_receipt(const Bytes32& tx_hash, std::chrono::steady_clock::time_point deadline);
 
     /// For a receipt with status 0: replays the transaction with eth_call on the state before its
