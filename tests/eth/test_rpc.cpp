@@ -355,3 +355,28 @@ TEST(Transport, ReusesOneConnection) {
     t.join();
     EXPECT_EQ(ports.size(), 1u) << "every request should travel on the same kept-alive connection";
 }
+
+TEST(Transport, OversizedAnswerIsRefused) {
+    ScriptedServer server([](const std::string&) { return std::make_pair(200, std::string(100000, ' ')); });
+    HttpOptions options;
+    options.max_response_bytes = 4096;
+    RpcClient rpc(server.url(), options);
+    EXPECT_THROW((void)rpc.block_number(), MalformedResponseError);
+}
+
+TEST(Transport, OneClientSharedByThreads) {
+    // HttpTransport serialises requests on its one connection; every thread gets its own answers.
+    RpcClient rpc(shared_anvil().url());
+    const std::uint64_t chain = rpc.chain_id();
+    std::atomic<int> good{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 50; ++i) {
+                const auto answers = rpc.batch(std::vector<RpcRequest>{{"eth_chainId", json::array()}, {"eth_blockNumber", json::array()}});
+                if (decode_u64(answers[0].value(), "chain id") == chain && rpc.chain_id() == chain) ++good;
+            }
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(good.load(), 200);
+}
