@@ -101,7 +101,6 @@ std::optional<Bytes> hex_data(const json& j) {
     }
 }
 
-
 }  // namespace
 
 json parse_response(std::string_view body, std::uint64_t expected_id) {
