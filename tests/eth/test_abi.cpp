@@ -78,6 +78,11 @@ TEST(AbiType, RejectsInvalidTypes) {
     EXPECT_THROW((void)Type::parse(deep), AbiError);
     EXPECT_THROW((void)Type::parse("uint256" + std::string(5000, '[') ), AbiError);
     EXPECT_THROW((void)Type::parse(std::string(100000, '(')), AbiError);
+    EXPECT_THROW((void)Type::uint(7), AbiError);
+    EXPECT_THROW((void)Type::sint(264), AbiError);
+    EXPECT_THROW((void)Type::fixed_bytes(0), AbiError);
+    EXPECT_THROW((void)Type::fixed_array(Type::boolean(), 0), AbiError);
+    EXPECT_THROW((void)Type::tuple({}), AbiError);
     // An AbiError is a DecodeError.
     EXPECT_THROW((void)Type::parse("uint7"), DecodeError);
 }
