@@ -31,9 +31,16 @@ void put_u64_word(std::uint8_t* dst, std::uint64_t v) {
     for (int i = 0; i < 8; ++i) dst[24 + i] = static_cast<std::uint8_t>(v >> (56 - 8 * i));
 }
 
+/// Big-endian word straight from the integer's 64-bit limbs (to_be32 shifts byte by byte, which
+/// dominated encoding time for integer arrays).
 void put_u256_word(std::uint8_t* dst, const U256& v) {
-    const Bytes32 w = to_be32(v);
-    std::memcpy(dst, w.data(), 32);
+    static_assert(sizeof(boost::multiprecision::limb_type) == 8);
+    const auto& backend = v.backend();
+    const boost::multiprecision::limb_type* limbs = backend.limbs();
+    std::memset(dst, 0, 32);
+    for (std::size_t i = 0; i < backend.size() && i < 4; ++i)
+        for (std::size_t b = 0; b < 8; ++b)
+            dst[31 - 8 * i - b] = static_cast<std::uint8_t>(limbs[i] >> (8 * b));
 }
 
 /// Writes the one-word encoding of a value type (after checking the value fits the type).
@@ -268,13 +275,19 @@ private:
         }
     }
 
+    /// Fills the integer's 64-bit limbs directly (four 256-bit shifts cost more than the rest of
+    /// decoding a word).
     static U256 word_u256(const std::uint8_t* w) {
-        U256 v = 0;
-        for (int limb = 0; limb < 4; ++limb) {
+        U256 v;
+        auto& backend = v.backend();
+        backend.resize(4, 4);
+        boost::multiprecision::limb_type* limbs = backend.limbs();
+        for (std::size_t limb = 0; limb < 4; ++limb) {
             std::uint64_t x = 0;
-            for (int i = 0; i < 8; ++i) x = (x << 8) | w[8 * limb + i];
-            v = (v << 64) | x;
+            for (std::size_t i = 0; i < 8; ++i) x = (x << 8) | w[8 * (3 - limb) + i];
+            limbs[limb] = x;
         }
+        backend.normalize();
         return v;
     }
 

@@ -29,6 +29,7 @@ const char* panic_meaning(const U256& code) {
 
 /// "Name(arg, ...)" with strings quoted, as the arguments of a tuple are written.
 std::string describe_custom(const Signature& sig, std::vector<Value> args) {
+    if (args.empty()) return sig.name + "()";
     return sig.name + format_value(Type::tuple(sig.types()), Value::list(std::move(args)));
 }
 

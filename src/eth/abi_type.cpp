@@ -177,11 +177,22 @@ Type Type::parse(std::string_view text) {
     return t;
 }
 
-Type Type::uint(std::size_t bits) { return Type{Kind::Uint, bits, {}}; }
-Type Type::sint(std::size_t bits) { return Type{Kind::Int, bits, {}}; }
+namespace {
+std::size_t checked_bits(std::size_t bits) {
+    if (bits == 0 || bits > 256 || bits % 8 != 0)
+        throw AbiError("integer width " + std::to_string(bits) + " is not a multiple of 8 from 8 to 256");
+    return bits;
+}
+}  // namespace
+
+Type Type::uint(std::size_t bits) { return Type{Kind::Uint, checked_bits(bits), {}}; }
+Type Type::sint(std::size_t bits) { return Type{Kind::Int, checked_bits(bits), {}}; }
 Type Type::address() { return Type{Kind::Address, 0, {}}; }
 Type Type::boolean() { return Type{Kind::Bool, 0, {}}; }
-Type Type::fixed_bytes(std::size_t n) { return Type{Kind::FixedBytes, n, {}}; }
+Type Type::fixed_bytes(std::size_t n) {
+    if (n == 0 || n > 32) throw AbiError("bytes" + std::to_string(n) + " is not a type: N must be from 1 to 32");
+    return Type{Kind::FixedBytes, n, {}};
+}
 Type Type::bytes() { return Type{Kind::Bytes, 0, {}}; }
 Type Type::string() { return Type{Kind::String, 0, {}}; }
 Type Type::array(Type element) {
@@ -190,12 +201,14 @@ Type Type::array(Type element) {
     return t;
 }
 Type Type::fixed_array(Type element, std::size_t length) {
+    if (length == 0) throw AbiError("fixed-size arrays of length zero are not supported");
     Type t{Kind::FixedArray, length, {}};
     t.children.push_back(std::move(element));
     (void)checked_head_size(t);
     return t;
 }
 Type Type::tuple(std::vector<Type> components) {
+    if (components.empty()) throw AbiError("empty tuples are not supported");
     Type t{Kind::Tuple, 0, std::move(components)};
     (void)checked_head_size(t);
     return t;

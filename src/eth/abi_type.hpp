@@ -38,6 +38,9 @@ struct Type {
     /// Throws AbiError on anything else (uint7, uint264, bytes33, "(uint256", trailing text...).
     [[nodiscard]] static Type parse(std::string_view text);
 
+    /// Factories; like parse() they throw AbiError for what is not an ABI type (uint(7),
+    /// fixed_bytes(33), fixed_array(t, 0), tuple({})...). Build types with parse() or these: the
+    /// codec relies on their checks.
     [[nodiscard]] static Type uint(std::size_t bits = 256);
     [[nodiscard]] static Type sint(std::size_t bits = 256);
     [[nodiscard]] static Type address();

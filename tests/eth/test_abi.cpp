@@ -1,11 +1,15 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "base/hex.hpp"
 #include "eth/abi.hpp"
 #include "eth/keccak.hpp"
+#include "support/anvil.hpp"
 #include "support/process.hpp"
 
 using namespace dossier;
@@ -74,6 +78,11 @@ TEST(AbiType, RejectsInvalidTypes) {
     EXPECT_THROW((void)Type::parse(deep), AbiError);
     EXPECT_THROW((void)Type::parse("uint256" + std::string(5000, '[') ), AbiError);
     EXPECT_THROW((void)Type::parse(std::string(100000, '(')), AbiError);
+    EXPECT_THROW((void)Type::uint(7), AbiError);
+    EXPECT_THROW((void)Type::sint(264), AbiError);
+    EXPECT_THROW((void)Type::fixed_bytes(0), AbiError);
+    EXPECT_THROW((void)Type::fixed_array(Type::boolean(), 0), AbiError);
+    EXPECT_THROW((void)Type::tuple({}), AbiError);
     // An AbiError is a DecodeError.
     EXPECT_THROW((void)Type::parse("uint7"), DecodeError);
 }
@@ -407,6 +416,76 @@ TEST(AbiEvent, IndexedArrayTopicIsTheHashOfTheInPlaceEncoding) {
     const Bytes32 t = topic_of(Type::parse("(uint8,string)"), list({u(1), str("ab")}));
     EXPECT_EQ(to_hex(t), to_hex(keccak256(from_hex(word(1) + "6162" + std::string(60, '0')))));
     EXPECT_EQ(topic_of(Type::parse("int8"), Value::sint(-1)), from_hex_fixed<32>("0x" + std::string(64, 'f')));
+}
+
+// Real logs: a contract compiled by solc and run on anvil emits events with indexed strings,
+// bytes, arrays and structs; decode_log must read them and topic_of must reproduce solc's hashes.
+// (cast abi-encode-event hashes an indexed string's ABI encoding instead of its contents, so it
+// cannot serve as the reference for those topics; solc is the reference.)
+TEST(AbiEvent, DecodesRealLogsOfACompiledContractOnAnvil) {
+    test::TempDir dir;
+    std::ofstream(dir.path() + "/Emitter.sol") << R"(// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+contract Emitter {
+    struct S { uint8 a; string b; }
+    event Logged(address indexed who, string indexed label, uint256[] indexed refs, bytes32 id, string note, int16 delta);
+    event Nested(S indexed s, S[] items, bytes indexed blob);
+    function emitAll() external {
+        uint256[] memory refs = new uint256[](2);
+        refs[0] = 1;
+        refs[1] = 2;
+        emit Logged(msg.sender, "label text", refs, bytes32(uint256(7)), "a note", -5);
+        S[] memory items = new S[](2);
+        items[0] = S(1, "x");
+        items[1] = S(2, "");
+        emit Nested(S(3, "abc"), items, hex"010203");
+    }
+}
+)";
+    (void)test::run_ok({"sh", "-c", "cd \"$1\" && \"$2\" --bin --optimize -o out Emitter.sol", "sh", dir.path(),
+                        test::node_tool("solcjs")},
+                       {}, std::chrono::minutes(2));
+    std::string bin;
+    for (const auto& f : std::filesystem::directory_iterator(dir.path() + "/out"))
+        if (f.path().string().ends_with("Emitter.bin")) std::getline(std::ifstream(f.path()), bin);
+    ASSERT_FALSE(bin.empty());
+
+    test::Anvil anvil;
+    const auto send = [&](std::vector<std::string> args) {
+        std::vector<std::string> argv{"send", "--rpc-url", anvil.url(), "--private-key", test::Anvil::kDevKey, "--json"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return nlohmann::json::parse(run_cast(argv));
+    };
+    const std::string contract = send({"--create", "0x" + bin}).at("contractAddress").get<std::string>();
+    const nlohmann::json logs = send({contract, "emitAll()"}).at("logs");
+    ASSERT_EQ(logs.size(), 2u);
+    const auto topics_of = [](const nlohmann::json& log) {
+        std::vector<Bytes32> t;
+        for (const auto& x : log.at("topics")) t.push_back(from_hex_fixed<32>(x.get<std::string>()));
+        return t;
+    };
+
+    const std::vector<Bytes32> t0 = topics_of(logs[0]);
+    const std::vector<Value> logged = decode_log(
+        "Logged(address indexed who, string indexed label, uint256[] indexed refs, bytes32 id, string note, int16 delta)",
+        t0, from_hex(logs[0].at("data").get<std::string>()));
+    ASSERT_EQ(logged.size(), 6u);
+    EXPECT_EQ(logged[0], Value::address(Address::from_hex(test::Anvil::kDevAddress)));
+    EXPECT_EQ(t0[2], topic_of(Type::string(), str("label text")));
+    EXPECT_EQ(logged[1], Value::fixed_bytes(Bytes(t0[2].begin(), t0[2].end())));
+    EXPECT_EQ(t0[3], topic_of(Type::parse("uint256[]"), list({u(1), u(2)})));
+    EXPECT_EQ(logged[3], Value::fixed_bytes(from_hex(word(7))));
+    EXPECT_EQ(logged[4], str("a note"));
+    EXPECT_EQ(logged[5], Value::sint(-5));
+
+    const std::vector<Bytes32> t1 = topics_of(logs[1]);
+    const std::vector<Value> nested = decode_log("Nested((uint8 a, string b) indexed s, (uint8,string)[] items, bytes indexed blob)",
+                                                 t1, from_hex(logs[1].at("data").get<std::string>()));
+    ASSERT_EQ(nested.size(), 3u);
+    EXPECT_EQ(t1[0], event_topic("Nested((uint8,string),(uint8,string)[],bytes)"));
+    EXPECT_EQ(t1[1], topic_of(Type::parse("(uint8,string)"), list({u(3), str("abc")})));
+    EXPECT_EQ(t1[2], topic_of(Type::bytes(), Value::bytes({1, 2, 3})));
+    EXPECT_EQ(nested[1], list({list({u(1), str("x")}), list({u(2), str("")})}));
 }
 
 // ---------------------------------------------------------------------------------------------
