@@ -247,7 +247,9 @@ Bytes32 personal_message_hash(ByteView message) {
     Keccak256 h;
     const std::string prefix = "\x19" "Ethereum Signed Message:\n" + std::to_string(message.size());
     h.update(as_bytes(prefix));
-    h.update(message);
+    // An empty span may carry a null pointer, which Keccak256::update (as of this writing) would
+    // hand to memcpy after the buffered prefix; there is nothing to absorb anyway.
+    if (!message.empty()) h.update(message);
     return h.final();
 }
 
