@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 /// What an audit entry records. The numbering is part of the hash chain: never reorder.
 enum EntryKind {
-    Registered, //     actor: patient or registering doctor; data: profile digest
+    Registered, //     actor: patient or registering doctor; subject: 0 or expiry << 160 | doctor; data: profile
     ProfileUpdated, // actor: patient; data: profile digest
     Requested, //      actor: doctor; subject: doctor
     Approved, //       actor: patient; subject: doctor; data: expiry << 32 | epoch
@@ -20,13 +20,13 @@ enum EntryKind {
 /// @notice A tamper-evident, per-patient log of everything that happens to a patient's identity,
 /// grants, keys and records. Only PatientContract and DoctorContract may append, each only the
 /// kinds it is responsible for, inside the transaction that performs the action.
-/// @dev Per patient one storage slot: the sequence number (uint64) and the 192-bit chain head
-///   head_n = bytes24(keccak256(abi.encode(head_{n-1}, patient, info_n, subject_n, data_n)))
-/// with head_0 = 0, where (info, subject, data) are exactly the fields of the `Entry` event:
+/// @dev Per patient one storage slot: seq << 192 | head, where head is the first 24 bytes of
+///   h_n = keccak256(abi.encode(bytes24 head_{n-1}, address patient, uint256 info, bytes32 subject, bytes32 data))
+/// with head_0 = 0 and (info, subject, data) exactly the fields of the n-th `Entry` event:
 ///   info = uint160(actor) << 96 | uint40(timestamp) << 56 | uint8(kind) << 48 | uint48(seq)
-/// A client that recomputes the chain over the entries a node returned, and finds the stored
-/// head and sequence number, knows it has seen every entry. The first entry of every chain is a
-/// registration: no other kind is accepted for an unknown patient.
+/// A client that recomputes the chain over the entries a node returned, and finds the stored head
+/// and sequence number (`chainOf`), knows it has seen every entry. The first entry of every chain
+/// is a registration: no other kind is accepted for an unknown patient.
 contract AuditContract {
     /// One entry. `info` packs actor, timestamp, kind and sequence number (see the contract doc).
     event Entry(address indexed patient, bytes32 indexed subject, uint256 info, bytes32 data);
@@ -34,11 +34,7 @@ contract AuditContract {
     error NotAuthorized(address caller, EntryKind kind);
     error UnknownPatient(address patient);
     error AlreadyRegistered(address patient);
-
-    struct Chain {
-        bytes24 head;
-        uint64 seq;
-    }
+    error ChainFull(address patient);
 
     /// Kinds PatientContract may append (bit i set = EntryKind(i) allowed).
     uint256 private constant PATIENT_KINDS = (1 << uint256(EntryKind.Registered))
@@ -49,13 +45,15 @@ contract AuditContract {
     /// Kinds DoctorContract may append.
     uint256 private constant DOCTOR_KINDS =
         (1 << uint256(EntryKind.Requested)) | (1 << uint256(EntryKind.Accessed));
+    bytes32 private constant ENTRY_TOPIC = keccak256("Entry(address,bytes32,uint256,bytes32)");
 
     /// The PatientContract of this deployment.
     address public immutable PATIENTS;
     /// The DoctorContract of this deployment.
     address public immutable DOCTORS;
 
-    mapping(address patient => Chain) private _chains;
+    /// seq << 192 | head (the first 24 bytes of the last chain hash, as a number).
+    mapping(address patient => uint256) private _chains;
 
     constructor(address patients, address doctors) {
         PATIENTS = patients;
@@ -63,30 +61,68 @@ contract AuditContract {
     }
 
     /// Appends one entry to `patient`'s chain and emits it. Callable by the two contracts only.
-    /// @return seq the entry's sequence number (1 for the registration)
-    function append(address patient, EntryKind kind, address actor, bytes32 subject, bytes32 data)
-        external
-        returns (uint64 seq)
-    {
+    function append(address patient, EntryKind kind, address actor, bytes32 subject, bytes32 data) external {
         uint256 allowed = msg.sender == PATIENTS ? PATIENT_KINDS : msg.sender == DOCTORS ? DOCTOR_KINDS : 0;
         if ((allowed >> uint256(kind)) & 1 == 0) revert NotAuthorized(msg.sender, kind);
-        Chain memory chain = _chains[patient];
+        uint256 chain = _chains[patient];
+        uint256 seq = chain >> 192;
         if (kind == EntryKind.Registered) {
-            if (chain.seq != 0) revert AlreadyRegistered(patient);
-        } else if (chain.seq == 0) {
+            if (seq != 0) revert AlreadyRegistered(patient);
+        } else if (seq == 0) {
             revert UnknownPatient(patient);
         }
-        seq = chain.seq + 1;
+        if (seq == type(uint48).max) revert ChainFull(patient);
+        unchecked {
+            ++seq;
+        }
         uint256 info = (uint256(uint160(actor)) << 96) | (uint256(uint40(block.timestamp)) << 56)
-            | (uint256(kind) << 48) | uint256(uint48(seq));
-        bytes24 head = bytes24(keccak256(abi.encode(chain.head, patient, info, subject, data)));
-        _chains[patient] = Chain({head: head, seq: seq});
-        emit Entry(patient, subject, info, data);
+            | (uint256(kind) << 48) | seq;
+        uint256 head;
+        bytes32 topic = ENTRY_TOPIC;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, shl(64, chain)) // previous head as bytes24; shifts the seq bits out
+            mstore(add(ptr, 0x20), patient)
+            mstore(add(ptr, 0x40), info)
+            mstore(add(ptr, 0x60), subject)
+            mstore(add(ptr, 0x80), data)
+            head := shr(64, keccak256(ptr, 0xa0))
+            mstore(ptr, info)
+            mstore(add(ptr, 0x20), data)
+            log3(ptr, 0x40, topic, patient, subject)
+        }
+        _chains[patient] = (seq << 192) | head;
     }
 
     /// The number of entries in `patient`'s chain and its head (both 0 for an unknown patient).
     function chainOf(address patient) external view returns (uint64 seq, bytes24 head) {
-        Chain memory chain = _chains[patient];
-        return (chain.seq, chain.head);
+        uint256 chain = _chains[patient];
+        return (uint64(chain >> 192), bytes24(bytes32(chain << 64)));
+    }
+}
+
+/// How the two contracts append: one plain CALL with the arguments in scratch memory and no
+/// return data (AuditContract is deployed with them, so the extcodesize check is moot); a revert
+/// inside AuditContract is re-raised unchanged.
+library AuditCall {
+    bytes4 private constant APPEND = AuditContract.append.selector;
+
+    function log(AuditContract audit, address patient, EntryKind kind, address actor, bytes32 subject, bytes32 data)
+        internal
+    {
+        bytes4 selector = APPEND;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), patient)
+            mstore(add(ptr, 0x24), kind)
+            mstore(add(ptr, 0x44), actor)
+            mstore(add(ptr, 0x64), subject)
+            mstore(add(ptr, 0x84), data)
+            if iszero(call(gas(), audit, 0, ptr, 0xa4, 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+        }
     }
 }

@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
-import {AuditContract, EntryKind} from "./AuditContract.sol";
+import {AuditCall, AuditContract, EntryKind} from "./AuditContract.sol";
 
 /// A doctor's standing with the credentialing authority.
 enum DoctorStatus {
@@ -29,6 +29,8 @@ enum AccessState {
 /// @dev Storage: one slot per doctor (status, since) and one slot per (patient, doctor) grant
 /// (state, expiry, epoch). Public keys and profiles live in events only.
 contract DoctorContract is Ownable2Step {
+    using AuditCall for AuditContract;
+
     struct Doctor {
         DoctorStatus status;
         uint40 since;
@@ -132,14 +134,14 @@ contract DoctorContract is Ownable2Step {
             revert AlreadyApproved(patient, msg.sender);
         }
         _grants[patient][msg.sender] = Grant({state: AccessState.Requested, expiry: 0, epoch: 0});
-        AUDIT.append(patient, EntryKind.Requested, msg.sender, _subject(msg.sender), 0);
+        AUDIT.log(patient, EntryKind.Requested, msg.sender, _subject(msg.sender), 0);
     }
 
     /// A verified doctor with an active grant records that it opened `what` of `patient`'s data
     /// (a record id and version, or a file digest: the client decides, the chain only keeps it).
     function logAccess(address patient, bytes32 what) external {
         checkWriter(patient, msg.sender);
-        AUDIT.append(patient, EntryKind.Accessed, msg.sender, _subject(msg.sender), what);
+        AUDIT.log(patient, EntryKind.Accessed, msg.sender, _subject(msg.sender), what);
     }
 
     // ---------------------------------------------------------------- transitions (PatientContract)

@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {AuditContract, EntryKind} from "./AuditContract.sol";
+import {AuditCall, AuditContract, EntryKind} from "./AuditContract.sol";
 import {DoctorContract} from "./DoctorContract.sol";
 
 /// @title PatientContract
@@ -13,6 +13,8 @@ import {DoctorContract} from "./DoctorContract.sol";
 /// record (version, attachment count, commitment to the latest CID digest). Commitments are the
 /// first 24 bytes of a digest; the full digests travel in events. Wrapped keys travel in events.
 contract PatientContract is EIP712 {
+    using AuditCall for AuditContract;
+
     struct Patient {
         uint32 epoch; // current key epoch; 0 = not registered
         uint32 records; // number of records (ids are 1..records)
@@ -81,7 +83,7 @@ contract PatientContract is EIP712 {
     /// Registers the caller. `profile` is the CID digest of its encrypted profile document and
     /// `envelope` its epoch-1 data key wrapped to itself.
     function registerPatient(bytes32 profile, bytes calldata envelope) external {
-        _register(msg.sender, msg.sender, profile, envelope);
+        _register(msg.sender, msg.sender, 0, profile, envelope);
     }
 
     /// A verified doctor registers `patient`, who signed `Consent` (EIP-712) and so needs no funds.
@@ -113,16 +115,15 @@ contract PatientContract is EIP712 {
         );
         address signer = ECDSA.recover(digest, signature);
         if (signer != patient) revert InvalidConsent(signer);
-        _register(patient, msg.sender, profile, patientEnvelope);
-        DOCTORS.grantAtRegistration(patient, msg.sender, expiry);
+        _callDoctors(DoctorContract.grantAtRegistration.selector, patient, msg.sender, expiry, 0);
         emit KeyEnvelope(patient, msg.sender, 1, doctorEnvelope);
-        AUDIT.append(patient, EntryKind.Approved, patient, _subject(msg.sender), _approval(expiry, 1));
+        _register(patient, msg.sender, bytes32((uint256(expiry) << 160) | uint160(msg.sender)), profile, patientEnvelope);
     }
 
     /// Publishes a new profile document digest.
     function updateProfile(bytes32 profile) external registered(msg.sender) {
         _patients[msg.sender].profile = bytes24(profile);
-        AUDIT.append(msg.sender, EntryKind.ProfileUpdated, msg.sender, 0, profile);
+        AUDIT.log(msg.sender, EntryKind.ProfileUpdated, msg.sender, 0, profile);
     }
 
     // ---------------------------------------------------------------- access decisions
@@ -134,15 +135,15 @@ contract PatientContract is EIP712 {
         if (epoch == 0) revert UnknownPatient(msg.sender);
         if (expiry <= block.timestamp) revert InvalidExpiry(expiry);
         if (envelope.length == 0) revert EmptyEnvelope();
-        DOCTORS.approveFor(msg.sender, doctor, expiry, epoch);
+        _callDoctors(DoctorContract.approveFor.selector, msg.sender, doctor, expiry, epoch);
         emit KeyEnvelope(msg.sender, doctor, epoch, envelope);
-        AUDIT.append(msg.sender, EntryKind.Approved, msg.sender, _subject(doctor), _approval(expiry, epoch));
+        AUDIT.log(msg.sender, EntryKind.Approved, msg.sender, _subject(doctor), _approval(expiry, epoch));
     }
 
     /// Denies `doctor`'s pending request.
     function deny(address doctor) external {
-        DOCTORS.denyFor(msg.sender, doctor);
-        AUDIT.append(msg.sender, EntryKind.Denied, msg.sender, _subject(doctor), 0);
+        _callDoctors(DoctorContract.denyFor.selector, msg.sender, doctor, 0, 0);
+        AUDIT.log(msg.sender, EntryKind.Denied, msg.sender, _subject(doctor), 0);
     }
 
     /// Revokes `doctor`'s grant and moves to a new key epoch in the same transaction: `envelope` is
@@ -154,9 +155,9 @@ contract PatientContract is EIP712 {
         address[] calldata recipients,
         bytes[] calldata envelopes
     ) external {
-        DOCTORS.revokeFor(msg.sender, doctor);
+        _callDoctors(DoctorContract.revokeFor.selector, msg.sender, doctor, 0, 0);
         uint32 epoch = _rotate(envelope, recipients, envelopes, doctor);
-        AUDIT.append(msg.sender, EntryKind.Revoked, msg.sender, _subject(doctor), bytes32(uint256(epoch)));
+        AUDIT.log(msg.sender, EntryKind.Revoked, msg.sender, _subject(doctor), bytes32(uint256(epoch)));
     }
 
     /// Moves to a new key epoch without revoking anyone (arguments as for `revoke`).
@@ -164,7 +165,7 @@ contract PatientContract is EIP712 {
         external
     {
         uint32 epoch = _rotate(envelope, recipients, envelopes, address(0));
-        AUDIT.append(msg.sender, EntryKind.KeyRotated, msg.sender, 0, bytes32(uint256(epoch)));
+        AUDIT.log(msg.sender, EntryKind.KeyRotated, msg.sender, 0, bytes32(uint256(epoch)));
     }
 
     // ---------------------------------------------------------------- records
@@ -179,7 +180,7 @@ contract PatientContract is EIP712 {
         p.records = recordId;
         _records[patient][recordId] = Record({version: 1, attachments: 0, head: bytes24(digest)});
         emit RecordVersion(patient, recordId, 1, msg.sender, digest, 0, meta);
-        AUDIT.append(patient, EntryKind.RecordAdded, msg.sender, _recordSubject(recordId, 1), digest);
+        AUDIT.log(patient, EntryKind.RecordAdded, msg.sender, _recordSubject(recordId, 1), digest);
     }
 
     /// Adds a version to a record. `previous` must be the latest version's digest (a writer that
@@ -198,7 +199,7 @@ contract PatientContract is EIP712 {
         r.version = version;
         r.head = bytes24(digest);
         emit RecordVersion(patient, recordId, version, msg.sender, digest, previous, meta);
-        AUDIT.append(patient, EntryKind.RecordUpdated, msg.sender, _recordSubject(recordId, version), digest);
+        AUDIT.log(patient, EntryKind.RecordUpdated, msg.sender, _recordSubject(recordId, version), digest);
     }
 
     /// Attaches a file to a record.
@@ -213,7 +214,7 @@ contract PatientContract is EIP712 {
         index = r.attachments + 1;
         r.attachments = index;
         emit FileAttached(patient, recordId, index, msg.sender, digest, meta);
-        AUDIT.append(patient, EntryKind.FileAttached, msg.sender, _recordSubject(recordId, index), digest);
+        AUDIT.log(patient, EntryKind.FileAttached, msg.sender, _recordSubject(recordId, index), digest);
     }
 
     // ---------------------------------------------------------------- views
@@ -258,12 +259,32 @@ contract PatientContract is EIP712 {
 
     // ---------------------------------------------------------------- internals
 
-    function _register(address patient, address actor, bytes32 profile, bytes calldata envelope) private {
+    /// `subject` is 0 for a self-registration, else expiry << 160 | doctor (the consent grant).
+    function _register(address patient, address actor, bytes32 subject, bytes32 profile, bytes calldata envelope)
+        private
+    {
         if (_patients[patient].epoch != 0) revert AlreadyRegistered(patient);
         if (envelope.length == 0) revert EmptyEnvelope();
         _patients[patient] = Patient({epoch: 1, records: 0, profile: bytes24(profile)});
         emit KeyEnvelope(patient, patient, 1, envelope);
-        AUDIT.append(patient, EntryKind.Registered, actor, 0, profile);
+        AUDIT.log(patient, EntryKind.Registered, actor, subject, profile);
+    }
+
+    /// Calls a grant transition on DoctorContract (a plain CALL, re-raising its revert unchanged).
+    function _callDoctors(bytes4 selector, address patient, address doctor, uint256 a, uint256 b) private {
+        DoctorContract doctors = DOCTORS;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), patient)
+            mstore(add(ptr, 0x24), doctor)
+            mstore(add(ptr, 0x44), a)
+            mstore(add(ptr, 0x64), b)
+            if iszero(call(gas(), doctors, 0, ptr, 0x84, 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+        }
     }
 
     function _rotate(
@@ -289,7 +310,19 @@ contract PatientContract is EIP712 {
     }
 
     function _requireWriter(address patient) private view {
-        if (msg.sender != patient) DOCTORS.checkWriter(patient, msg.sender);
+        if (msg.sender == patient) return;
+        DoctorContract doctors = DOCTORS;
+        bytes4 selector = DoctorContract.checkWriter.selector;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), patient)
+            mstore(add(ptr, 0x24), caller())
+            if iszero(staticcall(gas(), doctors, ptr, 0x44, 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+        }
     }
 
     function _subject(address doctor) private pure returns (bytes32) {
