@@ -3,7 +3,8 @@ pragma solidity 0.8.28;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
-import {AuditCall, AuditContract, EntryKind} from "./AuditContract.sol";
+import {AuditCall} from "./AuditCall.sol";
+import {AuditContract, EntryKind} from "./AuditContract.sol";
 
 /// A doctor's standing with the credentialing authority.
 enum DoctorStatus {

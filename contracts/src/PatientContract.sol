@@ -3,7 +3,8 @@ pragma solidity 0.8.28;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {AuditCall, AuditContract, EntryKind} from "./AuditContract.sol";
+import {AuditCall} from "./AuditCall.sol";
+import {AuditContract, EntryKind} from "./AuditContract.sol";
 import {DoctorContract} from "./DoctorContract.sol";
 
 /// @title PatientContract
@@ -298,7 +299,7 @@ contract PatientContract is EIP712 {
         if (epoch == 0) revert UnknownPatient(msg.sender);
         if (envelope.length == 0) revert EmptyEnvelope();
         if (recipients.length != envelopes.length) revert LengthMismatch();
-        epoch += 1;
+        ++epoch;
         p.epoch = epoch;
         emit KeyEnvelope(msg.sender, msg.sender, epoch, envelope);
         // Bounded by the caller's own calldata, never by stored state.

@@ -2,7 +2,6 @@
 pragma solidity 0.8.28;
 
 import {Base} from "./Base.sol";
-import {Vm} from "./Vm.sol";
 import {AuditContract, EntryKind} from "../src/AuditContract.sol";
 import {DossierDeployment} from "../src/DossierDeployment.sol";
 

@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 import {Vm} from "./Vm.sol";
-import {AuditContract, EntryKind} from "../src/AuditContract.sol";
+import {AuditContract} from "../src/AuditContract.sol";
 import {DoctorContract} from "../src/DoctorContract.sol";
 import {PatientContract} from "../src/PatientContract.sol";
 import {DossierDeployment} from "../src/DossierDeployment.sol";
@@ -148,15 +148,15 @@ abstract contract Base {
     /// Folds the audit entries among `logs` into the model chain, checking their sequence numbers.
     function absorb(Vm.Log[] memory logs) internal {
         for (uint256 i = 0; i < logs.length; ++i) {
-            Vm.Log memory l = logs[i];
-            if (l.emitter != address(audit) || l.topics.length != 3 || l.topics[0] != ENTRY_TOPIC) continue;
-            address patient = address(uint160(uint256(l.topics[1])));
-            (uint256 info, bytes32 data) = abi.decode(l.data, (uint256, bytes32));
+            Vm.Log memory entry = logs[i];
+            if (entry.emitter != address(audit) || entry.topics.length != 3 || entry.topics[0] != ENTRY_TOPIC) continue;
+            address patient = address(uint160(uint256(entry.topics[1])));
+            (uint256 info, bytes32 data) = abi.decode(entry.data, (uint256, bytes32));
             uint64 seq = modelSeq[patient] + 1;
             assertEq(info & type(uint48).max, seq, "entry sequence number");
             modelSeq[patient] = seq;
             modelHead[patient] =
-                bytes24(keccak256(abi.encode(modelHead[patient], patient, info, l.topics[2], data)));
+                bytes24(keccak256(abi.encode(modelHead[patient], patient, info, entry.topics[2], data)));
         }
     }
 

@@ -2,9 +2,7 @@
 pragma solidity 0.8.28;
 
 import {Base} from "./Base.sol";
-import {Vm} from "./Vm.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {AuditContract} from "../src/AuditContract.sol";
 import {AccessState, DoctorContract} from "../src/DoctorContract.sol";
 import {PatientContract} from "../src/PatientContract.sol";
 

@@ -79,6 +79,7 @@ contract ScaleTest is Base {
         vm.cool(address(audit));
         vm.prank(from);
         uint256 before = gasleft();
+        // solhint-disable-next-line avoid-low-level-calls
         (bool ok, bytes memory ret) = target.call(data);
         used = before - gasleft();
         if (!ok) {
