@@ -56,6 +56,17 @@ contract DoctorContractTest is Base {
         doctors.registerDoctor(pub, 0);
     }
 
+    function test_registerDoctor_suspendedCannotStartOver() public {
+        vm.prank(authority);
+        doctors.suspendDoctor(doctor);
+        bytes memory pub = publicKey(DOC_KEY);
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(DoctorContract.AlreadyRegistered.selector, doctor));
+        doctors.registerDoctor(pub, 0);
+        (DoctorStatus status,) = doctors.doctorOf(doctor);
+        assertTrue(status == DoctorStatus.Suspended, "still suspended");
+    }
+
     function testFuzz_registerDoctor_onlyOwnKey(uint256 key, uint256 other) public {
         key = bound(key, 1, 2 ** 128);
         other = bound(other, 1, 2 ** 128);

@@ -342,6 +342,39 @@ contract PatientContractTest is Base {
         patients.rotateKey(own, new address[](1), new bytes[](1));
     }
 
+    /// The patient's decisions cannot be taken by anyone else: not a stranger, not a suspended
+    /// doctor, not a doctor with an expired grant, not the doctor concerned.
+    function test_patientDecisions_refuseEveryoneButThePatient() public {
+        grant(patient, doctor);
+        request(doctor2, patient);
+        vm.prank(authority);
+        doctors.suspendDoctor(doctor2);
+        vm.warp(block.timestamp + 366 days); // doctor's grant expired
+        address[3] memory others = [stranger, doctor, doctor2];
+        bytes memory e = envelope(1);
+        for (uint256 i = 0; i < others.length; ++i) {
+            address who = others[i];
+            vm.startPrank(who);
+            vm.expectRevert(abi.encodeWithSelector(PatientContract.UnknownPatient.selector, who));
+            patients.approve(doctor2, uint40(block.timestamp + 1), e);
+            vm.expectRevert(abi.encodeWithSelector(DoctorContract.NoPendingRequest.selector, who, doctor2));
+            patients.deny(doctor2);
+            vm.expectRevert(abi.encodeWithSelector(DoctorContract.NotApproved.selector, who, doctor));
+            patients.revoke(doctor, e, new address[](0), new bytes[](0));
+            vm.expectRevert(abi.encodeWithSelector(PatientContract.UnknownPatient.selector, who));
+            patients.rotateKey(e, new address[](0), new bytes[](0));
+            vm.expectRevert(abi.encodeWithSelector(PatientContract.UnknownPatient.selector, who));
+            patients.updateProfile(0);
+            vm.stopPrank();
+        }
+        (AccessState state,,) = doctors.grantOf(patient, doctor2);
+        assertTrue(state == AccessState.Requested, "request untouched");
+        (state,,) = doctors.grantOf(patient, doctor);
+        assertTrue(state == AccessState.Approved, "expired grant untouched");
+        (uint32 epoch,,) = patients.patientOf(patient);
+        assertEq(epoch, 1, "epoch untouched");
+    }
+
     // ---------------------------------------------------------------- records
 
     function test_records_byPatientAndDoctor() public {
