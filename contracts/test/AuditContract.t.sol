@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {Base} from "./Base.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {AuditContract, EntryKind} from "../src/AuditContract.sol";
 import {DossierDeployment} from "../src/DossierDeployment.sol";
 
@@ -18,6 +19,11 @@ contract AuditContractTest is Base {
         assertEq(audit.DOCTORS(), address(doctors), "doctors");
         assertEq(doctors.owner(), authority, "authority");
         assertEq(address(deployment.AUDIT()), address(audit), "deployment");
+    }
+
+    function test_deployment_needsAnAuthority() public {
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableInvalidOwner.selector, address(0)));
+        new DossierDeployment(address(0));
     }
 
     function test_append_chainsAndEmits() public {

@@ -128,6 +128,11 @@ contract PatientContractTest is Base {
         vm.prank(doctor);
         vm.expectRevert(PatientContract.EmptyEnvelope.selector);
         patients.registerPatientFor(vm.addr(key), bytes32(uint256(5)), pe, "", expiry, uint40(block.timestamp), sig);
+        // an empty envelope for the patient, properly signed
+        sig = consent(key, doctor, bytes32(uint256(5)), "", de, expiry, uint40(block.timestamp));
+        vm.prank(doctor);
+        vm.expectRevert(PatientContract.EmptyEnvelope.selector);
+        patients.registerPatientFor(vm.addr(key), bytes32(uint256(5)), "", de, expiry, uint40(block.timestamp), sig);
     }
 
     function test_registerPatientFor_refusesStrangerAndSuspendedDoctor() public {
