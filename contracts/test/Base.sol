@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {Vm} from "./Vm.sol";
+import {AuditContract} from "../src/AuditContract.sol";
+import {DoctorContract} from "../src/DoctorContract.sol";
+import {PatientContract} from "../src/PatientContract.sol";
+import {DossierDeployment} from "../src/DossierDeployment.sol";
+
+/// Assertions, a fresh deployment and the actors' helpers shared by every suite.
+abstract contract Base {
+    Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+    bytes32 internal constant ENTRY_TOPIC = keccak256("Entry(address,bytes32,uint256,bytes32)");
+    uint256 internal constant AUTHORITY_KEY = 0xA07;
+    uint256 internal constant STRANGER_KEY = 0x5EE;
+    uint40 internal constant T0 = 1_700_000_000;
+
+    address internal authority;
+    address internal stranger;
+    DossierDeployment internal deployment;
+    DoctorContract internal doctors;
+    PatientContract internal patients;
+    AuditContract internal audit;
+
+    /// The chain each patient's audit entries should produce, recomputed from the emitted events.
+    mapping(address patient => bytes24) internal modelHead;
+    mapping(address patient => uint64) internal modelSeq;
+
+    function setUp() public virtual {
+        vm.warp(T0);
+        authority = vm.addr(AUTHORITY_KEY);
+        stranger = vm.addr(STRANGER_KEY);
+        deployment = new DossierDeployment(authority);
+        doctors = deployment.DOCTORS();
+        patients = deployment.PATIENTS();
+        audit = deployment.AUDIT();
+        vm.recordLogs(); // every test can fold all audit entries since deployment into the model
+    }
+
+    // ---------------------------------------------------------------- assertions
+
+    function fail(string memory message) internal pure {
+        revert(message);
+    }
+
+    function assertTrue(bool condition, string memory message) internal pure {
+        if (!condition) fail(message);
+    }
+
+    function assertEq(uint256 a, uint256 b, string memory message) internal pure {
+        if (a != b) fail(string.concat(message, ": ", _str(a), " != ", _str(b)));
+    }
+
+    function assertEq(address a, address b, string memory message) internal pure {
+        if (a != b) fail(message);
+    }
+
+    function assertEq(bytes32 a, bytes32 b, string memory message) internal pure {
+        if (a != b) fail(message);
+    }
+
+    function _str(uint256 v) private pure returns (string memory) {
+        if (v == 0) return "0";
+        bytes memory b;
+        while (v != 0) {
+            b = abi.encodePacked(bytes1(uint8(48 + (v % 10))), b);
+            v /= 10;
+        }
+        return string(b);
+    }
+
+    function bound(uint256 x, uint256 lo, uint256 hi) internal pure returns (uint256) {
+        return lo + (x % (hi - lo + 1));
+    }
+
+    // ---------------------------------------------------------------- actors
+
+    function publicKey(uint256 key) internal returns (bytes memory) {
+        Vm.Wallet memory w = vm.createWallet(key);
+        return abi.encodePacked(w.publicKeyX, w.publicKeyY);
+    }
+
+    /// A 93-byte stand-in for a wrapped key (the contracts only carry it).
+    function envelope(uint256 salt) internal pure returns (bytes memory e) {
+        e = abi.encodePacked(keccak256(abi.encode(salt, 1)), keccak256(abi.encode(salt, 2)), keccak256(abi.encode(salt, 3)));
+        assembly {
+            mstore(e, 93)
+        }
+    }
+
+    function newDoctor(uint256 key, bool verified) internal returns (address doctor) {
+        doctor = vm.addr(key);
+        bytes memory pub = publicKey(key);
+        vm.prank(doctor);
+        doctors.registerDoctor(pub, keccak256(abi.encode("profile", key)));
+        if (verified) {
+            vm.prank(authority);
+            doctors.verifyDoctor(doctor);
+        }
+    }
+
+    function newPatient(uint256 key) internal returns (address patient) {
+        patient = vm.addr(key);
+        bytes memory e = envelope(key);
+        vm.prank(patient);
+        patients.registerPatient(keccak256(abi.encode("patient", key)), e);
+    }
+
+    function request(address doctor, address patient) internal {
+        vm.prank(doctor);
+        doctors.requestAccess(patient);
+    }
+
+    function approveAccess(address patient, address doctor, uint40 expiry) internal {
+        bytes memory e = envelope(uint160(doctor));
+        vm.prank(patient);
+        patients.approve(doctor, expiry, e);
+    }
+
+    /// doctor requests, patient approves for a year
+    function grant(address patient, address doctor) internal {
+        request(doctor, patient);
+        approveAccess(patient, doctor, uint40(block.timestamp + 365 days));
+    }
+
+    function revokeAccess(address patient, address doctor) internal {
+        bytes memory e = envelope(7);
+        vm.prank(patient);
+        patients.revoke(doctor, e, new address[](0), new bytes[](0));
+    }
+
+    function consent(
+        uint256 patientKey,
+        address doctor,
+        bytes32 profile,
+        bytes memory patientEnvelope,
+        bytes memory doctorEnvelope,
+        uint40 expiry,
+        uint40 deadline
+    ) internal view returns (bytes memory) {
+        bytes32 digest = patients.consentDigest(doctor, profile, patientEnvelope, doctorEnvelope, expiry, deadline);
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(patientKey, digest);
+        return abi.encodePacked(r, s, v);
+    }
+
+    // ---------------------------------------------------------------- audit model
+
+    /// Folds the audit entries among `logs` into the model chain, checking their sequence numbers.
+    function absorb(Vm.Log[] memory logs) internal {
+        for (uint256 i = 0; i < logs.length; ++i) {
+            Vm.Log memory entry = logs[i];
+            if (entry.emitter != address(audit) || entry.topics.length != 3 || entry.topics[0] != ENTRY_TOPIC) continue;
+            address patient = address(uint160(uint256(entry.topics[1])));
+            (uint256 info, bytes32 data) = abi.decode(entry.data, (uint256, bytes32));
+            uint64 seq = modelSeq[patient] + 1;
+            assertEq(info & type(uint48).max, seq, "entry sequence number");
+            modelSeq[patient] = seq;
+            modelHead[patient] =
+                bytes24(keccak256(abi.encode(modelHead[patient], patient, info, entry.topics[2], data)));
+        }
+    }
+
+    function assertChain(address patient) internal view {
+        (uint64 seq, bytes24 head) = audit.chainOf(patient);
+        assertEq(seq, modelSeq[patient], "audit seq");
+        assertTrue(head == modelHead[patient], "audit head equals the chain of the emitted entries");
+    }
+}
