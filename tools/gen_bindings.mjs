@@ -65,13 +65,17 @@ for (const name of names) {
   out += `\nnamespace ${ident(name)} {\n`;
   out += `inline constexpr Artifact artifact{\n    "${name}",\n    ${cppString(JSON.stringify(abi))},\n` +
          `    "${art.bytecode.object}",\n    "${art.deployedBytecode.object}"};\n`;
-  out += `namespace fn {\n`;
-  for (const f of abi.filter((x) => x.type === 'function')) {
-    const outputs = f.outputs.map(canonical).join(',');
-    out += `/// ${f.stateMutability}${outputs ? `, returns (${outputs})` : ''}\n`;
-    out += `inline constexpr std::string_view ${ident(fnName(f.name))} = "${signature(f)}";\n`;
+  const fns = abi.filter((x) => x.type === 'function').map((f) => ({ f, id: ident(fnName(f.name)) }));
+  out += `/// Canonical signatures of the functions (for abi::encode_call).\nnamespace fn {\n`;
+  for (const { f, id } of fns) {
+    out += `/// ${f.stateMutability}\n`;
+    out += `inline constexpr std::string_view ${id} = "${signature(f)}";\n`;
   }
-  out += `}  // namespace fn\nnamespace ev {\n`;
+  out += `}  // namespace fn\n/// Return types of the functions as one tuple type (for abi::decode).\nnamespace returns {\n`;
+  for (const { f, id } of fns) {
+    out += `inline constexpr std::string_view ${id} = "(${f.outputs.map(canonical).join(',')})";\n`;
+  }
+  out += `}  // namespace returns\nnamespace ev {\n`;
   for (const e of abi.filter((x) => x.type === 'event')) {
     const n = e.inputs.length;
     out += `inline constexpr Event<${n}> ${ident(e.name)}{"${signature(e)}", {${e.inputs.map((i) => (i.indexed ? 'true' : 'false')).join(', ')}}, {${e.inputs.map((i) => `"${i.name}"`).join(', ')}}};\n`;
