@@ -33,6 +33,10 @@ public:
     /// Takes ownership of `block` (so that an asynchronous writer needs no copy).
     virtual void put(const Cid& cid, Bytes&& block) = 0;
     virtual void commit() = 0;
+    /// A buffer whose block has been written and that the caller may reuse (contents and size
+    /// unspecified), or an empty one. Lets an importer recycle chunk buffers instead of
+    /// allocating and zeroing a new one per block.
+    [[nodiscard]] virtual Bytes recycle() { return {}; }
 };
 
 class BlockStore {
