@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
+#include <utility>
 #include <limits>
 #include <unordered_set>
 #include <vector>
@@ -78,7 +80,20 @@ public:
     }
 
     std::size_t read(std::span<std::uint8_t> buf) override {
+        if (pending_error_) std::rethrow_exception(std::exchange(pending_error_, nullptr));
         std::size_t done = 0;
+        try {
+            fill(buf, done);
+        } catch (...) {
+            // Hand out the good bytes before the failure first; the error comes with the next call.
+            if (done == 0) throw;
+            pending_error_ = std::current_exception();
+        }
+        return done;
+    }
+
+private:
+    void fill(std::span<std::uint8_t> buf, std::size_t& done) {
         while (done < buf.size() && pos_ < end_) {
             if (pos_ >= seg_start_ && pos_ < seg_start_ + seg_.size()) {
                 const std::uint64_t avail = std::min<std::uint64_t>(seg_start_ + seg_.size(), end_) - pos_;
@@ -90,10 +105,8 @@ public:
             }
             if (!next_segment()) throw UnixFsError("file DAG ends before its declared size");
         }
-        return done;
     }
 
-private:
     struct Frame {
         FileNode node;
         std::uint64_t start;        ///< file offset of this node's first byte
@@ -155,6 +168,7 @@ private:
     std::uint64_t seg_start_ = 0;
     std::uint64_t pos_;
     std::uint64_t end_ = 0;
+    std::exception_ptr pending_error_;
 };
 
 }  // namespace
