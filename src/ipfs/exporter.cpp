@@ -184,23 +184,37 @@ std::unique_ptr<ByteSource> open_file(BlockStore& store, const Cid& root, std::u
     return std::make_unique<FileReader>(store, root, offset, length);
 }
 
-void walk_dag(BlockStore& store, const Cid& root, const std::function<void(const Cid&)>& fn) {
+namespace {
+
+void walk(BlockStore& store, const Cid& root, bool fetch_raw, const std::function<void(const Cid&, const Bytes*)>& fn) {
     std::unordered_set<Cid> seen;
     std::vector<Cid> stack{root};
     while (!stack.empty()) {
         const Cid cid = stack.back();
         stack.pop_back();
+        // Blocks are keyed by multihash; a CID seen under both codecs is still walked as each.
         if (!seen.insert(cid).second) continue;
-        if (cid.codec == kCodecRaw) {
+        if (cid.codec == kCodecRaw && !fetch_raw) {
             if (!store.has(cid)) throw BlockNotFoundError(cid.to_string());
-            fn(cid);
+            fn(cid, nullptr);
             continue;
         }
         const Bytes block = store.get_required(cid);
-        fn(cid);
+        fn(cid, &block);
+        if (cid.codec != kCodecDagPb) continue;
         const dagpb::Node node = dagpb::decode(block);
         for (auto it = node.links.rbegin(); it != node.links.rend(); ++it) stack.push_back(it->hash);
     }
+}
+
+}  // namespace
+
+void walk_dag(BlockStore& store, const Cid& root, const std::function<void(const Cid&)>& fn) {
+    walk(store, root, false, [&](const Cid& c, const Bytes*) { fn(c); });
+}
+
+void walk_dag_blocks(BlockStore& store, const Cid& root, const std::function<void(const Cid&, const Bytes&)>& fn) {
+    walk(store, root, true, [&](const Cid& c, const Bytes* b) { fn(c, *b); });
 }
 
 }  // namespace dossier::ipfs

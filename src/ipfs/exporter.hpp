@@ -32,5 +32,7 @@ public:
 /// (the order of `ipfs dag export`). Fetches each dag-pb block to read its links; raw blocks are
 /// not fetched. Missing blocks are a BlockNotFoundError.
 void walk_dag(BlockStore& store, const Cid& root, const std::function<void(const Cid&)>& fn);
+/// Like walk_dag() but fetches every block (raw ones too) and passes its verified bytes.
+void walk_dag_blocks(BlockStore& store, const Cid& root, const std::function<void(const Cid&, const Bytes&)>& fn);
 
 }  // namespace dossier::ipfs
