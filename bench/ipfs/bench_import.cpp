@@ -4,7 +4,7 @@
 //
 //   bench_import [--size-mib N] [--profile kubo-v1|unixfs-v1-2025] [--dir D] [--runs R] [--no-js]
 //
-// Modes: hash-only (chunk + SHA-256 + DAG, blocks discarded), store (into a fresh FsBlockStore,
+// Modes: baseline (the file copied into one file, fdatasync'd: the storage ceiling), hash-only (chunk + SHA-256 + DAG, blocks discarded), store (into a fresh FsBlockStore,
 // durable: every block synced and renamed, directories fsync'd, root pinned), and the JS importer
 // (ipfs-unixfs-importer into a MemoryBlockstore; node's own time from process start to exit).
 // The input file is written once and read from the page cache by every mode. Dossier's times
@@ -191,6 +191,25 @@ int main(int argc, char** argv) {
         });
     });
     report("dossier store (durable+pin)", size, store);
+    // The storage ceiling, measured in the same run: the input copied into one file with 256 KiB
+    // write(2) calls and one fdatasync (no hashing, no per-block files).
+    const Sample copy = median([&] {
+        const fs::path out = dir / "copy.bin";
+        fs::remove(out);
+        ::sync();
+        return in_child([] { return 0; }, [&](int) {
+            const int in = ::open(input.c_str(), O_RDONLY | O_CLOEXEC);
+            const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+            std::vector<char> buf(profile.chunk_size);
+            for (ssize_t n; (n = ::read(in, buf.data(), buf.size())) > 0;)
+                if (::write(o, buf.data(), static_cast<std::size_t>(n)) != n) throw std::runtime_error("write");
+            ::fdatasync(o);
+            ::close(o);
+            ::close(in);
+            return std::string("-");
+        });
+    });
+    report("baseline: cp + fdatasync", size, copy);
     if (js) {
         const Sample j = median([&] { return run_js(std::string(DOSSIER_SOURCE_DIR) + "/tests/ipfs/js/import.mjs", profile, input); });
         report("js importer (memory)", size, j);
