@@ -34,6 +34,7 @@ namespace {
 struct Sample {
     double seconds = 0;
     long maxrss_kib = 0;
+    double cpu_seconds = 0;  ///< user + system time of the child (whole process)
     std::string cid;
 };
 
@@ -87,6 +88,8 @@ Sample in_child(Setup setup, F fn) {
     struct rusage ru {};
     ::wait4(pid, &status, 0, &ru);
     s.maxrss_kib = ru.ru_maxrss;
+    s.cpu_seconds = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                    static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
     const auto sp = s.cid.find(' ');
     s.seconds = sp == std::string::npos ? 0 : std::stod(s.cid.substr(sp + 1));
     s.cid = s.cid.substr(0, sp);
@@ -118,6 +121,8 @@ Sample run_js(const std::string& script, const ImportProfile& p, const fs::path&
     ::wait4(pid, &status, 0, &ru);
     s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     s.maxrss_kib = ru.ru_maxrss;
+    s.cpu_seconds = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                    static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
     s.cid = s.cid.substr(0, s.cid.find(' '));
     return s;
 }
@@ -132,8 +137,9 @@ std::string import_fd(const fs::path& input, BlockWriter& out, const ImportProfi
 }
 
 void report(const char* mode, std::uint64_t size, const Sample& s) {
-    std::printf("%-28s %8.3f s %7.3f GB/s  peak RSS %7.1f MiB  %s\n", mode, s.seconds,
-                static_cast<double>(size) / s.seconds / 1e9, static_cast<double>(s.maxrss_kib) / 1024.0, s.cid.c_str());
+    std::printf("%-28s %8.3f s %7.3f GB/s  cpu %6.2f s  peak RSS %7.1f MiB  %s\n", mode, s.seconds,
+                static_cast<double>(size) / s.seconds / 1e9, s.cpu_seconds, static_cast<double>(s.maxrss_kib) / 1024.0,
+                s.cid.c_str());
 }
 
 }  // namespace
@@ -167,6 +173,9 @@ int main(int argc, char** argv) {
     auto median = [&](auto fn) {
         std::vector<Sample> v;
         for (int i = 0; i < runs; ++i) v.push_back(fn());
+        std::printf("  runs:");
+        for (const Sample& x : v) std::printf(" %.3f s", x.seconds);
+        std::printf("\n");
         std::sort(v.begin(), v.end(), [](const Sample& a, const Sample& b) { return a.seconds < b.seconds; });
         return v[v.size() / 2];
     };
