@@ -1,0 +1,491 @@
+#include "ipfs/fs_block_store.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <atomic>
+#include <deque>
+#include <future>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <unordered_set>
+#include <utility>
+
+#include "ipfs/exporter.hpp"
+#include "ipfs/multibase.hpp"
+
+namespace fs = std::filesystem;
+
+namespace dossier::ipfs {
+namespace {
+
+constexpr const char* kSharding = "/repo/flatfs/shard/v1/next-to-last/2\n";
+constexpr const char* kPinsHeader = "# dossier recursive pins v1";
+
+[[noreturn]] void sys_error(const std::string& what, const fs::path& path) {
+    throw IpfsError(what + " " + path.string() + ": " + std::strerror(errno));
+}
+
+class Fd {
+public:
+    explicit Fd(int fd = -1) noexcept : fd_(fd) {}
+    ~Fd() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+    Fd& operator=(Fd&& o) noexcept {
+        std::swap(fd_, o.fd_);
+        return *this;
+    }
+    [[nodiscard]] int get() const noexcept { return fd_; }
+    int release() noexcept { return std::exchange(fd_, -1); }
+
+private:
+    int fd_;
+};
+
+void write_all(int fd, ByteView data, const fs::path& path) {
+    std::size_t done = 0;
+    while (done < data.size()) {
+        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            sys_error("cannot write", path);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+}
+
+void fsync_path(const fs::path& path) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) sys_error("cannot open", path);
+    if (::fsync(fd.get()) != 0) sys_error("cannot fsync", path);
+}
+
+/// Writes a new file durably: data written and fsync'd before the function returns.
+void write_file_durable(const fs::path& path, ByteView data) {
+    Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (fd.get() < 0) sys_error("cannot create", path);
+    write_all(fd.get(), data, path);
+    if (::fdatasync(fd.get()) != 0) sys_error("cannot fsync", path);
+}
+
+bool path_exists(const fs::path& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0;
+}
+
+/// Reads a whole file; nullopt if it does not exist.
+std::optional<Bytes> read_file(const fs::path& path) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) {
+        if (errno == ENOENT) return std::nullopt;
+        sys_error("cannot open", path);
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) sys_error("cannot stat", path);
+    Bytes out(static_cast<std::size_t>(st.st_size));
+    std::size_t done = 0;
+    while (done < out.size()) {
+        const ssize_t n = ::read(fd.get(), out.data() + done, out.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            sys_error("cannot read", path);
+        }
+        if (n == 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    out.resize(done);
+    return out;
+}
+
+/// Parses a flatfs file name "<KEY>.data" into a multihash; nullopt if it is not one.
+std::optional<Multihash> parse_block_name(const std::string& name) {
+    if (name.size() <= 5 || name.substr(name.size() - 5) != ".data") return std::nullopt;
+    try {
+        return Multihash::from_bytes(multibase::decode_base32(name.substr(0, name.size() - 5), true));
+    } catch (const DecodeError&) {
+        return std::nullopt;
+    }
+}
+
+struct DigestHash {
+    std::size_t operator()(const Bytes32& d) const noexcept {
+        std::size_t h = 0;
+        for (int i = 0; i < 8; ++i) h = (h << 8) | d[static_cast<std::size_t>(i)];
+        return h;
+    }
+};
+
+}  // namespace
+
+FsBlockStore::FsBlockStore(fs::path dir) : dir_(std::move(dir)), blocks_(dir_ / "blocks"), temp_(blocks_ / ".temp") {
+    std::error_code ec;
+    fs::create_directories(temp_, ec);
+    if (ec) throw IpfsError("cannot create the blockstore in " + dir_.string() + ": " + ec.message());
+    const fs::path lock_path = dir_ / "repo.lock";
+    lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd_ < 0) sys_error("cannot open", lock_path);
+    if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+        ::close(lock_fd_);
+        throw IpfsError("the blockstore in " + dir_.string() + " is in use by another process");
+    }
+    // Leftovers of writes interrupted by a crash: never visible as blocks, safe to delete now that
+    // we hold the lock.
+    for (const auto& e : fs::directory_iterator(temp_)) fs::remove(e.path(), ec);
+    if (!path_exists(blocks_ / "SHARDING")) {
+        write_file_durable(blocks_ / "SHARDING", as_bytes(kSharding));
+        fsync_path(blocks_);
+        fsync_path(dir_);
+    }
+    if (auto pins = read_file(dir_ / "pins")) {
+        std::istringstream in(std::string(as_chars(*pins)));
+        std::string line;
+        if (!std::getline(in, line) || line != kPinsHeader) throw IpfsError("the pin file in " + dir_.string() + " is not a Dossier pin file");
+        while (std::getline(in, line)) {
+            if (line.empty()) continue;
+            try {
+                pins_.insert(Cid::parse(line));
+            } catch (const DecodeError& e) {
+                throw IpfsError("the pin file in " + dir_.string() + " has a bad line: " + e.what());
+            }
+        }
+    }
+}
+
+FsBlockStore::~FsBlockStore() {
+    if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+std::string FsBlockStore::key_of(const Multihash& mh) { return multibase::base32_upper(mh.bytes()); }
+
+fs::path FsBlockStore::block_path(const Multihash& mh) const {
+    const std::string key = key_of(mh);
+    return blocks_ / key.substr(key.size() - 3, 2) / (key + ".data");
+}
+
+bool FsBlockStore::has(const Cid& cid) { return path_exists(block_path(cid.hash)); }
+
+std::optional<Bytes> FsBlockStore::get(const Cid& cid) {
+    auto b = read_file(block_path(cid.hash));
+    if (b && !cid.hash.matches(*b)) throw CorruptBlockError(cid.to_string());
+    return b;
+}
+
+void FsBlockStore::ensure_shard(const std::string& shard, bool sync_parent) {
+    {
+        std::lock_guard lock(mutex_);
+        if (shards_.contains(shard)) return;
+    }
+    const fs::path p = blocks_ / shard;
+    if (::mkdir(p.c_str(), 0755) != 0 && errno != EEXIST) sys_error("cannot create", p);
+    // A shard joins the known set only once its name is durable; a caller that does not sync
+    // here (the batching writer) registers it with shard_durable() after its syncfs.
+    if (!sync_parent) return;
+    fsync_path(blocks_);
+    shard_durable(shard);
+}
+
+void FsBlockStore::shard_durable(const std::string& shard) {
+    std::lock_guard lock(mutex_);
+    shards_.insert(shard);
+}
+
+void FsBlockStore::put(const Cid& cid, ByteView block) {
+    const fs::path final_path = block_path(cid.hash);
+    if (path_exists(final_path)) return;
+    const std::string key = key_of(cid.hash);
+    ensure_shard(key.substr(key.size() - 3, 2), true);
+    std::uint64_t n = 0;
+    {
+        std::lock_guard lock(mutex_);
+        n = temp_counter_++;
+    }
+    const fs::path temp = temp_ / (key + "." + std::to_string(::getpid()) + "." + std::to_string(n));
+    write_file_durable(temp, block);
+    if (::rename(temp.c_str(), final_path.c_str()) != 0) sys_error("cannot rename into", final_path);
+    fsync_path(final_path.parent_path());
+}
+
+void FsBlockStore::remove(const Cid& cid) {
+    const fs::path p = block_path(cid.hash);
+    if (::unlink(p.c_str()) != 0 && errno != ENOENT) sys_error("cannot remove", p);
+}
+
+void FsBlockStore::for_each(const std::function<void(const Multihash&)>& fn) {
+    for (const auto& shard : fs::directory_iterator(blocks_)) {
+        if (!shard.is_directory() || shard.path() == temp_) continue;
+        for (const auto& f : fs::directory_iterator(shard.path()))
+            if (auto mh = parse_block_name(f.path().filename().string())) fn(*mh);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The batching writer.
+//
+// Why this is as crash-safe as put(): the invariant is "a name under blocks/<shard>/ only ever
+// refers to a complete, durable file". The writer thread writes each block to blocks/.temp/ (no
+// fsync; sync_file_range only starts writeback early). Every kBatchBytes the batch goes to a
+// helper thread, which calls syncfs(2) on the filesystem: it returns only once the data and
+// inodes of all those files (and any shard directory created for them) are on stable storage;
+// only then does the helper rename them into their shards. Meanwhile the writer writes the next
+// batch; one batch at most is in flight. A crash before a rename leaves a temp file (deleted at
+// the next open); a crash after it leaves a complete block, named or not (ext4 journals a rename
+// atomically). commit() waits for the last batch and calls syncfs once more, which commits the
+// journal holding every rename (what an fsync of each shard directory would do, for one flush
+// instead of hundreds), so every name is durable before commit() returns and before a caller pins
+// the root. One syncfs per 64 MiB costs far less than an fsync per 256 KiB block, each of which
+// forces its own journal commit and device cache flush.
+// ---------------------------------------------------------------------------------------------
+class FsBlockWriter final : public BlockWriter {
+public:
+    explicit FsBlockWriter(FsBlockStore& store) : store_(store) {
+        temp_fd_ = Fd(::open(store_.temp_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (temp_fd_.get() < 0) sys_error("cannot open", store_.temp_);
+        thread_ = std::thread([this] { run(); });
+    }
+
+    ~FsBlockWriter() override {
+        if (thread_.joinable()) {
+            {
+                std::lock_guard lock(m_);
+                abort_ = true;
+            }
+            cv_work_.notify_all();
+            thread_.join();
+        }
+        if (in_flight_.valid()) in_flight_.wait();
+        std::error_code ec;
+        for (const auto& s : batch_) fs::remove(s.temp, ec);
+    }
+
+    void put(const Cid& cid, Bytes&& block) override {
+        std::unique_lock lock(m_);
+        cv_space_.wait(lock, [&] { return error_ || queued_bytes_ < kQueueBytes || queue_.size() < 2; });
+        if (error_) std::rethrow_exception(error_);
+        queued_bytes_ += block.size();
+        queue_.emplace_back(cid, std::move(block));
+        lock.unlock();
+        cv_work_.notify_one();
+    }
+
+    void commit() override {
+        {
+            std::lock_guard lock(m_);
+            closing_ = true;
+        }
+        cv_work_.notify_all();
+        if (thread_.joinable()) thread_.join();
+        if (error_) std::rethrow_exception(error_);
+    }
+
+    Bytes recycle() override {
+        std::lock_guard lock(m_);
+        if (free_.empty()) return {};
+        Bytes b = std::move(free_.back());
+        free_.pop_back();
+        return b;
+    }
+
+private:
+    static constexpr std::size_t kQueueBytes = 8u << 20;
+    static constexpr std::size_t kBatchBytes = 64u << 20;
+    static constexpr std::size_t kBatchBlocks = 2048;
+
+    struct Staged {
+        fs::path temp;
+        fs::path final_path;
+        std::string shard;
+    };
+
+    void run() {
+        try {
+            for (;;) {
+                std::unique_lock lock(m_);
+                cv_work_.wait(lock, [&] { return abort_ || closing_ || !queue_.empty(); });
+                if (abort_) return;
+                if (queue_.empty()) break;  // closing and drained
+                auto [cid, block] = std::move(queue_.front());
+                queue_.pop_front();
+                lock.unlock();
+                stage(cid, block);
+                lock.lock();
+                queued_bytes_ -= block.size();
+                if (free_.size() < 4) free_.push_back(std::move(block));
+                lock.unlock();
+                cv_space_.notify_one();
+                if (batch_bytes_ >= kBatchBytes || batch_.size() >= kBatchBlocks) flush_batch();
+            }
+            flush_batch();
+            if (in_flight_.valid()) in_flight_.get();
+            // One more syncfs commits the journal holding every rename: the same guarantee as an
+            // fsync of each shard directory touched, for one flush instead of hundreds.
+            if (renamed_any_ && ::syncfs(temp_fd_.get()) != 0) sys_error("cannot sync the filesystem of", store_.temp_);
+        } catch (...) {
+            std::lock_guard lock(m_);
+            error_ = std::current_exception();
+        }
+        cv_space_.notify_all();
+    }
+
+    void stage(const Cid& cid, const Bytes& block) {
+        if (!in_batch_.insert(cid.hash.digest).second) return;  // duplicate block in this batch
+        const fs::path final_path = store_.block_path(cid.hash);
+        if (path_exists(final_path)) return;
+        const std::string key = FsBlockStore::key_of(cid.hash);
+        const std::string shard = key.substr(key.size() - 3, 2);
+        // A new shard directory made here becomes durable with the batch's syncfs, which runs
+        // before any block is renamed into it.
+        store_.ensure_shard(shard, false);
+        new_shards_.insert(shard);
+        const std::string name = key + "." + std::to_string(::getpid()) + "." + std::to_string(counter_++) + ".w";
+        const fs::path temp = store_.temp_ / name;
+        Fd fd(::openat(temp_fd_.get(), name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+        if (fd.get() < 0) sys_error("cannot create", temp);
+        batch_.push_back(Staged{temp, final_path, shard});
+        write_all(fd.get(), block, temp);
+        // Start writeback now, so that the disk works while we hash and the batch's syncfs finds
+        // little left to do. Durability still comes from syncfs (this call promises nothing).
+        (void)::sync_file_range(fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
+        batch_bytes_ += block.size();
+    }
+
+    /// Hands the current batch to a helper thread that syncs and renames it, so the writer keeps
+    /// writing the next batch meanwhile. At most one batch is in flight: its durability is
+    /// awaited (and its errors raised) before the next one is handed over.
+    void flush_batch() {
+        if (in_flight_.valid()) in_flight_.get();
+        if (batch_.empty()) return;
+        in_flight_ = std::async(std::launch::async, [this, batch = std::move(batch_), shards = std::move(new_shards_)] {
+            if (::syncfs(temp_fd_.get()) != 0) sys_error("cannot sync the filesystem of", store_.temp_);
+            for (const auto& shard : shards) store_.shard_durable(shard);
+            for (const auto& st : batch)
+                if (::rename(st.temp.c_str(), st.final_path.c_str()) != 0) sys_error("cannot rename into", st.final_path);
+            renamed_any_ = true;
+        });
+        batch_.clear();
+        new_shards_.clear();
+        in_batch_.clear();
+        batch_bytes_ = 0;
+    }
+
+    FsBlockStore& store_;
+    Fd temp_fd_;
+    std::thread thread_;
+    std::mutex m_;
+    std::condition_variable cv_work_;
+    std::condition_variable cv_space_;
+    std::deque<std::pair<Cid, Bytes>> queue_;
+    std::size_t queued_bytes_ = 0;
+    std::vector<Bytes> free_;
+    bool closing_ = false;
+    bool abort_ = false;
+    std::exception_ptr error_;
+    // Writer-thread state.
+    std::vector<Staged> batch_;
+    std::unordered_set<Bytes32, DigestHash> in_batch_;
+    std::size_t batch_bytes_ = 0;
+    std::set<std::string> new_shards_;
+    std::future<void> in_flight_;
+    std::atomic<bool> renamed_any_{false};
+    std::uint64_t counter_ = 0;
+};
+
+std::unique_ptr<BlockWriter> FsBlockStore::writer() { return std::make_unique<FsBlockWriter>(*this); }
+
+// --- pins and GC --------------------------------------------------------------------------------
+
+void FsBlockStore::write_pins_locked() {
+    std::string text = std::string(kPinsHeader) + "\n";
+    for (const Cid& c : pins_) text += c.to_string() + "\n";
+    const fs::path tmp = dir_ / "pins.tmp";
+    write_file_durable(tmp, as_bytes(text));
+    if (::rename(tmp.c_str(), (dir_ / "pins").c_str()) != 0) sys_error("cannot replace", dir_ / "pins");
+    fsync_path(dir_);
+}
+
+void FsBlockStore::pin(const Cid& root) {
+    walk_dag(*this, root, [](const Cid&) {});  // throws BlockNotFoundError if the DAG is incomplete
+    std::lock_guard lock(mutex_);
+    if (pins_.insert(root).second) write_pins_locked();
+}
+
+void FsBlockStore::unpin(const Cid& root) {
+    std::lock_guard lock(mutex_);
+    if (pins_.erase(root) == 0) throw IpfsError(root.to_string() + " is not pinned");
+    write_pins_locked();
+}
+
+std::vector<Cid> FsBlockStore::pins() const {
+    std::lock_guard lock(mutex_);
+    return {pins_.begin(), pins_.end()};
+}
+
+bool FsBlockStore::is_pinned(const Cid& root) const {
+    std::lock_guard lock(mutex_);
+    return pins_.contains(root);
+}
+
+FsBlockStore::GcResult FsBlockStore::gc() {
+    std::unique_lock guard(gc_mutex_);
+    std::unordered_set<Bytes32, DigestHash> live;
+    for (const Cid& root : pins()) walk_dag(*this, root, [&](const Cid& c) { live.insert(c.hash.digest); });
+    GcResult r;
+    std::set<fs::path> dirty;
+    for (const auto& shard : fs::directory_iterator(blocks_)) {
+        if (!shard.is_directory() || shard.path() == temp_) continue;
+        for (const auto& f : fs::directory_iterator(shard.path())) {
+            const auto mh = parse_block_name(f.path().filename().string());
+            if (!mh) continue;
+            if (live.contains(mh->digest)) {
+                ++r.kept_blocks;
+                continue;
+            }
+            struct stat st {};
+            if (::stat(f.path().c_str(), &st) == 0) r.removed_bytes += static_cast<std::uint64_t>(st.st_size);
+            if (::unlink(f.path().c_str()) != 0 && errno != ENOENT) sys_error("cannot remove", f.path());
+            ++r.removed_blocks;
+            dirty.insert(shard.path());
+        }
+    }
+    for (const auto& d : dirty) fsync_path(d);
+    return r;
+}
+
+std::vector<FsBlockStore::BadBlock> FsBlockStore::verify() {
+    std::vector<BadBlock> bad;
+    for (const auto& shard : fs::directory_iterator(blocks_)) {
+        if (shard.path() == temp_) continue;
+        if (!shard.is_directory()) {
+            if (shard.path().filename() != "SHARDING") bad.push_back({shard.path(), "unexpected file in blocks/"});
+            continue;
+        }
+        const std::string shard_name = shard.path().filename().string();
+        for (const auto& f : fs::directory_iterator(shard.path())) {
+            const std::string name = f.path().filename().string();
+            const auto mh = parse_block_name(name);
+            if (!mh) {
+                bad.push_back({f.path(), "not a block file name"});
+                continue;
+            }
+            const std::string key = key_of(*mh);
+            if (key.substr(key.size() - 3, 2) != shard_name) {
+                bad.push_back({f.path(), "block file in the wrong shard directory"});
+                continue;
+            }
+            const auto bytes = read_file(f.path());
+            if (bytes && !mh->matches(*bytes))
+                bad.push_back({f.path(), "hash mismatch: block " + Cid::v1(kCodecRaw, *mh).to_string() +
+                                             " (raw) / " + Cid::v1(kCodecDagPb, *mh).to_string() + " (dag-pb) is corrupt"});
+        }
+    }
+    return bad;
+}
+
+}  // namespace dossier::ipfs

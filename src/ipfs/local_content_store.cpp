@@ -1,0 +1,48 @@
+#include "ipfs/local_content_store.hpp"
+
+#include "ipfs/car.hpp"
+#include "ipfs/exporter.hpp"
+
+namespace dossier::ipfs {
+
+LocalContentStore::LocalContentStore(std::filesystem::path dir) : store_(std::move(dir)) {}
+
+ImportResult LocalContentStore::add(ByteSource& input, const AddOptions& options) {
+    // Hold off GC from the first block to the pin, or it could collect the unpinned blocks.
+    auto guard = store_.gc_guard();
+    auto writer = store_.writer();
+    const ImportResult r = import_file(input, *writer, options.profile, options.progress);
+    if (options.pin) store_.pin(r.root);  // after commit(): every block is durable
+    return r;
+}
+
+std::unique_ptr<ByteSource> LocalContentStore::cat(const Cid& root, std::uint64_t offset, std::optional<std::uint64_t> length) {
+    return open_file(store_, root, offset, length);
+}
+
+std::uint64_t LocalContentStore::size(const Cid& root) { return file_size(store_, root); }
+
+bool LocalContentStore::has(const Cid& root) {
+    try {
+        walk_dag(store_, root, [](const Cid&) {});
+        return true;
+    } catch (const BlockNotFoundError&) {
+        return false;
+    }
+}
+
+void LocalContentStore::pin(const Cid& root) { store_.pin(root); }
+void LocalContentStore::unpin(const Cid& root) { store_.unpin(root); }
+std::vector<Cid> LocalContentStore::pins() { return store_.pins(); }
+
+void LocalContentStore::export_car(const Cid& root, std::ostream& out) { (void)car::write(store_, root, out); }
+
+std::vector<Cid> LocalContentStore::import_car(std::istream& in, bool pin) {
+    auto guard = store_.gc_guard();
+    const car::ReadResult r = car::read(in, store_);
+    if (pin)
+        for (const Cid& root : r.roots) store_.pin(root);
+    return r.roots;
+}
+
+}  // namespace dossier::ipfs

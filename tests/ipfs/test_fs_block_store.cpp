@@ -1,0 +1,182 @@
+// The embedded blockstore: flatfs layout, verified reads, pins that survive reopening, garbage
+// collection, verify() naming every bad block, the one-process lock, and the ContentStore on top.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "data_gen.hpp"
+#include "support/process.hpp"
+#include "ipfs/dagpb.hpp"
+#include "ipfs/exporter.hpp"
+#include "ipfs/local_content_store.hpp"
+
+using namespace dossier;
+using namespace dossier::ipfs;
+namespace fs = std::filesystem;
+
+namespace {
+
+Bytes content(std::uint64_t seed, std::uint64_t size) {
+    testdata::Generator g(seed, size);
+    return read_all(g);
+}
+
+void overwrite(const fs::path& p, const Bytes& b) {
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
+}
+
+}  // namespace
+
+TEST(FsBlockStore, FlatfsLayoutAndVerifiedReads) {
+    test::TempDir dir;
+    FsBlockStore store(dir.path());
+    const Bytes block = content(1, 1000);
+    const Cid cid = Cid::raw_of(block);
+    EXPECT_FALSE(store.has(cid));
+    EXPECT_EQ(store.get(cid), std::nullopt);
+    store.put(cid, block);
+    EXPECT_TRUE(store.has(cid));
+    EXPECT_TRUE(store.has(Cid::v1(kCodecDagPb, cid.hash)));  // keyed by multihash, like Kubo
+    EXPECT_EQ(store.get(cid), block);
+    // blocks/<next-to-last two characters of KEY>/<KEY>.data, KEY = base32 upper of the multihash.
+    const std::string key = FsBlockStore::key_of(cid.hash);
+    EXPECT_EQ(key.substr(0, 3), "CIQ");
+    EXPECT_EQ(key.size(), 55u);
+    const fs::path p = fs::path(dir.path()) / "blocks" / key.substr(52, 2) / (key + ".data");
+    EXPECT_EQ(store.block_path(cid.hash), p);
+    EXPECT_TRUE(fs::exists(p));
+    std::ifstream sharding(fs::path(dir.path()) / "blocks" / "SHARDING");
+    std::string line;
+    std::getline(sharding, line);
+    EXPECT_EQ(line, "/repo/flatfs/shard/v1/next-to-last/2");
+    int n = 0;
+    store.for_each([&](const Multihash& mh) {
+        EXPECT_EQ(mh, cid.hash);
+        ++n;
+    });
+    EXPECT_EQ(n, 1);
+    // Corruption on disk is reported by get() and by verify(), naming the block.
+    Bytes bad = block;
+    bad[10] ^= 0x40;
+    overwrite(p, bad);
+    try {
+        (void)store.get(cid);
+        ADD_FAILURE();
+    } catch (const CorruptBlockError& e) {
+        EXPECT_EQ(e.cid(), cid.to_string());
+    }
+    const auto problems = store.verify();
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_EQ(problems[0].path, p);
+    EXPECT_NE(problems[0].reason.find(cid.to_string()), std::string::npos);
+    store.remove(cid);
+    EXPECT_FALSE(store.has(cid));
+    EXPECT_TRUE(store.verify().empty());
+    EXPECT_THROW(store.put_verified(cid, bad), CorruptBlockError);
+}
+
+TEST(FsBlockStore, OnlyOneOpenerAtATime) {
+    test::TempDir dir;
+    {
+        FsBlockStore a(dir.path());
+        EXPECT_THROW(FsBlockStore b(dir.path()), IpfsError);
+    }
+    FsBlockStore c(dir.path());  // released on close
+}
+
+TEST(FsBlockStore, StaleTempFilesAreRemovedOnOpen) {
+    test::TempDir dir;
+    { FsBlockStore s(dir.path()); }
+    const fs::path temp = fs::path(dir.path()) / "blocks" / ".temp" / "CIQXYZ.123.0.w";
+    overwrite(temp, Bytes{1, 2, 3});
+    FsBlockStore s(dir.path());
+    EXPECT_FALSE(fs::exists(temp));
+    EXPECT_TRUE(s.verify().empty());
+}
+
+TEST(LocalContentStore, AddCatPinGcAndReopen) {
+    test::TempDir dir;
+    const ImportProfile profile = ImportProfile::custom(4096, 4);
+    const Bytes a = content(10, 100000);
+    const Bytes b = content(11, 50000);
+    Cid ra;
+    Cid rb;
+    {
+        LocalContentStore cs(dir.path());
+        auto sa = source_from_bytes(a);
+        std::uint64_t last = 0;
+        ra = cs.add(*sa, AddOptions{profile, [&](std::uint64_t d) { last = d; }, true}).root;
+        EXPECT_EQ(last, a.size());
+        auto sb = source_from_bytes(b);
+        rb = cs.add(*sb, AddOptions{profile, {}, false}).root;
+        NullBlockWriter sink;
+        auto again = source_from_bytes(a);
+        EXPECT_EQ(import_file(*again, sink, profile).root, ra);
+        EXPECT_EQ(cs.pins(), std::vector<Cid>{ra});
+        EXPECT_TRUE(cs.has(rb));
+        EXPECT_EQ(cs.size(ra), a.size());
+        auto r = cs.cat(ra, 5000, 10000);
+        EXPECT_EQ(read_all(*r), Bytes(a.begin() + 5000, a.begin() + 15000));
+    }
+    LocalContentStore cs(dir.path());  // pins are persistent
+    EXPECT_EQ(cs.pins(), std::vector<Cid>{ra});
+    const auto gc = cs.blocks().gc();
+    EXPECT_GT(gc.removed_blocks, 0u);
+    EXPECT_EQ(gc.kept_blocks, 25u + 7u + 2u + 1u);  // 25 leaves, 7 + 2 parents, root
+    EXPECT_FALSE(cs.has(rb));
+    auto r = cs.cat(ra);
+    EXPECT_EQ(read_all(*r), a);
+    cs.unpin(ra);
+    EXPECT_THROW(cs.unpin(ra), IpfsError);
+    EXPECT_EQ(cs.blocks().gc().removed_blocks, 35u);
+    EXPECT_FALSE(cs.has(ra));
+    EXPECT_THROW(cs.pin(ra), BlockNotFoundError);
+    EXPECT_TRUE(cs.blocks().verify().empty());
+}
+
+TEST(LocalContentStore, VerifyNamesEveryBadBlock) {
+    test::TempDir dir;
+    LocalContentStore cs(dir.path());
+    const Bytes a = content(12, 40000);
+    auto sa = source_from_bytes(a);
+    const Cid root = cs.add(*sa, AddOptions{ImportProfile::custom(4096, 4), {}, true}).root;
+    std::vector<Cid> leaves;
+    walk_dag(cs.blocks(), root, [&](const Cid& c) {
+        if (c.codec == kCodecRaw) leaves.push_back(c);
+    });
+    ASSERT_EQ(leaves.size(), 10u);
+    for (std::size_t i : {1u, 4u, 7u}) {
+        const fs::path p = cs.blocks().block_path(leaves[i].hash);
+        overwrite(p, Bytes{0, 1, 2});
+    }
+    const auto bad = cs.blocks().verify();
+    ASSERT_EQ(bad.size(), 3u);
+    for (std::size_t i : {1u, 4u, 7u}) {
+        const std::string name = leaves[i].to_string();
+        EXPECT_TRUE(std::any_of(bad.begin(), bad.end(), [&](const auto& b) { return b.reason.find(name) != std::string::npos; })) << name;
+    }
+    auto r = cs.cat(root);
+    EXPECT_THROW((void)read_all(*r), CorruptBlockError);
+}
+
+TEST(FsBlockStore, AnImportThatFailsLeavesOnlyCompleteBlocksAndNoTempFiles) {
+    test::TempDir dir;
+    LocalContentStore cs(dir.path());
+    testdata::Generator g(13, 1 << 20);
+    std::uint64_t served = 0;
+    auto failing = source_from_callback([&](std::span<std::uint8_t> buf) -> std::size_t {
+        if (served > 600000) throw IpfsError("input device went away");
+        const std::size_t n = g.read(buf.first(std::min<std::size_t>(buf.size(), 65536)));
+        served += n;
+        return n;
+    });
+    EXPECT_THROW((void)cs.add(*failing, AddOptions{ImportProfile::custom(4096, 8), {}, true}), IpfsError);
+    EXPECT_TRUE(cs.pins().empty());
+    EXPECT_TRUE(cs.blocks().verify().empty());
+    EXPECT_TRUE(fs::is_empty(fs::path(dir.path()) / "blocks" / ".temp"));
+    std::size_t blocks = 0;
+    cs.blocks().for_each([&](const Multihash&) { ++blocks; });
+    EXPECT_EQ(cs.blocks().gc().removed_blocks, blocks);
+}
