@@ -1,0 +1,69 @@
+#include "dossier/context.hpp"
+
+#include "chain/anvil_node.hpp"
+#include "eth/http_transport.hpp"
+#include "ipfs/local_content_store.hpp"
+
+namespace dossier::core {
+
+std::unique_ptr<Context> Context::open(const Config& config) {
+    std::string url;
+    std::unique_ptr<chain::TxJournal> journal;
+    if (config.embedded_chain()) {
+        const auto node = chain::find_anvil(config.node_dir());
+        if (!node)
+            throw NodeNotRunningError("the embedded node is not running in '" + config.data_dir.string() +
+                                      "': start it with 'dossier node up'");
+        url = node->url;
+        journal = std::make_unique<chain::TxJournal>(config.journal_file());
+    } else {
+        url = *config.rpc_url;
+    }
+    auto rpc = std::make_unique<eth::RpcClient>(std::make_unique<eth::HttpTransport>(url));
+    chain::Manifest manifest = chain::Manifest::load(config.manifest_path());
+    if (config.chain_id && *config.chain_id != manifest.chain_id)
+        throw chain::ManifestError("--chain-id " + std::to_string(*config.chain_id) +
+                                   " does not match the deployment manifest's chain " + std::to_string(manifest.chain_id));
+    std::unique_ptr<ipfs::ContentStore> store;
+    if (config.embedded_ipfs()) {
+        store = std::make_unique<ipfs::LocalContentStore>(config.ipfs_dir());
+    } else {
+        throw Error("a remote IPFS node (--ipfs-api) is not supported by this build yet");
+    }
+    auto ctx = std::make_unique<Context>(config, std::move(rpc), std::move(manifest), std::move(store), std::move(journal));
+    ctx->contracts().verify_deployment();
+    return ctx;
+}
+
+Context::Context(Config config, std::unique_ptr<eth::RpcClient> rpc, chain::Manifest manifest,
+                 std::unique_ptr<ipfs::ContentStore> store, std::unique_ptr<chain::TxJournal> journal)
+    : config_(std::move(config)),
+      rpc_(std::move(rpc)),
+      contracts_(*rpc_, std::move(manifest)),
+      store_(std::move(store)),
+      journal_(std::move(journal)) {}
+
+Context::~Context() = default;
+
+eth::TxSender& Context::sender(const eth::PrivateKey& key) {
+    const eth::Address address = key.address();
+    auto it = senders_.find(address);
+    if (it != senders_.end()) return *it->second;
+    eth::TxSenderOptions options;
+    if (journal_) {
+        chain::TxJournal* journal = journal_.get();
+        options.on_signed = [journal](const eth::Transaction& tx, const eth::SignedTransaction& signed_tx) {
+            journal->append(chain::JournalEntry{signed_tx.hash, signed_tx.from, tx.nonce, signed_tx.raw});
+        };
+    }
+    auto sender = std::make_unique<eth::TxSender>(*rpc_, key, std::move(options));
+    return *senders_.emplace(address, std::move(sender)).first->second;
+}
+
+std::uint64_t Context::chain_time() {
+    const auto block = rpc_->get_block(eth::BlockRef::latest());
+    if (!block) throw Error("the node returned no latest block");
+    return block->timestamp;
+}
+
+}  // namespace dossier::core

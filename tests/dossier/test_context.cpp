@@ -1,0 +1,26 @@
+#include <gtest/gtest.h>
+
+#include "fixture.hpp"
+
+using namespace dossier;
+
+TEST(Context, FixtureDeploysAndSendersAreReused) {
+    test::CoreFixture f;
+    EXPECT_NO_THROW(f.ctx().contracts().verify_deployment());
+    const auto key = f.funded_key();
+    EXPECT_EQ(&f.ctx().sender(key), &f.ctx().sender(key));
+    EXPECT_GT(f.ctx().rpc().get_balance(key.address()), eth::U256(0));
+    EXPECT_GT(f.ctx().chain_time(), 0u);
+}
+
+TEST(Context, OpenWithoutARunningEmbeddedNodeSaysWhatToDo) {
+    test::TempDir dir;
+    core::Config config;
+    config.data_dir = dir.path();
+    try {
+        (void)core::Context::open(config);
+        FAIL();
+    } catch (const core::NodeNotRunningError& e) {
+        EXPECT_NE(std::string(e.what()).find("dossier node up"), std::string::npos);
+    }
+}
