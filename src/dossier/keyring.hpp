@@ -1,0 +1,63 @@
+#pragma once
+/// Patients' epoch data keys, as the chain distributes them.
+///
+/// Each patient has one random 32-byte data key per epoch (epoch 1 at registration; a revoke or a
+/// rotation moves to the next). PatientContract emits `KeyEnvelope(patient, recipient, epoch,
+/// envelope)` for the patient itself and for every doctor with access: `envelope` is the key
+/// wrapped with ECIES (src/crypto/ecies.hpp) to the recipient's public key, with associated data
+/// crypto::key_envelope_aad(patient, epoch). A reader's keyring unwraps the envelopes addressed to
+/// it; nobody else can.
+#include <cstdint>
+#include <map>
+#include <utility>
+
+#include "base/error.hpp"
+#include "crypto/random.hpp"
+#include "dossier/context.hpp"
+#include "eth/keys.hpp"
+
+namespace dossier::core {
+
+/// The reader holds no key for what it tries to read (never had access, or lost it before the
+/// object's epoch). The message is one sentence naming reader, patient and epoch.
+class NoAccessError : public Error {
+public:
+    using Error::Error;
+};
+
+struct EpochKey {
+    std::uint32_t epoch = 0;
+    crypto::SecretKey32 key;
+};
+
+/// A fresh random data key.
+[[nodiscard]] crypto::SecretKey32 new_data_key();
+
+/// The envelope (bytes for the contract) of `key`, epoch `epoch` of `patient`, for `recipient`.
+[[nodiscard]] Bytes wrap_epoch_key(const crypto::SecretKey32& key, const eth::Address& patient, std::uint32_t epoch,
+                                   const eth::PublicKey& recipient);
+
+/// The epoch keys one account (`reader`) can unwrap, read from KeyEnvelope events and cached.
+class Keyring {
+public:
+    Keyring(Context& ctx, eth::PrivateKey reader);
+
+    [[nodiscard]] const eth::Address& reader() const noexcept { return address_; }
+    /// The reader's key of `patient`'s `epoch`; throws NoAccessError if no envelope of that epoch
+    /// is addressed to the reader.
+    [[nodiscard]] const crypto::SecretKey32& key(const eth::Address& patient, std::uint32_t epoch);
+    /// The patient's current epoch (PatientContract.patientOf) and the reader's key for it.
+    [[nodiscard]] EpochKey current(const eth::Address& patient);
+    /// The patient's current epoch number (0: not registered).
+    [[nodiscard]] std::uint32_t current_epoch(const eth::Address& patient);
+    /// Forgets cached keys (after a rotation this process performed itself).
+    void clear() noexcept { keys_.clear(); }
+
+private:
+    Context& ctx_;
+    eth::PrivateKey reader_;
+    eth::Address address_;
+    std::map<std::pair<eth::Address, std::uint32_t>, crypto::SecretKey32> keys_;
+};
+
+}  // namespace dossier::core
