@@ -251,7 +251,8 @@ struct ByteRange {
 struct RangeNotSatisfiable {};
 std::optional<ByteRange> parse_range(const Request& req, std::uint64_t size) {
     if (!req.has_header("Range")) return std::nullopt;
-    std::string_view v = req.get_header_value("Range");
+    const std::string header = req.get_header_value("Range");
+    std::string_view v = header;
     if (!v.starts_with("bytes=")) return std::nullopt;
     v.remove_prefix(6);
     if (v.find(',') != std::string_view::npos) return std::nullopt;
@@ -491,7 +492,13 @@ struct Gateway::Impl {
 void Gateway::Impl::routes() {
     const std::size_t threads = std::max<std::size_t>(options.threads, 1);
     server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    server.set_tcp_nodelay(true);  // otherwise every small response waits ~40 ms for delayed ACKs
+    server.set_tcp_nodelay(true);
+    // httplib's default also sets SO_REUSEPORT, which would let a second server bind the same port
+    // and silently share its connections; keep only SO_REUSEADDR (fast restarts).
+    server.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    });  // otherwise every small response waits ~40 ms for delayed ACKs
     const auto t = static_cast<time_t>(options.io_timeout.count());
     server.set_read_timeout(t, 0);
     server.set_write_timeout(t, 0);
