@@ -82,7 +82,8 @@ public:
 private:
     friend class FsBlockWriter;
     void write_pins_locked();
-    void ensure_shard(const std::string& shard);
+    void ensure_shard(const std::string& shard, bool sync_parent);
+    void shard_durable(const std::string& shard);
 
     std::filesystem::path dir_;
     std::filesystem::path blocks_;

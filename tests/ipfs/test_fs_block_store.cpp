@@ -160,3 +160,23 @@ TEST(LocalContentStore, VerifyNamesEveryBadBlock) {
     auto r = cs.cat(root);
     EXPECT_THROW((void)read_all(*r), CorruptBlockError);
 }
+
+TEST(FsBlockStore, AnImportThatFailsLeavesOnlyCompleteBlocksAndNoTempFiles) {
+    test::TempDir dir;
+    LocalContentStore cs(dir.path());
+    testdata::Generator g(13, 1 << 20);
+    std::uint64_t served = 0;
+    auto failing = source_from_callback([&](std::span<std::uint8_t> buf) -> std::size_t {
+        if (served > 600000) throw IpfsError("input device went away");
+        const std::size_t n = g.read(buf.first(std::min<std::size_t>(buf.size(), 65536)));
+        served += n;
+        return n;
+    });
+    EXPECT_THROW((void)cs.add(*failing, AddOptions{ImportProfile::custom(4096, 8), {}, true}), IpfsError);
+    EXPECT_TRUE(cs.pins().empty());
+    EXPECT_TRUE(cs.blocks().verify().empty());
+    EXPECT_TRUE(fs::is_empty(fs::path(dir.path()) / "blocks" / ".temp"));
+    std::size_t blocks = 0;
+    cs.blocks().for_each([&](const Multihash&) { ++blocks; });
+    EXPECT_EQ(cs.blocks().gc().removed_blocks, blocks);
+}
