@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "base/hex.hpp"
 #include "data_gen.hpp"
@@ -517,6 +518,31 @@ TEST_F(GatewayTest, KuboClientRoundTrip) {
     EXPECT_EQ(c.import_car(in), std::vector<Cid>{other_root});
     auto back = store_->cat(other_root);
     EXPECT_TRUE(same(std::string(as_chars(read_all(*back))), other));
+}
+
+TEST_F(GatewayTest, ConcurrentClients) {
+    // Several clients adding, reading and pinning at once, each on its own connection.
+    std::vector<std::thread> threads;
+    std::atomic<int> good{0};
+    for (int t = 0; t < 6; ++t) {
+        threads.emplace_back([&, t] {
+            try {
+                KuboClient c(gateway_->url());
+                for (int round = 0; round < 3; ++round) {
+                    const std::string data = generated(201 + 2 * static_cast<std::uint64_t>(t * 3 + round), 700'000);
+                    auto src = source_from_bytes(as_bytes(data));
+                    const Cid root = c.add(*src).root;
+                    auto back = c.cat(root);
+                    const HttpResult raw = nettest::get(url("/ipfs/" + root.to_string()));
+                    if (std::string(as_chars(read_all(*back))) == data && raw.body == data && c.has(root)) ++good;
+                }
+            } catch (const std::exception& e) {
+                ADD_FAILURE() << e.what();
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(good.load(), 18);
 }
 
 TEST_F(GatewayTest, LargeFileStreamsBothWaysInBoundedMemory) {
