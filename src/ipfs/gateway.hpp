@@ -15,6 +15,11 @@
 /// bad arguments): add (multipart, streamed into the importer), cat, block/get, block/stat,
 /// pin/add, pin/rm, pin/ls, version, dag/export, dag/import (multipart CAR, streamed).
 ///
+/// Once a streamed response has started (200 sent), a missing or corrupt block found deeper in the
+/// DAG can only cut the response short; it never sends wrong bytes. Not supported: directories and
+/// paths inside a DAG, `progress` lines during add (the answer comes after the import), direct and
+/// indirect pins (pin/ls lists the recursive pins), non-sha2-256 hashes, trickle DAGs.
+///
 /// Memory: responses are streamed from the store; an upload flows through a bounded pipe (4 MiB)
 /// into the importer on a worker thread, so neither a 1 GB cat nor a 1 GB add is ever buffered.
 /// Threads: one per connection from a fixed pool; the stores must be safe for concurrent use
