@@ -3,16 +3,20 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cstring>
 #include <istream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
 #include <thread>
 
 #include "ipfs/car.hpp"
+#include "ipfs/dagpb.hpp"
 #include "ipfs/exporter.hpp"
 #include "ipfs/importer.hpp"
 #include "ipfs/pipe.hpp"
+#include "ipfs/unixfs.hpp"
 
 namespace dossier::ipfs {
 namespace {
@@ -152,7 +156,26 @@ KuboClient::~KuboClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 void KuboClient::perform(const std::string& command, const std::string& query, void* mime,
                          const std::function<bool(const char*, std::size_t)>& sink) {
     std::lock_guard lock(mutex_);
-    CURL* c = static_cast<CURL*>(curl_);
+    request(curl_, command, query, mime, sink);
+}
+
+void KuboClient::stream(const std::string& command, const std::string& query,
+                        const std::function<bool(const char*, std::size_t)>& sink, const std::atomic<bool>& cancel) {
+    CURL* c = curl_easy_init();
+    if (!c) throw IpfsError("cannot initialise libcurl");
+    try {
+        request(c, command, query, nullptr, sink, &cancel);
+    } catch (...) {
+        curl_easy_cleanup(c);
+        throw;
+    }
+    curl_easy_cleanup(c);
+}
+
+void KuboClient::request(void* handle, const std::string& command, const std::string& query, void* mime,
+                         const std::function<bool(const char*, std::size_t)>& sink,
+                         const std::atomic<bool>* cancel) const {
+    CURL* c = static_cast<CURL*>(handle);
     curl_easy_reset(c);  // keeps the connection
     const std::string url = base_ + "/api/v0/" + command + (query.empty() ? "" : "?" + query);
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
@@ -170,6 +193,14 @@ void KuboClient::perform(const std::string& command, const std::string& query, v
         curl_easy_setopt(c, CURLOPT_POST, 1L);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
+    }
+    if (cancel) {
+        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(cancel));
+        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION,
+                         +[](void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> int {
+                             return static_cast<std::atomic<bool>*>(flag)->load() ? 1 : 0;
+                         });
     }
     WriteState st{c, &sink};
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
@@ -318,8 +349,186 @@ ImportResult KuboClient::add(ByteSource& input, const AddOptions& options) {
     return local;
 }
 
+/// cat() in one streamed request instead of one request per block, still verifying every byte:
+/// the file's internal nodes come from block/get (verified), which gives every leaf's CID and size
+/// in order; the node's /api/v0/cat stream is cut into those leaves and each is hashed against its
+/// CID before any of its bytes is returned. This needs raw leaves (a raw leaf's block is its bytes);
+/// for any other shape (dag-pb leaves, inline data, a single-block file) the reader falls back to
+/// the exporter over verified blocks from where it is.
+class VerifiedCat final : public ByteSource {
+public:
+    VerifiedCat(KuboClient& client, const Cid& root, std::uint64_t offset, std::optional<std::uint64_t> length)
+        : client_(client), root_(root) {
+        const Bytes block = client_.blocks_.get_required(root);
+        std::optional<Frame> top;
+        if (root.codec == kCodecDagPb) top = internal_node(root, block);
+        if (!top) {  // one block, or a shape this reader does not stream: the exporter
+            delegate_ = open_file(client_.blocks_, root, offset, length);
+            return;
+        }
+        const std::uint64_t size = top->end;
+        pos_ = std::min(offset, size);
+        end_ = length ? pos_ + std::min(*length, size - pos_) : size;
+        stack_.push_back(std::move(*top));
+    }
+
+    ~VerifiedCat() override { stop_stream(); }
+    VerifiedCat(const VerifiedCat&) = delete;
+    VerifiedCat& operator=(const VerifiedCat&) = delete;
+
+    std::size_t read(std::span<std::uint8_t> buf) override {
+        if (delegate_) return delegate_->read(buf);
+        if (buf.empty()) return 0;
+        while (leaf_pos_ == leaf_end_) {
+            if (pos_ >= end_) return 0;
+            if (!next_leaf()) {
+                if (delegate_) return delegate_->read(buf);
+                throw UnixFsError("file " + root_.to_string() + " ends before its declared size");
+            }
+        }
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), leaf_end_ - leaf_pos_));
+        std::memcpy(buf.data(), leaf_.data() + leaf_pos_, n);
+        leaf_pos_ += n;
+        pos_ += n;
+        return n;
+    }
+
+private:
+    struct Frame {
+        std::vector<Cid> children;
+        std::vector<std::uint64_t> sizes;
+        std::size_t next = 0;
+        std::uint64_t start = 0;  ///< file offset of children[next]
+        std::uint64_t end = 0;    ///< file offset where this node's content ends
+    };
+
+    /// The node as a pure internal node of a file (links, no inline data), or nullopt for any
+    /// other shape. Malformed or inconsistent nodes are errors, as in the exporter.
+    static std::optional<Frame> internal_node(const Cid& cid, ByteView block) {
+        const dagpb::Node node = dagpb::decode(block);
+        if (!node.data) throw NotAFileError("node " + cid.to_string() + " has no UnixFS data: not a file");
+        const unixfs::Data fs = unixfs::decode(*node.data);
+        if (fs.type != unixfs::Type::File && fs.type != unixfs::Type::Raw) return std::nullopt;  // exporter says why
+        if (node.links.empty() || (fs.data && !fs.data->empty())) return std::nullopt;
+        if (fs.blocksizes.size() != node.links.size())
+            throw UnixFsError("file node " + cid.to_string() + " has " + std::to_string(node.links.size()) +
+                              " links but " + std::to_string(fs.blocksizes.size()) + " blocksizes");
+        Frame f;
+        for (std::size_t i = 0; i < node.links.size(); ++i) {
+            if (fs.blocksizes[i] > std::numeric_limits<std::uint64_t>::max() - f.end)
+                throw UnixFsError("file node " + cid.to_string() + " has sizes that overflow 64 bits");
+            f.children.push_back(node.links[i].hash);
+            f.end += fs.blocksizes[i];
+        }
+        if (fs.filesize && *fs.filesize != f.end)
+            throw UnixFsError("file node " + cid.to_string() + " declares filesize " + std::to_string(*fs.filesize) +
+                              " but its parts add up to " + std::to_string(f.end));
+        f.sizes = fs.blocksizes;
+        return f;
+    }
+
+    /// Loads the next leaf that overlaps [pos_, end_) into leaf_, verified. False at the end of the
+    /// DAG, or after switching to the exporter (delegate_ set).
+    bool next_leaf() {
+        while (!stack_.empty()) {
+            Frame& f = stack_.back();
+            if (f.next == f.children.size()) {
+                stack_.pop_back();
+                continue;
+            }
+            const Cid child = f.children[f.next];
+            const std::uint64_t start = f.start, size = f.sizes[f.next];
+            ++f.next;
+            f.start += size;
+            if (start + size <= pos_) continue;  // wholly before the range: skipped, never fetched
+            if (child.codec == kCodecRaw) {
+                if (size > car::kMaxSection) return fall_back();
+                if (!load_leaf(child, start, size)) return fall_back();
+                return true;
+            }
+            const Bytes block = client_.blocks_.get_required(child);
+            std::optional<Frame> inner = internal_node(child, block);
+            if (!inner) return fall_back();  // a dag-pb leaf: not verifiable from the stream
+            if (inner->end != size)
+                throw UnixFsError("file node " + child.to_string() + " holds " + std::to_string(inner->end) +
+                                  " bytes but its parent says " + std::to_string(size));
+            inner->start = start;
+            stack_.push_back(std::move(*inner));  // invalidates f
+        }
+        return false;
+    }
+
+    bool fall_back() {
+        stop_stream();
+        stack_.clear();
+        delegate_ = open_file(client_.blocks_, root_, pos_, end_ - pos_);
+        return false;
+    }
+
+    /// False if the stream broke off or failed (the node may lack a block, or have gone away):
+    /// the caller then reads on block by block, which names the missing block or the real error.
+    bool load_leaf(const Cid& cid, std::uint64_t start, std::uint64_t size) {
+        if (!pipe_) start_stream(start);
+        if (start != stream_pos_) throw IpfsError("internal error: leaves out of order in " + root_.to_string());
+        leaf_.resize(static_cast<std::size_t>(size));
+        std::size_t got = 0;
+        try {
+            got = read_full(*pipe_, leaf_);
+        } catch (const IpfsError&) {
+            return false;
+        }
+        stream_pos_ += got;
+        if (got != size) return false;
+        if (!cid.hash.matches(leaf_)) throw CorruptBlockError(cid.to_string());
+        leaf_pos_ = static_cast<std::size_t>(pos_ - start);
+        leaf_end_ = static_cast<std::size_t>(std::min(end_, start + size) - start);
+        return true;
+    }
+
+    void start_stream(std::uint64_t from) {
+        pipe_ = std::make_unique<BytePipe>(4u << 20);
+        stream_pos_ = from;
+        // To the end of the file: the last leaf must arrive whole to be checked; reading stops
+        // (and the transfer is dropped) once the range is served.
+        const std::string query = "arg=" + root_.to_string() + "&offset=" + std::to_string(from);
+        producer_ = std::thread([this, query] {
+            try {
+                client_.stream(
+                    "cat", query,
+                    [this](const char* d, std::size_t n) {
+                        return pipe_->write(ByteView(reinterpret_cast<const std::uint8_t*>(d), n));
+                    },
+                    cancel_);
+                pipe_->close();
+            } catch (...) {
+                pipe_->fail(std::current_exception());
+            }
+        });
+    }
+
+    void stop_stream() {
+        if (!pipe_) return;
+        cancel_ = true;
+        pipe_->abandon();
+        if (producer_.joinable()) producer_.join();
+    }
+
+    KuboClient& client_;
+    Cid root_;
+    std::uint64_t end_ = 0;
+    std::uint64_t pos_ = 0;  ///< file offset of the next byte returned
+    std::vector<Frame> stack_;
+    Bytes leaf_;
+    std::size_t leaf_pos_ = 0, leaf_end_ = 0;
+    std::unique_ptr<BytePipe> pipe_;
+    std::uint64_t stream_pos_ = 0;
+    std::thread producer_;
+    std::atomic<bool> cancel_{false};
+    std::unique_ptr<ByteSource> delegate_;
+};
+
 std::unique_ptr<ByteSource> KuboClient::cat(const Cid& root, std::uint64_t offset, std::optional<std::uint64_t> length) {
-    return open_file(blocks_, root, offset, length);
+    return std::make_unique<VerifiedCat>(*this, root, offset, length);
 }
 
 std::uint64_t KuboClient::size(const Cid& root) { return file_size(blocks_, root); }

@@ -14,6 +14,7 @@
 ///
 /// A client is safe to use from several threads (requests are serialised on its one connection).
 /// Streams returned by cat() borrow the client, which must outlive them.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -119,8 +120,18 @@ private:
     /// byte into `tee` for local verification; returns the response body.
     std::string post_upload(const std::string& command, const std::string& query, ByteSource& source, BytePipe& tee,
                             const std::string& filename);
+    /// A request on the shared connection (serialised).
     void perform(const std::string& command, const std::string& query, void* mime,
                  const std::function<bool(const char*, std::size_t)>& sink);
+    /// A request on a connection of its own, so that a long streamed answer does not hold up the
+    /// block requests made while it is being read.
+    /// `cancel` (checked at least once a second) ends it early, even while the node is silent.
+    void stream(const std::string& command, const std::string& query,
+                const std::function<bool(const char*, std::size_t)>& sink, const std::atomic<bool>& cancel);
+    void request(void* curl, const std::string& command, const std::string& query, void* mime,
+                 const std::function<bool(const char*, std::size_t)>& sink,
+                 const std::atomic<bool>* cancel = nullptr) const;
+    friend class VerifiedCat;
 
     std::string base_;
     KuboClientOptions options_;

@@ -7,6 +7,7 @@
 
 #include "data_gen.hpp"
 #include "ipfs/car.hpp"
+#include "ipfs/dagpb.hpp"
 #include "ipfs/gateway.hpp"
 #include "ipfs/importer.hpp"
 #include "ipfs/kubo_client.hpp"
@@ -107,6 +108,19 @@ TEST_F(KuboClientTest, AddWithTheUnixfs2025Profile) {
     const ImportResult r = c.add(*src, o);
     EXPECT_EQ(r.root.to_string(), js_cid({"--profile", "unixfs-v1-2025"}, path));
     EXPECT_TRUE(same(cat_all(c, r.root), slurp(path)));
+}
+
+TEST_F(KuboClientTest, DagPbLeavesAreReadThroughVerifiedBlocks) {
+    // Without raw leaves the stream cannot be checked leaf by leaf: the client reads blocks instead.
+    KuboClient c(node_->url());
+    const std::string data = generated(27, 1'100'000);
+    auto src = source_from_bytes(as_bytes(data));
+    AddOptions o;
+    o.profile = ImportProfile::custom(262144, 174, false, 1);
+    const Cid root = c.add(*src, o).root;
+    EXPECT_EQ(root, local_cid(data, o.profile));
+    EXPECT_TRUE(same(cat_all(c, root), data));
+    EXPECT_TRUE(same(cat_all(c, root, 500'000, 1000), data.substr(500'000, 1000)));
 }
 
 TEST_F(KuboClientTest, RangedCat) {
@@ -239,6 +253,32 @@ TEST(KuboClientLying, CorruptBlocksAreDetected) {
     EXPECT_EQ(raw.status, 200);
     EXPECT_EQ(raw.body.size(), data.size());
     EXPECT_FALSE(raw.body == data);
+}
+
+TEST(KuboClientLying, ACorruptCatStreamIsDetectedLeafByLeaf) {
+    StandIn liar("cat");  // block/get honest, cat lies
+    KuboClient c(liar.url());
+    const std::string data = generated(25, 900'000);
+    auto src = source_from_bytes(as_bytes(data));
+    const Cid root = c.add(*src).root;
+    MemoryBlockStore m;
+    auto again = source_from_bytes(as_bytes(data));
+    (void)import_file(*again, m);
+    const auto links = dagpb::decode(m.get_required(root)).links;
+    for (const std::uint64_t offset : {0ull, 300'000ull}) {  // the lie is in the first leaf sent
+        try {
+            (void)cat_all(c, root, offset);
+            FAIL() << "a corrupted stream was accepted";
+        } catch (const CorruptBlockError& e) {
+            EXPECT_EQ(e.cid(), links[offset / 262144].hash.to_string());
+        }
+    }
+    // Blocks fetched one by one are honest, and so is everything built from them.
+    std::ostringstream car_out;
+    c.export_car(root, car_out);
+    std::istringstream in(car_out.str());
+    MemoryBlockStore n;
+    EXPECT_EQ(car::read(in, n).blocks, 5u);
 }
 
 TEST(KuboClientLying, AWrongCidFromAddIsDetected) {

@@ -3,6 +3,7 @@
 // MemoryBlockstore, @ipld/car for dag/import and dag/export.
 // Usage: node kubo_standin.mjs <port> [--lie=blocks|add]
 //   --lie=blocks  block/get and cat return corrupted bytes (one byte flipped)
+//   --lie=cat     only cat does (block/get is honest)
 //   --lie=add     add reports the CID of different bytes
 // Prints "listening <port>" once it accepts connections on 127.0.0.1.
 import http from 'node:http'
@@ -180,7 +181,7 @@ async function cat (res, q) {
   res.writeHead(200, { 'Content-Type': 'text/plain', 'X-Stream-Output': '1' })
   let first = true
   for await (const chunk of entry.content(options)) {
-    const bytes = lie === 'blocks' && first ? corrupt(chunk) : chunk
+    const bytes = (lie === 'blocks' || lie === 'cat') && first ? corrupt(chunk) : chunk
     first = false
     if (!res.write(bytes)) await new Promise(resolve => res.once('drain', resolve))
   }
