@@ -6,9 +6,12 @@
 /// - add() uploads the bytes (multipart, streamed from the ByteSource with chunked encoding) while
 ///   importing the same bytes locally into a hashing-only writer; the node's CID must equal the one
 ///   computed here for the same profile, or the add fails with RemoteIntegrityError.
-/// - cat(), size(), export_car() read blocks one at a time with block/get and verify each against
-///   its CID (KuboBlockStore::get) before the exporter uses a byte of it; a node that serves wrong
-///   bytes gets CorruptBlockError naming the block.
+/// - cat() fetches the file's internal nodes with block/get (each verified against its CID), then
+///   reads the content in one streamed /api/v0/cat and hashes it leaf by leaf against the leaf CIDs
+///   before returning a byte of each leaf; a node that serves wrong bytes gets CorruptBlockError
+///   naming the block. Files without raw leaves, and streams that break off, are read block by
+///   block through the exporter instead (still verified). size() and export_car() use verified
+///   blocks only.
 /// - import_car() checks the CAR locally as it uploads it and compares the node's roots.
 /// Pins are the node's word (nothing to verify). has() asks the node offline, block by block.
 ///
