@@ -277,6 +277,19 @@ std::optional<ByteRange> parse_range(const Request& req, std::uint64_t size) {
     }
 }
 
+/// The host part of a Host header ("h:port", "[v6]:port", "h").
+std::string host_of(const std::string& value) {
+    if (value.starts_with('[')) {
+        const auto close = value.find(']');
+        return close == std::string::npos ? value : value.substr(1, close - 1);
+    }
+    return value.substr(0, value.find(':'));
+}
+
+bool is_loopback(const std::string& host) {
+    return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
 enum class Format { File, Raw, Car };
 
 /// The response format from ?format= or the Accept header; throws ArgError / returns nullopt (406).
@@ -505,9 +518,26 @@ void Gateway::Impl::routes() {
 
     // HTTP/1.1: a request with neither Content-Length nor Transfer-Encoding has no body. httplib
     // would instead read such a POST until the client closes; tell it the body is empty.
-    server.set_pre_routing_handler([](const Request& req, Response&) {
+    server.set_pre_routing_handler([this](const Request& req, Response& res) {
         if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding"))
             const_cast<Request&>(req).set_header("Content-Length", "0");
+        if (req.path.starts_with("/api/")) {
+            std::string why;
+            if (req.has_header("Origin")) {
+                const std::string origin = req.get_header_value("Origin");
+                const auto& allowed = options.allowed_origins;
+                if (std::find(allowed.begin(), allowed.end(), origin) == allowed.end())
+                    why = "origin '" + origin + "' is not allowed to use the RPC API";
+            }
+            if (why.empty() && is_loopback(options.host) && req.has_header("Host") &&
+                !is_loopback(host_of(req.get_header_value("Host"))))
+                why = "host '" + req.get_header_value("Host") + "' is not a loopback name";
+            if (!why.empty()) {
+                res.set_header("Connection", "close");  // the body, if any, is not read
+                send_error(res, Api::Rpc, 403, why);
+                return httplib::Server::HandlerResponse::Handled;
+            }
+        }
         return httplib::Server::HandlerResponse::Unhandled;
     });
 

@@ -20,6 +20,9 @@
 /// paths inside a DAG, `progress` lines during add (the answer comes after the import), direct and
 /// indirect pins (pin/ls lists the recursive pins), non-sha2-256 hashes, trickle DAGs.
 ///
+/// Browser defences on /api/v0 (as Kubo): a foreign Origin header is 403; when bound to a loopback
+/// address, so is a Host header that does not name a loopback host (DNS rebinding).
+///
 /// Memory: responses are streamed from the store; an upload flows through a bounded pipe (4 MiB)
 /// into the importer on a worker thread, so neither a 1 GB cat nor a 1 GB add is ever buffered.
 /// Threads: one per connection from a fixed pool; the stores must be safe for concurrent use
@@ -30,6 +33,7 @@
 #include <memory>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "ipfs/block_store.hpp"
 #include "ipfs/content_store.hpp"
@@ -45,6 +49,10 @@ struct GatewayOptions {
     std::size_t threads = 8;         ///< concurrent connections served
     std::chrono::seconds io_timeout{30};  ///< a stalled client is dropped after this long
     std::string version = "0.1.0";   ///< reported by /api/v0/version
+    /// Browser origins allowed to call the RPC API (none by default). A request to /api/v0 that
+    /// carries any other Origin header is refused with 403, so that a web page cannot add, unpin
+    /// or read through it (a form POST needs no CORS preflight). As in Kubo.
+    std::vector<std::string> allowed_origins;
 };
 
 /// The server could not start (address in use, bad host).

@@ -427,6 +427,41 @@ TEST_F(GatewayTest, RpcIsPostOnly) {
     expect_rpc_error(nettest::http(put), 405);
 }
 
+TEST_F(GatewayTest, RpcRefusesBrowsersAndRebinding) {
+    // A web page's form POST carries its Origin; a DNS-rebinding page sends its own host name.
+    HttpResult r;
+    nettest::Request q;
+    q.method = "POST";
+    q.url = url("/api/v0/pin/ls");
+    q.headers = {"Origin: http://evil.example"};
+    r = nettest::http(q);
+    EXPECT_NE(expect_rpc_error(r, 403).find("origin"), std::string::npos);
+    q.headers = {"Host: evil.example:" + std::to_string(gateway_->port())};
+    r = nettest::http(q);
+    EXPECT_NE(expect_rpc_error(r, 403).find("loopback"), std::string::npos);
+    // Uploads too, without reading their body.
+    nettest::Request up;
+    up.method = "POST";
+    up.url = url("/api/v0/add");
+    up.headers = {"Origin: null"};
+    up.multipart.push_back({"file", "x", "", generated(119, 100'000)});
+    expect_rpc_error(nettest::http(up), 403);
+    // Loopback names and no Origin (curl, the Kubo client) are fine; so is an allowed origin.
+    for (const std::string host : {"localhost", "127.0.0.1", "[::1]"}) {
+        q.headers = {"Host: " + host + ":" + std::to_string(gateway_->port())};
+        EXPECT_EQ(nettest::http(q).status, 200) << host;
+    }
+    GatewayOptions o;
+    o.allowed_origins = {"http://127.0.0.1:5173"};
+    Gateway g(*store_, o);
+    g.start();
+    q.url = g.url() + "/api/v0/pin/ls";
+    q.headers = {"Origin: http://127.0.0.1:5173"};
+    EXPECT_EQ(nettest::http(q).status, 200);
+    q.headers = {"Origin: http://127.0.0.1:5174"};
+    EXPECT_EQ(nettest::http(q).status, 403);
+}
+
 TEST_F(GatewayTest, RpcPins) {
     const Cid root = add_local(generated(111, 500'000), false);
     auto listed = [&] {
