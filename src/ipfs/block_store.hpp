@@ -84,8 +84,12 @@ private:
 /// A BlockWriter that discards everything: importing into it computes CIDs only.
 class NullBlockWriter final : public BlockWriter {
 public:
-    void put(const Cid&, Bytes&&) override {}
+    void put(const Cid&, Bytes&& block) override { spare_ = std::move(block); }
     void commit() override {}
+    [[nodiscard]] Bytes recycle() override { return std::move(spare_); }
+
+private:
+    Bytes spare_;
 };
 
 }  // namespace dossier::ipfs

@@ -8,7 +8,9 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <atomic>
 #include <deque>
+#include <future>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -229,14 +231,17 @@ void FsBlockStore::for_each(const std::function<void(const Multihash&)>& fn) {
 //
 // Why this is as crash-safe as put(): the invariant is "a name under blocks/<shard>/ only ever
 // refers to a complete, durable file". The writer thread writes each block to blocks/.temp/ (no
-// fsync yet). Every kBatchBytes it calls syncfs(2) on the filesystem, which returns only once all
-// of those files' data (and inodes) are on stable storage; only then does it rename them into
-// their shards. A crash before the rename leaves temp files (deleted at the next open); a crash
-// after it leaves complete blocks, named or not (the renames are journaled atomically). commit()
-// finishes the last batch and calls syncfs once more, which commits the journal with every rename
-// (what an fsync of each shard directory would do, for one flush instead of hundreds), so that
-// every name is durable before commit() returns and before a caller pins the root. One syncfs per 64 MiB costs
-// far less than an fsync per 256 KiB block, each of which forces its own journal commit.
+// fsync; sync_file_range only starts writeback early). Every kBatchBytes the batch goes to a
+// helper thread, which calls syncfs(2) on the filesystem: it returns only once the data and
+// inodes of all those files (and any shard directory created for them) are on stable storage;
+// only then does the helper rename them into their shards. Meanwhile the writer writes the next
+// batch; one batch at most is in flight. A crash before a rename leaves a temp file (deleted at
+// the next open); a crash after it leaves a complete block, named or not (ext4 journals a rename
+// atomically). commit() waits for the last batch and calls syncfs once more, which commits the
+// journal holding every rename (what an fsync of each shard directory would do, for one flush
+// instead of hundreds), so every name is durable before commit() returns and before a caller pins
+// the root. One syncfs per 64 MiB costs far less than an fsync per 256 KiB block, each of which
+// forces its own journal commit and device cache flush.
 // ---------------------------------------------------------------------------------------------
 class FsBlockWriter final : public BlockWriter {
 public:
@@ -255,6 +260,7 @@ public:
             cv_work_.notify_all();
             thread_.join();
         }
+        if (in_flight_.valid()) in_flight_.wait();
         std::error_code ec;
         for (const auto& s : batch_) fs::remove(s.temp, ec);
     }
@@ -317,9 +323,10 @@ private:
                 if (batch_bytes_ >= kBatchBytes || batch_.size() >= kBatchBlocks) flush_batch();
             }
             flush_batch();
+            if (in_flight_.valid()) in_flight_.get();
             // One more syncfs commits the journal holding every rename: the same guarantee as an
             // fsync of each shard directory touched, for one flush instead of hundreds.
-            if (!dirty_shards_.empty() && ::syncfs(temp_fd_.get()) != 0) sys_error("cannot sync the filesystem of", store_.temp_);
+            if (renamed_any_ && ::syncfs(temp_fd_.get()) != 0) sys_error("cannot sync the filesystem of", store_.temp_);
         } catch (...) {
             std::lock_guard lock(m_);
             error_ = std::current_exception();
@@ -349,16 +356,21 @@ private:
         batch_bytes_ += block.size();
     }
 
+    /// Hands the current batch to a helper thread that syncs and renames it, so the writer keeps
+    /// writing the next batch meanwhile. At most one batch is in flight: its durability is
+    /// awaited (and its errors raised) before the next one is handed over.
     void flush_batch() {
+        if (in_flight_.valid()) in_flight_.get();
         if (batch_.empty()) return;
-        if (::syncfs(temp_fd_.get()) != 0) sys_error("cannot sync the filesystem of", store_.temp_);
-        for (const auto& shard : new_shards_) store_.shard_durable(shard);
-        new_shards_.clear();
-        for (const auto& s : batch_) {
-            if (::rename(s.temp.c_str(), s.final_path.c_str()) != 0) sys_error("cannot rename into", s.final_path);
-            dirty_shards_.insert(s.shard);
-        }
+        in_flight_ = std::async(std::launch::async, [this, batch = std::move(batch_), shards = std::move(new_shards_)] {
+            if (::syncfs(temp_fd_.get()) != 0) sys_error("cannot sync the filesystem of", store_.temp_);
+            for (const auto& shard : shards) store_.shard_durable(shard);
+            for (const auto& st : batch)
+                if (::rename(st.temp.c_str(), st.final_path.c_str()) != 0) sys_error("cannot rename into", st.final_path);
+            renamed_any_ = true;
+        });
         batch_.clear();
+        new_shards_.clear();
         in_batch_.clear();
         batch_bytes_ = 0;
     }
@@ -379,8 +391,9 @@ private:
     std::vector<Staged> batch_;
     std::unordered_set<Bytes32, DigestHash> in_batch_;
     std::size_t batch_bytes_ = 0;
-    std::set<std::string> dirty_shards_;
     std::set<std::string> new_shards_;
+    std::future<void> in_flight_;
+    std::atomic<bool> renamed_any_{false};
     std::uint64_t counter_ = 0;
 };
 

@@ -1,5 +1,10 @@
 #include "ipfs/importer.hpp"
 
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "ipfs/dagpb.hpp"
@@ -89,21 +94,106 @@ private:
     std::vector<Level> levels_;
 };
 
+/// Reads the input one chunk ahead on a helper thread, so that reading (a copy from the page cache
+/// or a pipe) overlaps hashing. At most kDepth filled chunks wait; buffers are handed back for reuse.
+class ChunkReader {
+public:
+    ChunkReader(ByteSource& in, std::size_t chunk_size) : in_(in), chunk_size_(chunk_size) {
+        thread_ = std::thread([this] { run(); });
+    }
+    ~ChunkReader() {
+        {
+            std::lock_guard lock(m_);
+            stop_ = true;
+        }
+        cv_.notify_all();
+        thread_.join();
+    }
+    ChunkReader(const ChunkReader&) = delete;
+    ChunkReader& operator=(const ChunkReader&) = delete;
+
+    /// The next chunk: chunk_size bytes, or fewer for the last one (possibly 0). Rethrows input errors.
+    Bytes next() {
+        std::unique_lock lock(m_);
+        cv_.wait(lock, [&] { return !filled_.empty() || error_ || done_; });
+        if (!filled_.empty()) {
+            Bytes b = std::move(filled_.front());
+            filled_.pop_front();
+            cv_.notify_all();
+            return b;
+        }
+        if (error_) std::rethrow_exception(error_);
+        return {};  // not reached: the reader always delivers its last (short) chunk before done_
+    }
+    /// A buffer the reader may reuse (ignored if empty).
+    void give(Bytes b) {
+        if (b.capacity() < chunk_size_) return;
+        std::lock_guard lock(m_);
+        if (free_.size() < kDepth) free_.push_back(std::move(b));
+    }
+
+private:
+    static constexpr std::size_t kDepth = 2;
+
+    void run() {
+        try {
+            for (;;) {
+                Bytes buf;
+                {
+                    std::unique_lock lock(m_);
+                    cv_.wait(lock, [&] { return stop_ || filled_.size() < kDepth; });
+                    if (stop_) return;
+                    if (!free_.empty()) {
+                        buf = std::move(free_.back());
+                        free_.pop_back();
+                    }
+                }
+                buf.resize(chunk_size_);
+                const std::size_t n = read_full(in_, buf);
+                buf.resize(n);
+                {
+                    std::lock_guard lock(m_);
+                    filled_.push_back(std::move(buf));
+                }
+                cv_.notify_all();
+                if (n < chunk_size_) break;
+            }
+            std::lock_guard lock(m_);
+            done_ = true;
+        } catch (...) {
+            std::lock_guard lock(m_);
+            error_ = std::current_exception();
+        }
+        cv_.notify_all();
+    }
+
+    ByteSource& in_;
+    std::size_t chunk_size_;
+    std::thread thread_;
+    std::mutex m_;
+    std::condition_variable cv_;
+    std::deque<Bytes> filled_;
+    std::vector<Bytes> free_;
+    bool stop_ = false;
+    bool done_ = false;
+    std::exception_ptr error_;
+};
+
 }  // namespace
 
 ImportResult import_file(ByteSource& input, BlockWriter& out, const ImportProfile& profile, const ProgressFn& progress) {
     profile.validate();
     DagBuilder builder(profile, out);
+    ChunkReader reader(input, profile.chunk_size);
     std::uint64_t done = 0;
     bool emitted = false;
     for (;;) {
-        Bytes chunk = out.recycle();
-        chunk.resize(profile.chunk_size);
-        const std::size_t n = read_full(input, chunk);
+        reader.give(out.recycle());
+        Bytes chunk = reader.next();
+        const std::size_t n = chunk.size();
         // Like the JS fixed-size chunker: full chunks, then the remainder if any; an empty input
         // is one empty chunk.
         if (n == 0 && emitted) break;
-        chunk.resize(n);
         emitted = true;
         done += n;
         Child leaf;

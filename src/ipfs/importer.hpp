@@ -6,6 +6,8 @@
 /// Streaming: input is pulled one chunk at a time; memory is bounded by one chunk, the blocks in
 /// flight in the BlockWriter, and one pending link per child at each tree level.
 /// A file of one chunk (including the empty file, which is one empty chunk) is a single raw block.
+/// The input is read one chunk ahead on a helper thread (so reading overlaps hashing): the
+/// ByteSource must tolerate being read from a thread other than the caller's.
 #include <cstdint>
 #include <functional>
 
