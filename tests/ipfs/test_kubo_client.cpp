@@ -1,0 +1,327 @@
+// The Kubo RPC client against a stand-in node built on the JS IPFS libraries (the reference): CIDs
+// equal the JS importer's and Dossier's own, reads are verified, and a lying node is caught.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "data_gen.hpp"
+#include "ipfs/car.hpp"
+#include "ipfs/dagpb.hpp"
+#include "ipfs/gateway.hpp"
+#include "ipfs/importer.hpp"
+#include "ipfs/kubo_client.hpp"
+#include "ipfs/varint.hpp"
+#include "net_support.hpp"
+
+using namespace dossier;
+using namespace dossier::ipfs;
+using nettest::StandIn;
+
+namespace {
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
+/// Equality of large binary strings without printing them.
+::testing::AssertionResult same(const std::string& a, const std::string& b) {
+    if (a == b) return ::testing::AssertionSuccess();
+    std::size_t i = 0;
+    while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+    return ::testing::AssertionFailure() << "sizes " << a.size() << " and " << b.size() << ", first difference at " << i;
+}
+
+std::string generated(std::uint64_t seed, std::uint64_t size) {
+    testdata::Generator g(seed, size);
+    const Bytes b = read_all(g);
+    return std::string(as_chars(b));
+}
+
+/// The root CID the JS importer gives `path` ("<chunk> <links>" or "--profile <name>").
+std::string js_cid(const std::vector<std::string>& params, const std::string& path) {
+    std::vector<std::string> argv = {"node", nettest::script("import.mjs")};
+    argv.insert(argv.end(), params.begin(), params.end());
+    argv.push_back(path);
+    const std::string out = test::run_ok(argv);
+    return out.substr(0, out.find(' '));
+}
+
+Cid local_cid(const std::string& data, const ImportProfile& profile = ImportProfile::kubo_v1()) {
+    auto src = source_from_bytes(as_bytes(data));
+    NullBlockWriter w;
+    return import_file(*src, w, profile).root;
+}
+
+std::string cat_all(KuboClient& c, const Cid& root, std::uint64_t offset = 0, std::optional<std::uint64_t> len = {}) {
+    auto s = c.cat(root, offset, len);
+    const Bytes b = read_all(*s);
+    return std::string(as_chars(b));
+}
+
+class KuboClientTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() { node_ = std::make_unique<StandIn>(); }
+    static void TearDownTestSuite() { node_.reset(); }
+    static std::unique_ptr<StandIn> node_;
+    test::TempDir dir_;
+};
+std::unique_ptr<StandIn> KuboClientTest::node_;
+
+}  // namespace
+
+TEST_F(KuboClientTest, VersionAndMultiaddr) {
+    KuboClient c(node_->url());
+    EXPECT_EQ(c.version(), "0.0.0-js-standin");
+    const std::string port = node_->url().substr(node_->url().rfind(':') + 1);
+    KuboClient m("/ip4/127.0.0.1/tcp/" + port);
+    EXPECT_EQ(m.url(), node_->url());
+    EXPECT_EQ(m.version(), "0.0.0-js-standin");
+    EXPECT_THROW(KuboClient("ftp://x"), IpfsError);
+}
+
+TEST_F(KuboClientTest, AddGivesTheJsImportersCidForEverySizeClass) {
+    KuboClient c(node_->url());
+    for (const std::uint64_t size : {0ull, 1ull, 262144ull, 262145ull, 3'000'001ull}) {
+        const std::string path = dir_.path() + "/f" + std::to_string(size);
+        testdata::write_file(path, size + 7, size);
+        std::ifstream in(path, std::ios::binary);
+        auto src = source_from_istream(in);
+        const ImportResult r = c.add(*src);
+        EXPECT_EQ(r.root.to_string(), js_cid({"262144", "174"}, path)) << size;
+        EXPECT_EQ(r.file_size, size);
+        EXPECT_TRUE(same(cat_all(c, r.root), slurp(path))) << size;
+        EXPECT_EQ(c.size(r.root), size);
+        EXPECT_TRUE(c.has(r.root));
+    }
+}
+
+TEST_F(KuboClientTest, AddWithTheUnixfs2025Profile) {
+    KuboClient c(node_->url());
+    const std::string path = dir_.path() + "/big";
+    testdata::write_file(path, 99, 2'500'000);
+    std::ifstream in(path, std::ios::binary);
+    auto src = source_from_istream(in);
+    AddOptions o;
+    o.profile = ImportProfile::unixfs_v1_2025();
+    const ImportResult r = c.add(*src, o);
+    EXPECT_EQ(r.root.to_string(), js_cid({"--profile", "unixfs-v1-2025"}, path));
+    EXPECT_TRUE(same(cat_all(c, r.root), slurp(path)));
+}
+
+TEST_F(KuboClientTest, DagPbLeavesAreReadThroughVerifiedBlocks) {
+    // Without raw leaves the stream cannot be checked leaf by leaf: the client reads blocks instead.
+    KuboClient c(node_->url());
+    const std::string data = generated(27, 1'100'000);
+    auto src = source_from_bytes(as_bytes(data));
+    AddOptions o;
+    o.profile = ImportProfile::custom(262144, 174, false, 1);
+    const Cid root = c.add(*src, o).root;
+    EXPECT_EQ(root, local_cid(data, o.profile));
+    EXPECT_TRUE(same(cat_all(c, root), data));
+    EXPECT_TRUE(same(cat_all(c, root, 500'000, 1000), data.substr(500'000, 1000)));
+}
+
+TEST_F(KuboClientTest, RangedCat) {
+    KuboClient c(node_->url());
+    const std::string data = generated(5, 1'000'000);
+    auto src = source_from_bytes(as_bytes(data));
+    const Cid root = c.add(*src).root;
+    EXPECT_EQ(cat_all(c, root, 262140, 10), data.substr(262140, 10));
+    EXPECT_EQ(cat_all(c, root, 999'990), data.substr(999'990));
+    EXPECT_EQ(cat_all(c, root, 2'000'000), "");
+}
+
+TEST_F(KuboClientTest, Pins) {
+    KuboClient c(node_->url());
+    const std::string data = generated(6, 600'000);
+    auto src = source_from_bytes(as_bytes(data));
+    AddOptions o;
+    o.pin = false;
+    const Cid root = c.add(*src, o).root;
+    auto pinned = [&] {
+        const auto p = c.pins();
+        return std::find(p.begin(), p.end(), root) != p.end();
+    };
+    EXPECT_FALSE(pinned());
+    c.pin(root);
+    EXPECT_TRUE(pinned());
+    c.unpin(root);
+    EXPECT_FALSE(pinned());
+    try {
+        c.unpin(root);
+        FAIL() << "unpinning twice succeeded";
+    } catch (const NodeApiError& e) {
+        EXPECT_EQ(e.status(), 500);
+        EXPECT_NE(e.message().find("not pinned"), std::string::npos) << e.message();
+    }
+}
+
+TEST_F(KuboClientTest, MissingContentIsBlockNotFound) {
+    KuboClient c(node_->url());
+    const Cid absent = local_cid("never added to the node");
+    EXPECT_FALSE(c.has(absent));
+    EXPECT_THROW((void)c.size(absent), BlockNotFoundError);
+    EXPECT_THROW((void)cat_all(c, absent), BlockNotFoundError);
+    EXPECT_THROW(c.pin(absent), BlockNotFoundError);
+    // A DAG whose root is on the node but not its leaves: a CAR of the root block alone.
+    MemoryBlockStore partial;
+    const std::string data = generated(8, 700'000);
+    auto src = source_from_bytes(as_bytes(data));
+    const Cid root = import_file(*src, partial, ImportProfile::kubo_v1()).root;
+    const Bytes header = car::encode_header({root});
+    const Bytes block = partial.get_required(root);
+    Bytes car_bytes = varint::encode(header.size());
+    append(car_bytes, header);
+    varint::append(car_bytes, root.bytes().size() + block.size());
+    append(car_bytes, root.bytes());
+    append(car_bytes, block);
+    std::istringstream in{std::string(as_chars(car_bytes))};
+    EXPECT_EQ(c.import_car(in, false), std::vector<Cid>{root});
+    EXPECT_EQ(c.size(root), 700'000u);  // the root alone knows the size
+    EXPECT_FALSE(c.has(root));
+    EXPECT_THROW(c.pin(root), BlockNotFoundError);
+    EXPECT_THROW((void)cat_all(c, root), BlockNotFoundError);
+}
+
+TEST_F(KuboClientTest, CarExportIsTheJsCarAndImportRoundTrips) {
+    KuboClient c(node_->url());
+    const std::string path = dir_.path() + "/car-src";
+    testdata::write_file(path, 11, 1'500'000);
+    std::ifstream in(path, std::ios::binary);
+    auto src = source_from_istream(in);
+    const Cid root = c.add(*src).root;
+    std::ostringstream ours;
+    c.export_car(root, ours);
+    const std::string js_car = dir_.path() + "/js.car";
+    const std::string js_root = test::run_ok({"node", nettest::script("car_write.mjs"), "262144", "174", path, js_car});
+    EXPECT_EQ(js_root, root.to_string());
+    EXPECT_TRUE(same(ours.str(), slurp(js_car)));  // byte for byte
+
+    // A CAR of other content imports and reads back through verified blocks.
+    MemoryBlockStore local;
+    const std::string other_data = generated(12, 400'000);
+    auto other = source_from_bytes(as_bytes(other_data));
+    const Cid other_root = import_file(*other, local, ImportProfile::kubo_v1()).root;
+    std::ostringstream car_bytes;
+    (void)car::write(local, other_root, car_bytes);
+    std::istringstream car_in(car_bytes.str());
+    EXPECT_EQ(c.import_car(car_in), std::vector<Cid>{other_root});
+    EXPECT_TRUE(same(cat_all(c, other_root), other_data));
+    const auto p = c.pins();
+    EXPECT_NE(std::find(p.begin(), p.end(), other_root), p.end());
+
+    // A damaged CAR is refused by the client's own check.
+    std::string damaged = car_bytes.str();
+    damaged[damaged.size() - 10] ^= 1;
+    std::istringstream bad(damaged);
+    EXPECT_THROW((void)c.import_car(bad), CarError);
+}
+
+TEST(KuboClientErrors, UnreachableNodeNamesTheUrl) {
+    const std::string url = "http://127.0.0.1:" + std::to_string(test::free_port());
+    KuboClient c(url);
+    try {
+        (void)c.version();
+        FAIL() << "no error";
+    } catch (const NodeUnreachableError& e) {
+        EXPECT_NE(std::string(e.what()).find(url), std::string::npos) << e.what();
+    }
+    auto src = source_from_bytes(as_bytes(std::string("x")));
+    EXPECT_THROW((void)c.add(*src), NodeUnreachableError);
+}
+
+TEST(KuboClientLying, CorruptBlocksAreDetected) {
+    StandIn liar("blocks");
+    KuboClient c(liar.url());
+    const std::string data = generated(21, 800'000);
+    auto src = source_from_bytes(as_bytes(data));
+    const Cid root = c.add(*src).root;  // the add itself is honest
+    EXPECT_EQ(root, local_cid(data));
+    try {
+        (void)cat_all(c, root);
+        FAIL() << "corrupted bytes were accepted";
+    } catch (const CorruptBlockError& e) {
+        EXPECT_EQ(e.cid(), root.to_string());  // the root block is the first one read
+    }
+    EXPECT_THROW((void)c.size(root), CorruptBlockError);
+    std::ostringstream car_out;
+    EXPECT_THROW(c.export_car(root, car_out), CorruptBlockError);
+    // The lying node's own cat really does return different bytes: the check is what catches it.
+    const auto raw = nettest::post(liar.url() + "/api/v0/cat?arg=" + root.to_string());
+    EXPECT_EQ(raw.status, 200);
+    EXPECT_EQ(raw.body.size(), data.size());
+    EXPECT_FALSE(raw.body == data);
+}
+
+TEST(KuboClientLying, ACorruptCatStreamIsDetectedLeafByLeaf) {
+    StandIn liar("cat");  // block/get honest, cat lies
+    KuboClient c(liar.url());
+    const std::string data = generated(25, 900'000);
+    auto src = source_from_bytes(as_bytes(data));
+    const Cid root = c.add(*src).root;
+    MemoryBlockStore m;
+    auto again = source_from_bytes(as_bytes(data));
+    (void)import_file(*again, m);
+    const auto links = dagpb::decode(m.get_required(root)).links;
+    for (const std::uint64_t offset : {0ull, 300'000ull}) {  // the lie is in the first leaf sent
+        try {
+            (void)cat_all(c, root, offset);
+            FAIL() << "a corrupted stream was accepted";
+        } catch (const CorruptBlockError& e) {
+            EXPECT_EQ(e.cid(), links[offset / 262144].hash.to_string());
+        }
+    }
+    // Blocks fetched one by one are honest, and so is everything built from them.
+    std::ostringstream car_out;
+    c.export_car(root, car_out);
+    std::istringstream in(car_out.str());
+    MemoryBlockStore n;
+    EXPECT_EQ(car::read(in, n).blocks, 5u);
+}
+
+TEST(KuboClientLying, AWrongCidFromAddIsDetected) {
+    StandIn liar("add");
+    KuboClient c(liar.url());
+    const std::string data = generated(22, 300'000);
+    auto src = source_from_bytes(as_bytes(data));
+    try {
+        (void)c.add(*src);
+        FAIL() << "a wrong CID was accepted";
+    } catch (const RemoteIntegrityError& e) {
+        EXPECT_NE(std::string(e.what()).find(local_cid(data).to_string()), std::string::npos)
+            << e.what();
+    }
+}
+
+TEST(KuboClientProxy, AGatewayOverARemoteNodeServesOnlyVerifiedBytes) {
+    // Dossier's gateway in front of a node through the client: honest node, then a lying one.
+    for (const std::string lie : {"", "blocks"}) {
+        StandIn node(lie);
+        KuboClient c(node.url());
+        const std::string data = generated(31, 600'000);
+        auto src = source_from_bytes(as_bytes(data));
+        const Cid root = c.add(*src).root;
+        Gateway gw(c, c.blocks());
+        gw.start();
+        const auto file = nettest::get(gw.url() + "/ipfs/" + root.to_string());
+        const auto raw = nettest::get(gw.url() + "/ipfs/" + root.to_string() + "?format=raw");
+        const std::string car_url = gw.url() + "/ipfs/" + root.to_string() + "?format=car";
+        if (lie.empty()) {
+            const auto car = nettest::get(car_url);
+            EXPECT_EQ(file.status, 200);
+            EXPECT_TRUE(same(file.body, data));
+            EXPECT_TRUE(root.hash.matches(as_bytes(raw.body)));
+            std::istringstream in(car.body);
+            MemoryBlockStore m;
+            EXPECT_EQ(car::read(in, m).roots, std::vector<Cid>{root});
+        } else {
+            EXPECT_EQ(file.status, 500) << file.body;
+            EXPECT_NE(file.body.find("corrupt"), std::string::npos);
+            EXPECT_EQ(raw.status, 500);
+            // The CAR stream has started (200) when the first block fails its check: it is cut short.
+            EXPECT_THROW((void)nettest::get(car_url), std::runtime_error);
+        }
+    }
+}
