@@ -140,3 +140,16 @@ TEST(Exporter, InconsistentSizesAndDirectoriesAreRejected) {
     store.put(Cid::dag_pb_of(dblock), dblock);
     EXPECT_THROW((void)open_file(store, Cid::dag_pb_of(dblock)), NotAFileError);
 }
+
+TEST(Exporter, ReadsUnixFsLeavesAndCidV0Dags) {
+    const ImportProfile p = ImportProfile::custom(1024, 3, false, 0);
+    for (std::uint64_t size : {0ull, 5ull, 1024ull, 10000ull}) {
+        MemoryBlockStore store;
+        testdata::Generator g(size + 1, size);
+        const Cid root = import_file(g, store, p).root;
+        EXPECT_EQ(root.version, 0);
+        EXPECT_EQ(file_size(store, root), size);
+        auto r = open_file(store, root, size / 3, size / 2);
+        EXPECT_EQ(read_all(*r), expected(size + 1, size, size / 3, size / 2)) << size;
+    }
+}

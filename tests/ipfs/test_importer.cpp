@@ -88,6 +88,17 @@ TEST(Importer, UnixFsV1_2025MatchesTheJsProfile) {
     compare(p, opts(p), sizes);
 }
 
+TEST(Importer, UnixFsLeavesAndCidV0MatchJs) {
+    // `ipfs add` without --cid-version=1: dag-pb leaves wrapping the data in UnixFS, CIDv0.
+    const std::vector<std::uint64_t> sizes{0, 1, 1023, 1024, 1025, 3 * 1024 + 1, 9 * 1024 + 1, 100000};
+    const ImportProfile v0 = ImportProfile::custom(1024, 3, false, 0);
+    compare(v0, {"1024", "3", "--cid-version=0", "--raw-leaves=false"}, sizes);
+    const ImportProfile v1 = ImportProfile::custom(1024, 3, false, 1);
+    compare(v1, {"1024", "3", "--raw-leaves=false"}, sizes);
+    const ImportProfile kubo_v0 = ImportProfile::custom(256 * 1024, 174, false, 0);
+    compare(kubo_v0, {"262144", "174", "--cid-version=0", "--raw-leaves=false"}, {0, 5, 256 * 1024 + 1, 3000000});
+}
+
 TEST(Importer, ReportsProgressAndSizes) {
     const ImportProfile p = ImportProfile::custom(1024, 4);
     testdata::Generator g(5, 10 * 1024 + 3);

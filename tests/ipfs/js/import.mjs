@@ -1,5 +1,5 @@
 // Reference CIDs from the JS UnixFS importer.
-// Usage: node import.mjs <chunkSize> <maxChildrenPerNode> <file>...
+// Usage: node import.mjs <chunkSize> <maxChildrenPerNode> [--cid-version=0] [--raw-leaves=false] <file>...
 //        node import.mjs --profile <unixfs-v1-2025|...> <file>...
 // Prints one line per file: "<root CID> <file>". Files are streamed, never read whole.
 import { createReadStream } from 'node:fs'
@@ -13,18 +13,21 @@ let options
 let files
 if (args[0] === '--profile') {
   options = () => ({ profile: args[1] })
-  files = args.slice(2)
+  files = args.slice(2).filter(a => !a.startsWith('--'))
 } else {
   const chunkSize = Number(args[0])
   const maxChildrenPerNode = Number(args[1])
+  const flags = args.slice(2).filter(a => a.startsWith('--'))
+  const cidVersion = flags.includes('--cid-version=0') ? 0 : 1
+  const rawLeaves = !flags.includes('--raw-leaves=false')
   options = () => ({
-    cidVersion: 1,
-    rawLeaves: true,
+    cidVersion,
+    rawLeaves,
     reduceSingleLeafToSelf: true,
     chunker: fixedSize({ chunkSize }),
     layout: balanced({ maxChildrenPerNode })
   })
-  files = args.slice(2)
+  files = args.slice(2).filter(a => !a.startsWith('--'))
 }
 
 for (const file of files) {
