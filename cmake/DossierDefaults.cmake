@@ -42,3 +42,15 @@ function(dossier_test name)
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}")
 endfunction()
+
+# Every tests/<module>/test_<unit>.cpp of the calling directory becomes the GoogleTest program
+# <module>_<unit>_test, labelled <module>: dossier_unit_tests(<module> DEPS ...).
+function(dossier_unit_tests module)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB tests CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/test_*.cpp")
+  foreach(src ${tests})
+    get_filename_component(name ${src} NAME_WE)
+    string(REPLACE "test_" "" unit ${name})
+    dossier_test(${module}_${unit}_test SOURCES ${src} DEPS ${ARG_DEPS} LABELS ${module})
+  endforeach()
+endfunction()

@@ -1,6 +1,7 @@
 #include "base/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,15 +58,16 @@ void write_file_atomic(const fs::path& path, ByteView data, unsigned mode, Overw
     }
     ::close(fd);
     if (overwrite == Overwrite::forbid) {
-        // link() fails with EEXIST if the target exists: no window where both writers "win".
-        if (::link(tmp.c_str(), path.c_str()) != 0) {
-            const int saved = errno;
-            ::unlink(tmp.c_str());
-            errno = saved;
-            if (saved == EEXIST) throw FileError("refusing to overwrite existing file '" + path.string() + "'");
+        // RENAME_NOREPLACE (or link() where the file system lacks it) fails with EEXIST if the
+        // target exists: there is no window in which two writers both "win".
+        int err = ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) == 0 ? 0 : errno;
+        if (err == EINVAL || err == ENOSYS) err = ::link(tmp.c_str(), path.c_str()) == 0 ? 0 : errno;
+        ::unlink(tmp.c_str());  // after a successful rename this name is already gone
+        if (err == EEXIST) throw FileError("refusing to overwrite existing file '" + path.string() + "'");
+        if (err != 0) {
+            errno = err;
             fail("cannot create", path);
         }
-        ::unlink(tmp.c_str());
     } else if (::rename(tmp.c_str(), path.c_str()) != 0) {
         const int saved = errno;
         ::unlink(tmp.c_str());

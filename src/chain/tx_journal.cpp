@@ -1,6 +1,7 @@
 #include "chain/tx_journal.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -57,6 +58,14 @@ TxJournal::~TxJournal() {
 void TxJournal::append(const JournalEntry& entry) {
     const std::string line = line_of(entry);
     std::lock_guard lock(mutex_);
+    // Another process (node up/down) may have compacted the journal, which replaces the file by
+    // rename: appending to the old, unlinked inode would lose the entry. Follow the path.
+    struct stat by_path {}, by_fd {};
+    if (::stat(file_.c_str(), &by_path) != 0 || ::fstat(fd_, &by_fd) != 0 || by_path.st_ino != by_fd.st_ino ||
+        by_path.st_dev != by_fd.st_dev) {
+        ::close(fd_);
+        fd_ = open_append(file_);
+    }
     std::size_t done = 0;
     while (done < line.size()) {
         const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);

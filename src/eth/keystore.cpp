@@ -1,5 +1,7 @@
 #include "eth/keystore.hpp"
 
+#include "base/atomic_file.hpp"
+
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <sodium.h>
@@ -307,54 +309,14 @@ Keystore read_keystore_file(const std::filesystem::path& path) {
 }
 
 void write_keystore_file(const std::filesystem::path& path, const Keystore& ks) {
-    const std::string text = ks.to_json();
-    const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-    std::string tmp = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
-    const int fd = mkostemp(tmp.data(), O_CLOEXEC);  // created with mode 0600
-    if (fd < 0) io_error("cannot create a temporary file for", path);
-    auto fail = [&](const std::string& what) {
-        const int saved = errno;
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        errno = saved;
-        io_error(what, path);
-    };
-    if (::fchmod(fd, S_IRUSR | S_IWUSR) != 0) fail("cannot set mode 0600 on");
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            fail("cannot write");
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0) fail("cannot fsync");
-    if (::close(fd) != 0) {
-        const int saved = errno;
-        ::unlink(tmp.c_str());
-        errno = saved;
-        io_error("cannot close", path);
-    }
-    // RENAME_NOREPLACE: an existing keystore is never replaced, even by a concurrent writer.
-    if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) != 0) {
-        int err = errno;
-        if (err == EINVAL || err == ENOSYS) {  // file system without RENAME_NOREPLACE: link() is atomic too
-            err = ::link(tmp.c_str(), path.c_str()) == 0 ? 0 : errno;
-            ::unlink(tmp.c_str());
-        } else {
-            ::unlink(tmp.c_str());
-        }
-        if (err == EEXIST) throw KeystoreError("keystore '" + path.string() + "' already exists; not overwriting it");
-        if (err != 0) {
-            errno = err;
-            io_error("cannot move keystore into place at", path);
-        }
-    }
-    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        ::fsync(dfd);  // make the new directory entry durable
-        ::close(dfd);
+    // Mode 0600, fsync'd, moved into place atomically; an existing keystore is never replaced,
+    // even by a concurrent writer.
+    try {
+        write_file_atomic(path, as_bytes(ks.to_json()), 0600, Overwrite::forbid);
+    } catch (const FileError& e) {
+        if (std::filesystem::exists(path))
+            throw KeystoreError("keystore '" + path.string() + "' already exists; not overwriting it");
+        throw KeystoreError(std::string("cannot write keystore: ") + e.what());
     }
 }
 

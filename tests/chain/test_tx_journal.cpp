@@ -59,3 +59,18 @@ TEST(TxJournal, TornLastLineIsDroppedButCorruptionElsewhereIsAnError) {
     }
     EXPECT_THROW(chain::TxJournal j(file), chain::JournalError);
 }
+
+TEST(TxJournal, AppendFollowsAJournalCompactedByAnotherProcess) {
+    test::TempDir dir;
+    const auto file = std::filesystem::path(dir.path()) / "tx.jsonl";
+    chain::TxJournal writer(file);
+    writer.append(entry(1));
+    {
+        chain::TxJournal other(file);  // e.g. `node down` compacting while an app keeps its journal open
+        other.rewrite({});
+    }
+    writer.append(entry(2));
+    const auto all = chain::TxJournal(file).entries();
+    ASSERT_EQ(all.size(), 1u);
+    EXPECT_EQ(all[0], entry(2));
+}
