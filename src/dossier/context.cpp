@@ -2,6 +2,7 @@
 
 #include "chain/anvil_node.hpp"
 #include "eth/http_transport.hpp"
+#include "ipfs/kubo_client.hpp"
 #include "ipfs/local_content_store.hpp"
 
 namespace dossier::core {
@@ -28,7 +29,7 @@ std::unique_ptr<Context> Context::open(const Config& config) {
     if (config.embedded_ipfs()) {
         store = std::make_unique<ipfs::LocalContentStore>(config.ipfs_dir());
     } else {
-        throw Error("a remote IPFS node (--ipfs-api) is not supported by this build yet");
+        store = std::make_unique<ipfs::KuboClient>(*config.ipfs_api);
     }
     auto ctx = std::make_unique<Context>(config, std::move(rpc), std::move(manifest), std::move(store), std::move(journal));
     ctx->contracts().verify_deployment();
