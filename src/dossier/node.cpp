@@ -342,6 +342,12 @@ DownReport node_down(const Config& config, std::chrono::milliseconds grace) {
     return report;
 }
 
+std::optional<std::string> running_gateway_url(const Config& config) {
+    const GatewayFiles files(config);
+    if (!live_gateway(files)) return std::nullopt;
+    return loopback_url(read_port(files.port));
+}
+
 NodeStatus node_status(const Config& config) {
     NodeStatus s;
     probe(config, s);

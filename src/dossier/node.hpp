@@ -133,6 +133,11 @@ DownReport node_down(const Config& config, std::chrono::milliseconds grace = std
 chain::Manifest deploy_remote(const Config& config, const eth::PrivateKey& deployer, const eth::Address& authority,
                               bool replace = false, const LogFn& log = {});
 
+/// The URL of the running embedded IPFS gateway of `config`, if one runs. The embedded blockstore
+/// admits one process at a time, and the gateway holds it while it runs: other commands must then
+/// reach the store through this URL (ipfs::KuboClient speaks the gateway's Kubo RPC subset).
+[[nodiscard]] std::optional<std::string> running_gateway_url(const Config& config);
+
 /// The body of `dossier ipfs serve`: serves the embedded blockstore of `config` (Config::ipfs_dir)
 /// on 127.0.0.1:`port` (0: any) until `stop` is requested or the process receives SIGTERM or
 /// SIGINT; `on_ready(port)` is called once it listens. Throws ipfs::GatewayError if it cannot bind.

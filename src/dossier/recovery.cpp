@@ -80,74 +80,83 @@ RecoveryReport recover_journal(eth::RpcClient& rpc, const chain::TxJournal& jour
     if (entries.empty()) return report;
 
     const std::vector<bool> mined = have_receipts(rpc, entries);
-    std::map<eth::Address, std::vector<const chain::JournalEntry*>> missing;
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-        if (mined[i])
-            ++report.already_on_chain;
-        else
-            missing[entries[i].from].push_back(&entries[i]);
-    }
-    if (missing.empty()) return report;
-
+    std::vector<const chain::JournalEntry*> missing;
     std::set<eth::Address> accounts;
-    for (const auto& [account, list] : missing) accounts.insert(account);
-    const auto nonces = latest_nonces(rpc, accounts);
-
-    std::vector<Bytes32> wait_for;
-    std::vector<Bytes32> in_flight;
-    std::size_t to_send = 0;
-    for (auto& [account, list] : missing) {
-        // Journal order is signing order, but concurrent senders may append out of nonce order.
-        std::stable_sort(list.begin(), list.end(), [](const auto* a, const auto* b) { return a->nonce < b->nonce; });
-        const std::vector<bool> known = known_transactions(rpc, list);
-        std::uint64_t next = nonces.at(account);
-        for (std::size_t i = 0; i < list.size(); ++i) {
-            const chain::JournalEntry& e = *list[i];
-            if (known[i] && e.nonce >= next) {
-                // Still in the node's pool (a reused, running node): just wait for it.
-                ++report.in_flight;
-                in_flight.push_back(e.hash);
-                next = e.nonce + 1;
-                continue;
-            }
-            if (e.nonce < next) {
-                ++report.superseded;
-                continue;
-            }
-            if (e.nonce > next) {
-                ++report.unrecoverable;
-                report.problems.push_back("transaction " + to_hex(e.hash) + " of " + account.to_checksum() +
-                                          " (nonce " + std::to_string(e.nonce) + ") cannot be re-sent: the account's nonce " +
-                                          std::to_string(next) + " is lost");
-                continue;
-            }
-            if (to_send++ == 0) say(log, "re-sending journaled transactions the chain lost");
-            try {
-                (void)rpc.send_raw_transaction(e.raw);
-            } catch (const eth::RpcError& err) {
-                if (!is_already_known(err)) {
-                    ++report.rejected;
-                    report.problems.push_back("the node refused journaled transaction " + to_hex(e.hash) + ": " +
-                                              err.rpc_message());
-                    continue;
-                }
-            } catch (const eth::RevertedError& err) {
-                ++report.rejected;
-                report.problems.push_back("the node refused journaled transaction " + to_hex(e.hash) + ": " + err.what());
-                continue;
-            }
-            wait_for.push_back(e.hash);
-            next = e.nonce + 1;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (mined[i]) {
+            ++report.already_on_chain;
+        } else {
+            missing.push_back(&entries[i]);
+            accounts.insert(entries[i].from);
         }
     }
+    if (missing.empty()) return report;
+    const std::vector<bool> known = known_transactions(rpc, missing);
+    std::map<const chain::JournalEntry*, bool> in_pool;
+    for (std::size_t i = 0; i < missing.size(); ++i) in_pool[missing[i]] = known[i];
+    std::map<eth::Address, std::uint64_t> next = latest_nonces(rpc, accounts);
+    say(log, "checking " + std::to_string(missing.size()) + " journaled transaction" + (missing.size() == 1 ? "" : "s") +
+                 " the chain does not hold");
 
+    // Entries go out one at a time in journal order, each mined before the next is sent: journal
+    // order is the order the writes happened in, and a later transaction may depend on an earlier
+    // one of another account (a transfer that funds it, a request that an approval answers).
+    // An entry whose nonce is ahead of its account waits for the entries before it.
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (const auto& hash : in_flight) (void)rpc.wait_for_receipt(hash, deadline);
-    for (const auto& hash : wait_for) {
-        const eth::Receipt receipt = rpc.wait_for_receipt(hash, deadline);
+    std::map<eth::Address, std::multimap<std::uint64_t, const chain::JournalEntry*>> deferred;
+    auto process = [&](const chain::JournalEntry& e) {
+        std::uint64_t& account_next = next[e.from];
+        if (in_pool[&e] && e.nonce >= account_next) {
+            (void)rpc.wait_for_receipt(e.hash, deadline);
+            ++report.in_flight;
+            account_next = e.nonce + 1;
+            return;
+        }
+        if (e.nonce < account_next) {
+            ++report.superseded;
+            return;
+        }
+        if (e.nonce > account_next) {
+            deferred[e.from].emplace(e.nonce, &e);
+            return;
+        }
+        try {
+            (void)rpc.send_raw_transaction(e.raw);
+        } catch (const eth::RpcError& err) {
+            if (!is_already_known(err)) {
+                ++report.rejected;
+                report.problems.push_back("the node refused journaled transaction " + to_hex(e.hash) + ": " +
+                                          err.rpc_message());
+                return;
+            }
+        } catch (const eth::RevertedError& err) {
+            ++report.rejected;
+            report.problems.push_back("the node refused journaled transaction " + to_hex(e.hash) + ": " + err.what());
+            return;
+        }
+        const eth::Receipt receipt = rpc.wait_for_receipt(e.hash, deadline);
         ++report.resent;
         if (!receipt.success) ++report.reverted;
-        report.resent_hashes.push_back(hash);
+        report.resent_hashes.push_back(e.hash);
+        account_next = e.nonce + 1;
+    };
+    for (const auto* e : missing) {
+        process(*e);
+        // Entries of this account that were waiting for the nonce just used.
+        auto& waiting = deferred[e->from];
+        for (auto it = waiting.find(next[e->from]); it != waiting.end(); it = waiting.find(next[e->from])) {
+            const chain::JournalEntry* ready = it->second;
+            waiting.erase(it);
+            process(*ready);
+        }
+    }
+    for (const auto& [account, waiting] : deferred) {
+        for (const auto& [nonce, e] : waiting) {
+            ++report.unrecoverable;
+            report.problems.push_back("transaction " + to_hex(e->hash) + " of " + account.to_checksum() + " (nonce " +
+                                      std::to_string(nonce) + ") cannot be re-sent: the account's transaction with nonce " +
+                                      std::to_string(next[account]) + " is lost");
+        }
     }
     if (report.resent > 0)
         say(log, "re-sent " + std::to_string(report.resent) + " journaled transaction" + (report.resent == 1 ? "" : "s") +

@@ -6,14 +6,19 @@
 /// chain is journaled before it is sent (chain/tx_journal.hpp), so after a restart the lost ones
 /// can be re-sent byte for byte: same signature, same nonce, same effect.
 ///
-/// Which entries are re-sent, per account, in nonce order (journal order breaks ties):
+/// Entries are examined in journal order (the order the writes happened in; a transaction may
+/// depend on an earlier one of another account, e.g. the transfer that funds it), and each re-sent
+/// one is mined before the next goes out. Per entry:
 /// - a receipt exists: already on chain, nothing to do;
+/// - known to the node's pool: waited for;
 /// - nonce below the account's on-chain nonce but no receipt: another transaction took that nonce
 ///   (the entry was refused by the node when first sent and its nonce reused): superseded;
 /// - nonce equal to the next nonce the account needs: re-sent (eth_sendRawTransaction);
-/// - nonce above it (an earlier entry is missing from the journal, e.g. compacted): it could never
-///   be mined, so it is not sent and is counted as unrecoverable.
-/// A re-sent entry the node refuses outright is counted as rejected (the next entry with the same
+/// - nonce above it: held back until the account's earlier entries are sent (concurrent senders
+///   may append out of nonce order); if they never come (an earlier transaction is missing from
+///   the journal, e.g. compacted), it could never be mined, so it is not sent and is counted as
+///   unrecoverable.
+/// A re-sent entry the node refuses outright is counted as rejected (a later entry with the same
 /// nonce, if any, is tried instead).
 #include <chrono>
 #include <cstddef>
