@@ -231,6 +231,27 @@ TEST(NodeUp, KillNineRightAfterTransactionsLosesNothing) {
     for (const auto& doctor : doctors) EXPECT_EQ(doctor_status(*ctx, doctor.address()), 1u);
 }
 
+// While the journal still holds every transaction (no clean shutdown compacted it), even a
+// deleted state file is no loss: the whole chain, deployment included, is rebuilt from it.
+TEST(NodeUp, RebuildsTheWholeChainFromAnUncompactedJournal) {
+    DataDir d;
+    const auto first = core::node_up(d.config, no_gateway());
+    const auto doctor = eth::PrivateKey::generate();
+    {
+        auto ctx = core::Context::open(d.config);
+        register_doctor(*ctx, doctor);
+    }
+    ASSERT_TRUE(chain::kill_anvil(d.config.node_dir()));
+    fs::remove(d.state_file());
+    const auto up = core::node_up(d.config, no_gateway());
+    EXPECT_FALSE(up.deployed);
+    EXPECT_EQ(up.recovery.resent, 3u);
+    EXPECT_TRUE(up.healthy()) << (up.problems.empty() ? "" : up.problems.front());
+    EXPECT_EQ(up.manifest->to_json(), first.manifest->to_json());
+    auto ctx = core::Context::open(d.config);
+    EXPECT_EQ(doctor_status(*ctx, doctor.address()), 1u);
+}
+
 TEST(NodeUp, SaysClearlyWhenTheChainLostTheDeployment) {
     DataDir d;
     const auto first = core::node_up(d.config, no_gateway());

@@ -3,6 +3,8 @@
 // older state file.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "chain/tx_journal.hpp"
 #include "dossier/recovery.hpp"
 #include "eth/http_transport.hpp"
@@ -132,4 +134,17 @@ TEST(Recovery, EmptyJournalIsANoOp) {
     EXPECT_EQ(report.resent, 0u);
     EXPECT_TRUE(core::settled_entries(rpc, journal.entries()).empty());
     EXPECT_EQ(core::compact_journal(journal, {}), 0u);
+}
+
+TEST(Recovery, ReplaysAFewHundredTransactionsInSeconds) {
+    Chains c;
+    chain::TxJournal journal(c.dir.path() + "/journal.jsonl");
+    const auto entries = send_journaled(c.original_rpc, journal, 200);
+    const auto start = std::chrono::steady_clock::now();
+    const auto report = core::recover_journal(c.restored_rpc, journal);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(report.resent, 200u);
+    EXPECT_EQ(c.restored_rpc.get_balance(kRecipient), c.original_rpc.get_balance(kRecipient));
+    std::printf("replayed %zu journaled transactions in %lld ms\n", report.resent, static_cast<long long>(ms));
+    EXPECT_LT(ms, 30000);
 }
