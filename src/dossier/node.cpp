@@ -277,7 +277,7 @@ NodeStatus node_up(const Config& config, const UpOptions& options, const LogFn& 
                     "the embedded chain in '" + config.node_dir().string() +
                     "' no longer holds the Dossier contracts its manifest names (its state file was deleted or "
                     "replaced), so everything recorded on chain is lost; to start over with a fresh deployment, "
-                    "run 'dossier node up --redeploy' (the old manifest and journal are kept aside)");
+                    "run 'dossier node up --redeploy-if-lost' (the old manifest and journal are kept aside)");
             const fs::path old_manifest = set_aside(manifest_path);
             // The journal's transactions belong to the lost chain: keep them aside, start empty.
             const fs::path journal_file = journal->path();
