@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "dossier/accounts.hpp"
+#include "dossier/node.hpp"
 #include "format.hpp"
 #include "session.hpp"
 
@@ -70,16 +71,23 @@ void add_account_commands(CLI::App& app, Session& s) {
     struct ImportArgs {
         std::string keystore, key_file, role, label;
         bool no_fund = false;
+        bool authority = false;
     };
     auto ia = std::make_shared<ImportArgs>();
     auto* imp = example(account->add_subcommand("import", "Import a key: a keystore file of any wallet (opened with "
                                                            "its password), or a file holding a raw private key in hex "
                                                            "(then encrypted under the password)"),
-                        "dossier account import --keystore ~/UTC--2026...json --role doctor --label dr-grey");
+                        "dossier account import --keystore ~/UTC--2026...json --role doctor --label dr-grey\n"
+                        "  dossier account import --embedded-authority --role admin --label admin");
     auto* ks = imp->add_option("--keystore", ia->keystore, "Web3 v3 keystore file")->check(CLI::ExistingFile);
     auto* kf = imp->add_option("--key-file", ia->key_file, "File holding a private key (64 hex digits)")
                    ->check(CLI::ExistingFile);
+    auto* au = imp->add_flag("--embedded-authority", ia->authority,
+                             "Import the embedded chain's credentialing authority (anvil's first dev account, "
+                             "whose key is public: embedded chain only)");
     ks->excludes(kf);
+    au->excludes(ks);
+    au->excludes(kf);
     imp->add_option("--role", ia->role, "doctor, patient or admin")
         ->required()
         ->check(CLI::IsMember({"doctor", "patient", "admin"}));
@@ -97,8 +105,11 @@ void add_account_commands(CLI::App& app, Session& s) {
                 ss << in.rdbuf();
                 source = ss.str();
                 while (!source.empty() && std::isspace(static_cast<unsigned char>(source.back()))) source.pop_back();
+            } else if (ia->authority) {
+                if (!cfg.embedded_chain()) throw Error("--embedded-authority is only for the embedded chain");
+                source = std::string(core::kEmbeddedDevKeyHex.substr(2));
             } else {
-                throw Error("give --keystore FILE or --key-file FILE");
+                throw Error("give --keystore FILE, --key-file FILE or --embedded-authority");
             }
             const auto pw = s.password("password for the imported key: ", ia->keystore.empty());
             const auto info = core::import_account(cfg, source, pw, core::parse_role(ia->role), ia->label);

@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "dossier/accounts.hpp"
 #include "dossier/node.hpp"
 
 namespace dossier::cli {
@@ -31,6 +32,12 @@ std::string Session::password(const std::string& prompt, bool confirm) const {
     PasswordSource src;
     if (!password_file.empty()) src.file = password_file;
     return read_password(src, prompt, confirm);
+}
+
+eth::PrivateKey Session::unlock(const std::string& who) const {
+    const auto cfg = config();
+    (void)core::find_account(cfg, who);  // an unknown account is reported before asking a password
+    return core::unlock(cfg, who, password("password for " + who + ": "));
 }
 
 void Session::say(const std::string& line) const {

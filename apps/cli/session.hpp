@@ -13,6 +13,7 @@
 
 #include "dossier/config.hpp"
 #include "dossier/context.hpp"
+#include "eth/keys.hpp"
 #include "terminal.hpp"
 
 namespace dossier::cli {
@@ -37,6 +38,8 @@ struct Session {
     [[nodiscard]] std::unique_ptr<core::Context> open() const;
     /// A password from --password-file, DOSSIER_PASSWORD or the terminal.
     [[nodiscard]] std::string password(const std::string& prompt, bool confirm = false) const;
+    /// The key of account `who` (label or address), unlocked with the session's password.
+    [[nodiscard]] eth::PrivateKey unlock(const std::string& who) const;
     /// A human line on stdout (nothing with --json).
     void say(const std::string& line) const;
     /// A progress bar on stderr (silent unless stderr is a terminal).
