@@ -42,10 +42,10 @@ public:
 };
 
 struct AttachOptions {
-    std::string name;          ///< file name kept in the description; default: the path's file name
-    std::string content_type;  ///< MIME type; default: application/octet-stream
-    std::string type_text;     ///< DocumentReference.type text, e.g. "Radiology report"; optional
-    ProgressFn progress;       ///< bytes of the file sealed so far
+    std::string name{};        ///< file name kept in the description; default: the path's file name
+    std::string content_type{};  ///< MIME type; default: application/octet-stream
+    std::string type_text{};   ///< DocumentReference.type text, e.g. "Radiology report"; optional
+    ProgressFn progress{};     ///< bytes of the file sealed so far
 };
 
 struct AttachedFile {
@@ -90,7 +90,7 @@ struct FileListing {
 struct FetchOptions {
     bool overwrite = false;  ///< replace an existing destination file
     bool log_access = true;  ///< as ReadOptions::log_access
-    ProgressFn progress;     ///< ciphertext bytes fetched so far
+    ProgressFn progress{};   ///< ciphertext bytes fetched so far
 };
 
 struct FetchedFile {
