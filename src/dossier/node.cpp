@@ -281,8 +281,9 @@ NodeStatus node_up(const Config& config, const UpOptions& options, const LogFn& 
             const fs::path old_manifest = set_aside(manifest_path);
             // The journal's transactions belong to the lost chain: keep them aside, start empty.
             const fs::path journal_file = journal->path();
-            fs::copy_file(journal_file, journal_file.parent_path() / ("transactions.lost-" + std::to_string(std::time(nullptr)) + ".jsonl"),
-                          fs::copy_options::overwrite_existing);
+            const fs::path journal_aside =
+                journal_file.parent_path() / ("transactions.lost-" + std::to_string(std::time(nullptr)) + ".jsonl");
+            fs::copy_file(journal_file, journal_aside, fs::copy_options::overwrite_existing);
             journal->rewrite({});
             say(log, "the chain lost the previous deployment (manifest kept as '" + old_manifest.string() +
                          "'); deploying the Dossier contracts afresh");
