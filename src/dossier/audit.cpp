@@ -313,14 +313,12 @@ AuditVerification verify_entries(const eth::Address& patient, const std::vector<
     return v;
 }
 
-AuditVerification verify_audit(Context& ctx, const eth::Address& patient) {
-    const std::uint64_t at = ctx.rpc().block_number();
-    const auto [seq, head] = chain_of(ctx, patient, eth::BlockRef::number(at));
-    const auto entries = fetch_entries(ctx, patient, at);
+AuditVerification verify_and_locate(const eth::Address& patient, const std::vector<AuditEntry>& entries,
+                                    std::uint64_t seq, const FixedBytes<24>& head, const ChainAt& chain_at) {
     AuditVerification v = verify_entries(patient, entries, seq, head);
     if (v.ok || v.first_bad_seq || entries.empty()) return v;
-    // Locate the altered entry: the first block after which the chain's stored head differs from
-    // the recomputed one (a hash chain, so every later block differs too: bisect).
+    // The first block after which the chain's stored head differs from the recomputed one (a hash
+    // chain: every later block differs too, so bisect).
     std::vector<std::pair<std::uint64_t, std::pair<std::uint64_t, FixedBytes<24>>>> blocks;  // block -> (seq, head)
     FixedBytes<24> h{};
     for (const auto& e : entries) {
@@ -332,19 +330,27 @@ AuditVerification verify_audit(Context& ctx, const eth::Address& patient) {
         std::size_t lo = 0, hi = blocks.size() - 1;  // the answer is in [lo, hi]
         while (lo < hi) {
             const std::size_t mid = lo + (hi - lo) / 2;
-            const auto stored = chain_of(ctx, patient, eth::BlockRef::number(blocks[mid].first));
-            if (stored == blocks[mid].second) lo = mid + 1;
+            if (chain_at(blocks[mid].first) == blocks[mid].second) lo = mid + 1;
             else hi = mid;
         }
         std::vector<std::pair<std::uint64_t, FixedBytes<24>>> checkpoints;
-        if (lo > 0) checkpoints.push_back(chain_of(ctx, patient, eth::BlockRef::number(blocks[lo - 1].first)));
-        checkpoints.push_back(chain_of(ctx, patient, eth::BlockRef::number(blocks[lo].first)));
+        if (lo > 0) checkpoints.push_back(chain_at(blocks[lo - 1].first));
+        checkpoints.push_back(chain_at(blocks[lo].first));
         AuditVerification located = verify_entries(patient, entries, seq, head, checkpoints);
         if (located.first_bad_seq) return located;
     } catch (const Error&) {
         // The node keeps no past state: report the mismatch without its place.
     }
     return v;
+}
+
+AuditVerification verify_audit(Context& ctx, const eth::Address& patient) {
+    const std::uint64_t at = ctx.rpc().block_number();
+    const auto [seq, head] = chain_of(ctx, patient, eth::BlockRef::number(at));
+    const auto entries = fetch_entries(ctx, patient, at);
+    return verify_and_locate(patient, entries, seq, head, [&ctx, &patient](std::uint64_t block) {
+        return chain_of(ctx, patient, eth::BlockRef::number(block));
+    });
 }
 
 }  // namespace dossier::core

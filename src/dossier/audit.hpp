@@ -12,7 +12,9 @@
 /// trail itself says nothing about which record was opened; audit_history() resolves it against the
 /// patient's record versions and attachments, which are public on chain anyway.
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -109,6 +111,18 @@ struct AuditVerification {
 [[nodiscard]] AuditVerification verify_entries(const eth::Address& patient, const std::vector<AuditEntry>& entries,
                                                std::uint64_t seq, const FixedBytes<24>& head,
                                                const std::vector<std::pair<std::uint64_t, FixedBytes<24>>>& checkpoints = {});
+
+/// The contract's (seq, head) for the patient as of the end of block `block` (chainOf at that block).
+using ChainAt = std::function<std::pair<std::uint64_t, FixedBytes<24>>(std::uint64_t block)>;
+
+/// verify_entries(); then, if every seq is present but the head does not match, a bisection over the
+/// entries' blocks with `chain_at` finds the first block whose stored head differs from the
+/// recomputed one, and names the altered entry (or the range of entries of that block): about
+/// log2(blocks) + 2 calls. If `chain_at` throws dossier::Error (a node without past state), the
+/// result of verify_entries() is returned as is.
+[[nodiscard]] AuditVerification verify_and_locate(const eth::Address& patient, const std::vector<AuditEntry>& entries,
+                                                  std::uint64_t seq, const FixedBytes<24>& head,
+                                                  const ChainAt& chain_at);
 
 /// Reads the entries and chainOf(patient) at one block and verifies them; if the head does not
 /// match, locates the altered entry with chainOf at the entries' blocks (needs a node that keeps

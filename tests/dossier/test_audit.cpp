@@ -9,6 +9,7 @@
 #include "dossier/files.hpp"
 #include "dossier/patients.hpp"
 #include "dossier/records.hpp"
+#include "eth/abi.hpp"
 #include "eth/keccak.hpp"
 #include "fhir/builders.hpp"
 #include "fixture.hpp"
@@ -199,6 +200,51 @@ TEST(Audit, VerifierDetectsDroppedReorderedAndAlteredEntries) {
     v = core::verify_entries(w.who(), altered, seq, head, heads);
     EXPECT_FALSE(v.ok);
     EXPECT_EQ(v.first_bad_seq, 8u);
+    // The node-backed search: chain_at answers what the contract stored at each block (here from the
+    // genuine entries, as a node keeping past state does), and finds the altered entry by bisection.
+    const auto genuine_at = [&](std::uint64_t block) {
+        std::pair<std::uint64_t, FixedBytes<24>> r{0, FixedBytes<24>{}};
+        for (std::size_t i = 0; i < entries.size() && entries[i].block <= block; ++i) r = heads[i];
+        return r;
+    };
+    for (std::size_t bad = 0; bad < entries.size(); ++bad) {
+        altered = entries;
+        altered[bad].subject[31] ^= 0x01;
+        int calls = 0;
+        v = core::verify_and_locate(w.who(), altered, seq, head, [&](std::uint64_t block) {
+            ++calls;
+            return genuine_at(block);
+        });
+        EXPECT_FALSE(v.ok);
+        EXPECT_EQ(v.first_bad_seq, entries[bad].seq) << v.message;
+        EXPECT_LE(calls, 7);
+    }
+    EXPECT_TRUE(core::verify_and_locate(w.who(), entries, seq, head, genuine_at).ok);
+    // The same search against the node's real past state (anvil keeps it), as verify_audit() does.
+    const auto node_at = [&](std::uint64_t block) {
+        namespace abi = eth::abi;
+        eth::CallRequest call;
+        call.to = w.f.ctx().manifest().audit;
+        const abi::Value args[] = {abi::Value::address(w.who())};
+        call.data = abi::encode_call(chain::gen::AuditContract::fn::chainOf, args);
+        const auto out = abi::decode(abi::Type::parse(chain::gen::AuditContract::returns::chainOf).children,
+                                     w.f.ctx().rpc().eth_call(call, eth::BlockRef::number(block)));
+        FixedBytes<24> hd{};
+        std::copy_n(out.at(1).as_fixed_bytes().data.begin(), 24, hd.begin());
+        return std::pair<std::uint64_t, FixedBytes<24>>{eth::to_u64(out.at(0).as_uint()), hd};
+    };
+    for (std::size_t i = 0; i < entries.size(); ++i) EXPECT_EQ(node_at(entries[i].block), heads[i]);
+    altered = entries;
+    altered[4].data[31] ^= 0x01;
+    v = core::verify_and_locate(w.who(), altered, seq, head, node_at);
+    EXPECT_EQ(v.first_bad_seq, 5u) << v.message;
+    // Without past state the mismatch is still reported, without a place.
+    v = core::verify_and_locate(w.who(), altered, seq, head,
+                                [](std::uint64_t) -> std::pair<std::uint64_t, FixedBytes<24>> {
+                                    throw Error("no past state");
+                                });
+    EXPECT_FALSE(v.ok);
+    EXPECT_FALSE(v.first_bad_seq);
     // Another patient's entries do not verify for this one.
     EXPECT_FALSE(core::verify_entries(w.doctor.address(), entries, seq, head).ok);
 }
