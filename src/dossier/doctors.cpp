@@ -91,8 +91,8 @@ DoctorRegistration register_doctor(Context& ctx, const eth::PrivateKey& doctor, 
     if (doctor_status(ctx, address) != DoctorStatus::none)
         throw RefusedError("account " + address.to_checksum() + " is already registered as a doctor");
     const ipfs::Cid cid = store_profile(ctx, address, fields);
-    const auto& pub = doctor.public_key().bytes();
-    const abi::Value args[] = {abi::Value::bytes(Bytes(pub.begin(), pub.end())),
+    const eth::PublicKey pub = doctor.public_key();
+    const abi::Value args[] = {abi::Value::bytes(Bytes(pub.bytes().begin(), pub.bytes().end())),
                                abi::Value::fixed_bytes(Bytes(cid.hash.digest.begin(), cid.hash.digest.end()))};
     eth::Receipt receipt;
     try {

@@ -210,6 +210,17 @@ TEST(SealedStore, EmptyObjectRoundTrips) {
     EXPECT_TRUE(core::open_sealed_bytes(ctx, s.keyring, addr, 0, ref).empty());
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define DOSSIER_TEST_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DOSSIER_TEST_UNDER_ASAN 1
+#endif
+#endif
+#ifndef DOSSIER_TEST_UNDER_ASAN
+#define DOSSIER_TEST_UNDER_ASAN 0
+#endif
+
 namespace {
 
 /// Peak resident set size of this process so far, in bytes (VmHWM).
@@ -255,7 +266,10 @@ TEST(SealedStore, LargeObjectStreamsInBoundedMemory) {
     const std::uint64_t growth = peak_rss() - before;
     EXPECT_EQ(got, n);
     EXPECT_EQ(read.finish(), written.finish());
-    // Neither direction holds the object: far less than its 96 MiB.
+    // Neither direction holds the object: far less than its 96 MiB. (AddressSanitizer keeps freed
+    // memory in quarantine, up to 256 MiB, so its RSS says nothing about what is live.)
+#if !DOSSIER_TEST_UNDER_ASAN
     EXPECT_LT(growth, 24ull << 20) << "peak RSS grew by " << (growth >> 20) << " MiB";
+#endif
     std::cout << "[ figure ] 96 MiB sealed, stored and reopened; peak RSS growth " << (growth >> 10) << " KiB\n";
 }
