@@ -301,6 +301,28 @@ TEST_F(Cli, ExpiredGrantIsRefused) {
     refused({"record", "add", "--as", "dr-grey", "--patient", "bob", "--kind", "note", "--text", "late"});
 }
 
+TEST_F(Cli, SuspendedDoctorIsRefused) {
+    refused({"doctor", "suspend", "dr-grey", "--as", "dr-house"});  // only the authority
+    EXPECT_EQ(ok({"doctor", "suspend", "dr-grey", "--as", "admin"})["status"], "suspended");
+    EXPECT_EQ(ok({"doctor", "show", "dr-grey"})["status"], "suspended");
+    refused({"access", "request", "--as", "dr-grey", "--patient", "alice"});
+    EXPECT_EQ(ok({"doctor", "verify", "dr-grey", "--as", "admin"})["status"], "verified");
+}
+
+TEST_F(Cli, HumanOutputSpeaksPlainly) {
+    const auto r = run({"record", "list", "--as", "alice", "--patient", "alice"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("Condition: Type 2 diabetes mellitus (remission"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Medication: Metformin 500 mg tablet"), std::string::npos) << r.out;
+    const auto a = run({"audit", "show", "--patient", "alice", "--verify"});
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    EXPECT_NE(a.out.find("verified: complete"), std::string::npos) << a.out;
+    const auto e = run({"record", "show", "--as", "dr-grey", "--patient", "alice", "--record", "1"});
+    EXPECT_EQ(e.exit_code, 1);
+    EXPECT_TRUE(e.out.empty()) << e.out;
+    EXPECT_EQ(e.err.rfind("error: ", 0), 0u) << e.err;
+}
+
 TEST_F(Cli, BadInputIsOneSentence) {
     refused({"record", "show", "--as", "alice", "--patient", "0x000000000000000000000000000000000000dEaD", "--record", "1"});
     refused({"record", "show", "--as", "nobody-by-that-name", "--patient", "alice", "--record", "1"});
