@@ -93,6 +93,10 @@ protected:
         ss << in.rdbuf();
         return ss.str();
     }
+    static std::string lower_hex(std::string s) {
+        for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+    }
     static json rpc(const std::string& method, const json& params) {
         const auto status = ok({"node", "status"});
         const json body{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
@@ -101,6 +105,14 @@ protected:
 
     static inline dossier::test::TempDir* dir_ = nullptr;
     static inline bool node_up_ = false;
+
+    /// Stops the node at exit even if the suite was cut short (e.g. exit() from a failed setup).
+    struct NodeGuard {
+        ~NodeGuard() {
+            if (node_up_ && dir_) (void)run({"node", "down"});
+        }
+    };
+    static inline NodeGuard guard_;
 };
 
 TEST_F(Cli, NodeIsUpAndHealthy) {
@@ -361,6 +373,15 @@ TEST_F(Cli, DeployOnARemoteChain) {
     // The embedded chain's doctors are not the remote chain's.
     refused({"--rpc-url", remote.url(), "doctor", "verify", "dr-house", "--as", "admin"});
     EXPECT_EQ(ok({"doctor", "list"}).size(), 3u);
+
+    // Export: the encrypted keystore file, or the raw key after the password.
+    const auto out = fs::path(data_dir()) / "scratch" / "exported";
+    fs::create_directories(out);
+    const auto file = ok({"account", "export", "deployer", "--out", out.string()})["keystore"].get<std::string>();
+    EXPECT_EQ(json::parse(read_file(file))["version"], 3);
+    EXPECT_EQ(fs::status(file).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+    EXPECT_EQ(lower_hex(ok({"account", "export", "deployer", "--private-key"})["privateKey"].get<std::string>()),
+              dossier::test::Anvil::kDevKey1);
 }
 
 TEST_F(Cli, NodeDownAndUpLosesNothing) {
