@@ -102,6 +102,7 @@ void add_patient_commands(CLI::App& app, Session& s) {
             if (core::doctor_status(*ctx, doctor.address()) != core::DoctorStatus::verified)
                 throw core::RefusedError("doctor " + doctor.address().to_checksum() +
                                          " is not verified and may not add patients");
+            (void)fhir::patient(fields_of(*aa));  // invalid fields are refused before an account exists
             const auto info = core::create_account(cfg, core::Role::patient, aa->label, patient_pw);
             const auto patient_key = core::unlock(cfg, info.address.to_checksum(), patient_pw);
             if (cfg.embedded_chain()) (void)core::fund_account(*ctx, info.address, core::ether(10));

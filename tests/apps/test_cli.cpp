@@ -269,6 +269,8 @@ TEST_F(Cli, AccessRecordsFilesAndAudit) {
     EXPECT_EQ(bob["label"], "bob");
     refused({"patient", "add", "--as", "dr-unverified", "--label", "carol", "--name", "Carol King", "--birth-date",
              "1970-01-01"});
+    refused({"patient", "add", "--as", "dr-house", "--label", "dave", "--name", "Dave Brown", "--birth-date",
+             "31/12/1970"});
     EXPECT_EQ(ok({"account", "list"}).size(), 7u) << "a refused Add Patient left an account behind";
     {
         // The patient's keystore opens with the patient's password only.
