@@ -3,7 +3,6 @@
 #include <iostream>
 
 #include "dossier/accounts.hpp"
-#include "dossier/node.hpp"
 
 namespace dossier::cli {
 
@@ -17,19 +16,7 @@ core::Config Session::config() const {
     return c;
 }
 
-std::unique_ptr<core::Context> Session::open() const {
-    core::Config c = config();
-    // The embedded blockstore is held by the node's gateway process while it runs: go through the
-    // gateway's Kubo RPC subset then, and open the blockstore directly only when no gateway runs.
-    if (c.embedded_ipfs()) {
-        core::Config local = c;  // the gateway belongs to the data directory, whichever chain is used
-        local.rpc_url.reset();
-        local.manifest_file.reset();
-        const auto st = core::node_status(local);
-        if (st.gateway_running && !st.gateway_url.empty()) c.ipfs_api = st.gateway_url;
-    }
-    return core::Context::open(c);
-}
+std::unique_ptr<core::Context> Session::open() const { return core::Context::open(config()); }
 
 std::string Session::password(const std::string& prompt, bool confirm) const {
     PasswordSource src;

@@ -143,16 +143,6 @@ std::string read_file(const fs::path& file) {
     return ss.str();
 }
 
-/// The context of the demo: through the node's gateway when one serves the embedded store (the
-/// gateway process holds the blockstore), else the blockstore itself.
-std::unique_ptr<Context> open_demo_context(Config config) {
-    if (config.embedded_ipfs()) {
-        const auto st = node_status(config);
-        if (st.gateway_running && !st.gateway_url.empty()) config.ipfs_api = st.gateway_url;
-    }
-    return Context::open(config);
-}
-
 std::uint32_t next_run_number(const Config& config) {
     const auto accounts = list_accounts(config);
     for (std::uint32_t n = 1;; ++n) {
@@ -211,7 +201,7 @@ DemoResult run_demo(const Config& config, const DemoOptions& options, const Demo
     } else {
         step("node-up", "The embedded node is already running at " + before.rpc_url + ".", {{"rpcUrl", before.rpc_url}});
     }
-    auto ctx = open_demo_context(config);
+    auto ctx = Context::open(config);
     const std::uint64_t day = 86400;
 
     // --- Accounts ------------------------------------------------------------------------------
