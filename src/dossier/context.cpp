@@ -1,7 +1,9 @@
 #include "dossier/context.hpp"
 
 #include "chain/anvil_node.hpp"
+#include "dossier/node.hpp"
 #include "eth/http_transport.hpp"
+#include "ipfs/kubo_client.hpp"
 #include "ipfs/local_content_store.hpp"
 
 namespace dossier::core {
@@ -24,12 +26,14 @@ std::unique_ptr<Context> Context::open(const Config& config) {
     if (config.chain_id && *config.chain_id != manifest.chain_id)
         throw chain::ManifestError("--chain-id " + std::to_string(*config.chain_id) +
                                    " does not match the deployment manifest's chain " + std::to_string(manifest.chain_id));
+    // The embedded blockstore admits one process at a time, and the node's gateway daemon holds it
+    // while it runs: go through the gateway's Kubo RPC API then, and open the store directly only
+    // when no gateway runs.
+    std::optional<std::string> ipfs_api = config.ipfs_api;
+    if (!ipfs_api) ipfs_api = running_gateway_url(config);
     std::unique_ptr<ipfs::ContentStore> store;
-    if (config.embedded_ipfs()) {
-        store = std::make_unique<ipfs::LocalContentStore>(config.ipfs_dir());
-    } else {
-        throw Error("a remote IPFS node (--ipfs-api) is not supported by this build yet");
-    }
+    if (ipfs_api) store = std::make_unique<ipfs::KuboClient>(*ipfs_api);
+    else store = std::make_unique<ipfs::LocalContentStore>(config.ipfs_dir());
     auto ctx = std::make_unique<Context>(config, std::move(rpc), std::move(manifest), std::move(store), std::move(journal));
     ctx->contracts().verify_deployment();
     return ctx;

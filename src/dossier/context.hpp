@@ -25,9 +25,10 @@ public:
 class Context {
 public:
     /// Connects as `config` says. Embedded: finds the running anvil of the data directory (throws
-    /// NodeNotRunningError telling the user to run `dossier node up`), opens the journal and the
-    /// embedded blockstore. Remote: `rpc_url` and, if set, `ipfs_api`. Then loads the manifest
-    /// and checks the deployment (chain id, contract code).
+    /// NodeNotRunningError telling the user to run `dossier node up`) and opens the journal.
+    /// Content: `ipfs_api` if set, else the embedded gateway if it runs (it holds the embedded
+    /// blockstore), else the embedded blockstore itself. Then loads the manifest and checks the
+    /// deployment (chain id, contract code).
     [[nodiscard]] static std::unique_ptr<Context> open(const Config& config);
 
     /// Assembles a context from parts (tests, and `node up` which deploys first). `journal` may be

@@ -1,0 +1,287 @@
+/// `dossier record add|update|show|list|history`.
+#include <fstream>
+#include <sstream>
+
+#include "base/hex.hpp"
+#include "dossier/records.hpp"
+#include "fhir/builders.hpp"
+#include "fhir/summary.hpp"
+#include "format.hpp"
+#include "session.hpp"
+
+namespace dossier::cli {
+
+namespace {
+
+/// The simple flags of a record, mapped onto the FHIR builders by kind.
+struct ResourceArgs {
+    std::string kind, file, text, code, status, start, end, dosage, criticality, reaction, title;
+};
+
+void add_resource_options(CLI::App* cmd, ResourceArgs& a, bool kind_required) {
+    auto* kind = cmd->add_option("--kind", a.kind, "condition, medication, allergy, appointment or note")
+                     ->check(CLI::IsMember({"condition", "medication", "allergy", "appointment", "note"}));
+    if (kind_required) kind->required();
+    cmd->add_option("--file", a.file, "A FHIR R4 resource in a JSON file (instead of the simple flags)");
+    cmd->add_option("--code", a.code, "condition: diagnosis; medication: drug and strength; allergy: substance");
+    cmd->add_option("--text", a.text, "note: the text; condition: a note; appointment: description");
+    cmd->add_option("--status", a.status, "clinical status (condition, allergy) or status (medication, appointment)");
+    cmd->add_option("--start", a.start, "onset (condition), start (medication, appointment: 2026-12-01T09:00:00Z)");
+    cmd->add_option("--end", a.end, "end (medication, appointment)");
+    cmd->add_option("--dosage", a.dosage, "medication: dosage instructions");
+    cmd->add_option("--criticality", a.criticality, "allergy: low, high or unable-to-assess");
+    cmd->add_option("--reaction", a.reaction, "allergy: the reaction, e.g. Hives");
+    cmd->add_option("--title", a.title, "note: title");
+}
+
+fhir::Json read_json_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error("cannot read '" + path + "'");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    try {
+        return fhir::Json::parse(ss.str());
+    } catch (const fhir::Json::exception&) {
+        throw Error("'" + path + "' is not valid JSON");
+    }
+}
+
+/// The resource the flags describe. `author` is the writing account (Practitioner if it is not the
+/// patient).
+fhir::Json resource_of(const ResourceArgs& a, core::RecordKind kind, const eth::Address& patient,
+                       const eth::Address& author) {
+    if (!a.file.empty()) return read_json_file(a.file);
+    const std::string subject = fhir::reference_to("Patient", patient.to_hex());
+    const bool by_patient = author == patient;
+    const std::string author_ref = by_patient ? subject : fhir::reference_to("Practitioner", author.to_hex());
+    switch (kind) {
+        case core::RecordKind::condition: {
+            fhir::ConditionFields f;
+            f.subject = subject;
+            f.code_text = a.code;
+            f.clinical_status = a.status.empty() ? "active" : a.status;
+            f.onset = a.start;
+            f.note = a.text;
+            if (!by_patient) f.recorder = author_ref;
+            return fhir::condition(f);
+        }
+        case core::RecordKind::medication: {
+            fhir::MedicationFields f;
+            f.subject = subject;
+            f.medication_text = a.code;
+            if (!a.status.empty()) f.status = a.status;
+            f.dosage_text = a.dosage;
+            f.effective_start = a.start;
+            f.effective_end = a.end;
+            f.information_source = author_ref;
+            return fhir::medication_statement(f);
+        }
+        case core::RecordKind::allergy: {
+            fhir::AllergyFields f;
+            f.patient = subject;
+            f.substance_text = a.code;
+            f.criticality = a.criticality;
+            f.reaction_text = a.reaction;
+            if (!a.status.empty()) f.clinical_status = a.status;
+            return fhir::allergy_intolerance(f);
+        }
+        case core::RecordKind::appointment: {
+            fhir::AppointmentFields f;
+            if (!a.status.empty()) f.status = a.status;
+            f.start = a.start;
+            f.end = a.end;
+            f.description = a.text;
+            f.participants.push_back({subject, "", "accepted"});
+            if (!by_patient) f.participants.push_back({author_ref, "", "accepted"});
+            return fhir::appointment(f);
+        }
+        case core::RecordKind::note: {
+            fhir::NoteFields f;
+            f.subject = subject;
+            if (!by_patient) f.author = author_ref;
+            f.title = a.title;
+            f.text = a.text;
+            return fhir::clinical_note(f);
+        }
+        case core::RecordKind::file:
+            break;
+    }
+    throw Error("files are attached with 'dossier file attach'");
+}
+
+nlohmann::json version_json(const core::RecordVersionInfo& v) {
+    return {{"record", v.record_id},   {"version", v.version},     {"author", v.author.to_checksum()},
+            {"digest", to_hex(v.ref.digest)}, {"meta", to_hex(v.ref.meta)}, {"previous", to_hex(v.previous)},
+            {"block", v.block},        {"timestamp", v.timestamp}, {"tx", to_hex(v.tx_hash)}};
+}
+
+nlohmann::json written_json(const core::WrittenRecord& w, const eth::Address& patient) {
+    return {{"patient", patient.to_checksum()},
+            {"record", w.record_id},
+            {"version", w.version},
+            {"digest", to_hex(w.ref.digest)},
+            {"tx", to_hex(w.tx_hash)},
+            {"block", w.block}};
+}
+
+struct Target {
+    std::string as, patient;
+    std::uint32_t record = 0;
+    std::uint32_t version = 0;
+};
+
+}  // namespace
+
+void add_record_commands(CLI::App& app, Session& s) {
+    auto* record = example(app.add_subcommand("record", "Medical records (conditions, medications, allergies, "
+                                                         "appointments, notes): encrypted FHIR documents, every "
+                                                         "version kept"),
+                           "dossier record add --as dr-house --patient alice --kind condition --code \"Type 2 "
+                           "diabetes mellitus\"");
+    record->require_subcommand(1);
+
+    auto at = std::make_shared<Target>();
+    auto ar = std::make_shared<ResourceArgs>();
+    auto* add = example(record->add_subcommand("add", "Add a record for a patient (as the patient, or a verified doctor "
+                                                       "with access); from simple flags or a FHIR JSON file"),
+                        "dossier record add --as dr-house --patient alice --kind medication --code \"Metformin 500 mg "
+                        "tablet\" --dosage \"twice daily\"\n  dossier record add --as dr-house --patient alice --file "
+                        "condition.json");
+    add->add_option("--as", at->as, "The author (label or address)")->required();
+    add->add_option("--patient", at->patient, "The patient (label or address)")->required();
+    add_resource_options(add, *ar, false);
+    add->callback([&s, at, ar] {
+        s.action = [&s, at, ar] {
+            const auto cfg = s.config();
+            const auto patient = resolve_address(cfg, at->patient);
+            if (ar->kind.empty() && ar->file.empty()) throw Error("give --kind (with its flags) or --file");
+            const auto key = s.unlock(at->as);
+            auto ctx = s.open();
+            fhir::Json resource;
+            core::RecordKind kind{};
+            if (!ar->file.empty()) {
+                resource = read_json_file(ar->file);
+                kind = ar->kind.empty() ? core::kind_of_resource(resource) : core::parse_kind(ar->kind);
+            } else {
+                kind = core::parse_kind(ar->kind);
+                resource = resource_of(*ar, kind, patient, key.address());
+            }
+            const auto w = core::add_record(*ctx, key, patient, kind, resource);
+            s.out = written_json(w, patient);
+            s.out["kind"] = std::string(core::kind_name(kind));
+            s.say("added record " + std::to_string(w.record_id) + " (" + std::string(core::kind_name(kind)) + ") for " +
+                  display_name(cfg, patient));
+        };
+    });
+
+    auto ut = std::make_shared<Target>();
+    auto ur = std::make_shared<ResourceArgs>();
+    auto* update = example(record->add_subcommand("update", "Add a new version of a record (the old one stays in the "
+                                                             "history); give the whole new content"),
+                           "dossier record update --as dr-house --patient alice --record 1 --kind condition --code "
+                           "\"Type 2 diabetes mellitus\" --status remission");
+    update->add_option("--as", ut->as, "The author (label or address)")->required();
+    update->add_option("--patient", ut->patient, "The patient (label or address)")->required();
+    update->add_option("--record", ut->record, "Record id")->required();
+    add_resource_options(update, *ur, false);
+    update->callback([&s, ut, ur] {
+        s.action = [&s, ut, ur] {
+            const auto cfg = s.config();
+            const auto patient = resolve_address(cfg, ut->patient);
+            if (ur->kind.empty() && ur->file.empty()) throw Error("give --kind (with its flags) or --file");
+            const auto key = s.unlock(ut->as);
+            auto ctx = s.open();
+            const auto resource = ur->file.empty()
+                                      ? resource_of(*ur, core::parse_kind(ur->kind), patient, key.address())
+                                      : read_json_file(ur->file);
+            const auto w = core::update_record(*ctx, key, patient, ut->record, resource);
+            s.out = written_json(w, patient);
+            s.say("record " + std::to_string(w.record_id) + " is now at version " + std::to_string(w.version));
+        };
+    });
+
+    auto st = std::make_shared<Target>();
+    auto* show = example(record->add_subcommand("show", "Decrypt and show one record (a doctor's read is logged in "
+                                                         "the patient's audit trail first)"),
+                         "dossier record show --as dr-house --patient alice --record 1");
+    show->add_option("--as", st->as, "The reader (label or address)")->required();
+    show->add_option("--patient", st->patient, "The patient (label or address)")->required();
+    show->add_option("--record", st->record, "Record id")->required();
+    show->add_option("--version", st->version, "Version (default: the latest)");
+    show->callback([&s, st] {
+        s.action = [&s, st] {
+            const auto cfg = s.config();
+            const auto patient = resolve_address(cfg, st->patient);
+            const auto key = s.unlock(st->as);
+            auto ctx = s.open();
+            core::Reader reader(*ctx, key);
+            const auto r = core::show_record(*ctx, reader, patient, st->record,
+                                             st->version ? std::optional<std::uint32_t>(st->version) : std::nullopt);
+            s.out = version_json(r.info);
+            s.out["latestVersion"] = r.latest_version;
+            s.out["attachments"] = r.attachments;
+            s.out["kind"] = std::string(core::kind_name(r.document.kind));
+            s.out["resource"] = r.document.resource;
+            s.out["created"] = r.document.created;
+            s.say("record " + std::to_string(r.info.record_id) + " version " + std::to_string(r.info.version) + "/" +
+                  std::to_string(r.latest_version) + " by " + display_name(cfg, r.info.author) + " at " +
+                  utc_time(r.info.timestamp));
+            s.say(fhir::summary(r.document.resource));
+            if (r.attachments) s.say(std::to_string(r.attachments) + " attached file(s)");
+            s.say(r.document.resource.dump(2));
+        };
+    });
+
+    auto lt = std::make_shared<Target>();
+    auto* list = example(record->add_subcommand("list", "List a patient's records (latest versions) with a one-line "
+                                                         "summary of each"),
+                         "dossier record list --as alice --patient alice");
+    list->add_option("--as", lt->as, "The reader (label or address)")->required();
+    list->add_option("--patient", lt->patient, "The patient (label or address)")->required();
+    list->callback([&s, lt] {
+        s.action = [&s, lt] {
+            const auto cfg = s.config();
+            const auto patient = resolve_address(cfg, lt->patient);
+            const auto key = s.unlock(lt->as);
+            auto ctx = s.open();
+            core::Reader reader(*ctx, key);
+            const auto all = core::list_records(*ctx, reader, patient);
+            s.out = nlohmann::json::array();
+            for (const auto& r : all) {
+                auto j = version_json(r.latest);
+                j["attachments"] = r.attachments;
+                j["readable"] = r.readable;
+                j["kind"] = r.kind ? nlohmann::json(std::string(core::kind_name(*r.kind))) : nlohmann::json();
+                j["summary"] = r.summary;
+                s.out.push_back(j);
+                s.say("#" + std::to_string(r.record_id) + " v" + std::to_string(r.latest.version) + "  " +
+                      (r.kind ? std::string(core::kind_name(*r.kind)) : std::string("?")) + "  " + r.summary +
+                      (r.attachments ? "  [" + std::to_string(r.attachments) + " file(s)]" : ""));
+            }
+            if (all.empty()) s.say("no records yet");
+        };
+    });
+
+    auto ht = std::make_shared<Target>();
+    auto* history = example(record->add_subcommand("history", "Every version of a record, from the chain (who, when, "
+                                                               "which hash; nothing is decrypted)"),
+                            "dossier record history --patient alice --record 1");
+    history->add_option("--patient", ht->patient, "The patient (label or address)")->required();
+    history->add_option("--record", ht->record, "Record id")->required();
+    history->callback([&s, ht] {
+        s.action = [&s, ht] {
+            const auto cfg = s.config();
+            const auto patient = resolve_address(cfg, ht->patient);
+            auto ctx = s.open();
+            const auto all = core::record_history(*ctx, patient, ht->record);
+            s.out = nlohmann::json::array();
+            for (const auto& v : all) {
+                s.out.push_back(version_json(v));
+                s.say("v" + std::to_string(v.version) + "  " + utc_time(v.timestamp) + "  by " +
+                      display_name(cfg, v.author) + "  digest " + to_hex(v.ref.digest));
+            }
+        };
+    });
+}
+
+}  // namespace dossier::cli

@@ -1,0 +1,67 @@
+/// `dossier`: the command line of Dossier. It parses, calls src/dossier and prints; it holds no
+/// business logic. Exit codes: 0 success, 1 any error (one sentence on stderr), 2 usage errors.
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "base/error.hpp"
+#include "session.hpp"
+
+int main(int argc, char** argv) {
+    using namespace dossier::cli;
+    Session s;
+    CLI::App app{"Dossier: patient-controlled medical records on Ethereum and IPFS.\n"
+                 "Accounts are named by label or address. Passwords come from --password-file, the\n"
+                 "DOSSIER_PASSWORD environment variable or a prompt, never from the command line.",
+                 "dossier"};
+    app.fallthrough();
+    app.require_subcommand(1);
+    app.footer("\nStart here:\n  dossier node up && dossier demo\n");
+    app.add_option("--data-dir", s.data_dir,
+                   "Keystores, deployment manifest, journal and embedded node (default: $DOSSIER_DATA_DIR, "
+                   "else ~/.local/share/dossier)");
+    app.add_option("--rpc-url", s.rpc_url, "Remote Ethereum JSON-RPC endpoint instead of the embedded anvil");
+    app.add_option("--chain-id", s.chain_id, "Expected chain id (checked against the manifest)");
+    app.add_option("--ipfs-api", s.ipfs_api, "Remote Kubo RPC API (e.g. http://127.0.0.1:5001) instead of the embedded store");
+    app.add_option("--manifest", s.manifest, "Deployment manifest file (default: in the data directory)");
+    app.add_flag("--json", s.json, "Machine output: one JSON document on stdout");
+    app.add_option("--password-file", s.password_file, "File holding the acting account's password (else DOSSIER_PASSWORD, else a prompt)");
+
+    add_node_commands(app, s);
+    add_ipfs_commands(app, s);
+    add_account_commands(app, s);
+    add_doctor_commands(app, s);
+    add_patient_commands(app, s);
+    add_access_commands(app, s);
+    add_record_commands(app, s);
+    add_file_commands(app, s);
+    add_audit_commands(app, s);
+    add_demo_command(app, s);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        (void)app.exit(e);
+        return 2;
+    }
+    try {
+        if (!s.action) {
+            std::cerr << "error: choose a subcommand (see dossier --help)\n";
+            return 2;
+        }
+        s.action();
+        if (s.json) std::cout << s.out.dump(2) << '\n';
+        std::cout.flush();
+        return 0;
+    } catch (const std::exception& e) {
+        std::string msg = e.what();
+        while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+        std::cerr << "error: " << msg << '\n';
+        return 1;
+    }
+}

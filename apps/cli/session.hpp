@@ -1,0 +1,64 @@
+#pragma once
+/// What every subcommand of `dossier` shares: the global options (data directory, remote chain and
+/// IPFS node, --json, password file), the output (human lines or one JSON document) and the action
+/// the parser selected, run after parsing succeeds.
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "dossier/config.hpp"
+#include "dossier/context.hpp"
+#include "eth/keys.hpp"
+#include "terminal.hpp"
+
+namespace dossier::cli {
+
+struct Session {
+    // Global options, as parsed.
+    std::string data_dir;
+    std::string rpc_url;
+    std::uint64_t chain_id = 0;
+    std::string ipfs_api;
+    std::string manifest;
+    std::string password_file;
+    bool json = false;
+
+    /// The JSON document printed on stdout at the end with --json.
+    nlohmann::json out = nlohmann::json::object();
+    /// The work the chosen subcommand does (set by its parse callback, run after parsing).
+    std::function<void()> action;
+
+    [[nodiscard]] core::Config config() const;
+    /// Opens the chain and the content store (throws NodeNotRunningError etc.).
+    [[nodiscard]] std::unique_ptr<core::Context> open() const;
+    /// A password from --password-file, DOSSIER_PASSWORD or the terminal.
+    [[nodiscard]] std::string password(const std::string& prompt, bool confirm = false) const;
+    /// The key of account `who` (label or address), unlocked with the session's password.
+    [[nodiscard]] eth::PrivateKey unlock(const std::string& who) const;
+    /// A human line on stdout (nothing with --json).
+    void say(const std::string& line) const;
+    /// A progress bar on stderr (silent unless stderr is a terminal).
+    [[nodiscard]] std::unique_ptr<ProgressBar> progress(const std::string& label) const;
+};
+
+/// Sets the help footer of `cmd` to an example; returns `cmd`.
+CLI::App* example(CLI::App* cmd, const std::string& text);
+
+/// Each group of subcommands registers itself on the top-level app.
+void add_node_commands(CLI::App& app, Session& s);
+void add_ipfs_commands(CLI::App& app, Session& s);
+void add_account_commands(CLI::App& app, Session& s);
+void add_doctor_commands(CLI::App& app, Session& s);
+void add_patient_commands(CLI::App& app, Session& s);
+void add_access_commands(CLI::App& app, Session& s);
+void add_record_commands(CLI::App& app, Session& s);
+void add_file_commands(CLI::App& app, Session& s);
+void add_audit_commands(CLI::App& app, Session& s);
+void add_demo_command(CLI::App& app, Session& s);
+
+}  // namespace dossier::cli

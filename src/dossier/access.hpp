@@ -1,0 +1,78 @@
+#pragma once
+/// The access desk: doctors ask, patients decide (approve until an expiry, deny, revoke), and
+/// anyone can see the state of every (patient, doctor) pair.
+///
+/// Approving wraps the patient's CURRENT epoch key to the doctor. Revoking moves the patient to a
+/// new epoch in the same transaction and wraps the new key to the patient and to every other
+/// doctor whose grant is still active: the revoked doctor keeps what it could already read (a key
+/// cannot be un-shared) but cannot open anything sealed afterwards.
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "dossier/context.hpp"
+#include "dossier/doctors.hpp"
+#include "dossier/keyring.hpp"
+#include "eth/keys.hpp"
+
+namespace dossier::core {
+
+/// Where a (patient, doctor) pair stands.
+enum class RequestState : std::uint8_t {
+    none,      ///< never asked
+    pending,   ///< asked, the patient has not decided
+    approved,  ///< approved and not yet expired
+    expired,   ///< approved, but the expiry has passed (the doctor may ask again)
+    denied,    ///< the patient denied the last request
+    revoked,   ///< the patient revoked the last approval
+};
+/// "none", "pending", "approved", "expired", "denied", "revoked".
+[[nodiscard]] const char* to_string(RequestState state) noexcept;
+
+struct AccessRequest {
+    eth::Address doctor;
+    RequestState state = RequestState::none;
+    std::uint64_t expiry = 0;        ///< approved / expired: the grant's expiry (unix seconds)
+    std::uint32_t epoch = 0;         ///< approved / expired: the key epoch given at approval
+    std::uint64_t requested_at = 0;  ///< timestamp of the last request (0: registered by the doctor)
+    std::uint64_t updated_at = 0;    ///< timestamp of the last entry about this doctor
+};
+
+/// A verified doctor asks `patient` for access (DoctorContract.requestAccess). Throws RefusedError
+/// if the doctor is not verified (registered only, suspended, unknown), the patient is not
+/// registered, a request is already pending, or an approval is still active.
+void request_access(Context& ctx, const eth::PrivateKey& doctor, const eth::Address& patient);
+
+/// Every doctor that ever asked `patient` (or registered it), with its current state, in order of
+/// first appearance. Derived from the audit entries (Registered by a doctor, Requested, Approved,
+/// Denied, Revoked) and confirmed by DoctorContract.grantOf, with expiry against the chain's clock.
+[[nodiscard]] std::vector<AccessRequest> list_requests(Context& ctx, const eth::Address& patient);
+
+/// The state of one pair (state none if the doctor never asked).
+[[nodiscard]] AccessRequest request_of(Context& ctx, const eth::Address& patient, const eth::Address& doctor);
+
+/// The patient approves `doctor`'s pending request until `expiry` (unix seconds), wrapping its
+/// current epoch key to the doctor's registered public key. Throws RefusedError if the caller is
+/// not a registered patient, no request of that doctor is pending, or the expiry is not in the
+/// future.
+void approve(Context& ctx, const eth::PrivateKey& patient, const eth::Address& doctor, std::uint64_t expiry);
+
+/// The patient denies `doctor`'s pending request. Throws RefusedError if none is pending or the
+/// caller is not a registered patient.
+void deny(Context& ctx, const eth::PrivateKey& patient, const eth::Address& doctor);
+
+struct RevokeResult {
+    std::uint32_t new_epoch = 0;
+    std::vector<eth::Address> kept;  ///< the doctors that received the new key
+};
+
+/// The patient revokes `doctor`'s approval (active or expired) and moves to a new key epoch: a
+/// fresh data key wrapped to the patient and to every other doctor whose grant is approved and
+/// unexpired (PatientContract.revoke). Throws RefusedError if the doctor holds no approval.
+[[nodiscard]] RevokeResult revoke(Context& ctx, const eth::PrivateKey& patient, const eth::Address& doctor);
+
+/// True when `doctor` is verified and holds an approved, unexpired grant from `patient`
+/// (DoctorContract.hasAccess).
+[[nodiscard]] bool has_access(Context& ctx, const eth::Address& patient, const eth::Address& doctor);
+
+}  // namespace dossier::core

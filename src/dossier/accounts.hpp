@@ -1,0 +1,111 @@
+#pragma once
+/// The accounts of a data directory: one Web3 v3 keystore file per account in
+/// Config::keystore_dir() (geth's layout, so geth, foundry and ethers can read them), plus a small
+/// index, <data_dir>/accounts.json, naming each account's role and label:
+/// {"format":1,"accounts":[{"address":"0x..","role":"doctor","label":"dr-house",
+///   "keystore":"UTC--...--<address>","created":<unix seconds>}]}
+/// The index holds no secret. It is rewritten atomically under a lock file (accounts.lock), so
+/// two commands adding accounts at once both succeed.
+///
+/// A private key leaves its keystore only through unlock() (into memory, for signing) and
+/// export_private_key() (an explicit request); export_account() copies the encrypted file.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/error.hpp"
+#include "dossier/config.hpp"
+#include "dossier/context.hpp"
+#include "eth/address.hpp"
+#include "eth/keys.hpp"
+#include "eth/keystore.hpp"
+#include "eth/rpc_types.hpp"
+#include "eth/uint256.hpp"
+
+namespace dossier::core {
+
+class AccountError : public Error {
+public:
+    using Error::Error;
+};
+
+/// No account has that address or label.
+class AccountNotFoundError : public AccountError {
+public:
+    using AccountError::AccountError;
+};
+
+/// The address or label is taken already.
+class AccountExistsError : public AccountError {
+public:
+    using AccountError::AccountError;
+};
+
+enum class Role { doctor, patient, admin };
+
+[[nodiscard]] std::string_view role_name(Role role) noexcept;
+/// "doctor", "patient" or "admin"; throws AccountError naming the accepted values otherwise.
+[[nodiscard]] Role parse_role(std::string_view text);
+
+struct AccountInfo {
+    eth::Address address;
+    Role role = Role::patient;
+    std::string label;
+    std::filesystem::path keystore_file;  ///< absolute path of its keystore
+    std::uint64_t created = 0;            ///< unix seconds
+    bool operator==(const AccountInfo&) const = default;
+};
+
+/// The scrypt cost of new keystores: geth's standard parameters (about 1 s and 256 MiB per unlock),
+/// or geth's light ones (about 20 ms, 4 MiB: for tests and demos only) when the environment
+/// variable DOSSIER_KDF is "light". Throws AccountError for any other value of DOSSIER_KDF
+/// than "light" or "standard".
+[[nodiscard]] eth::ScryptParams default_kdf();
+
+/// <data_dir>/accounts.json.
+[[nodiscard]] std::filesystem::path accounts_index_path(const Config& config);
+
+/// A fresh key, encrypted under `password` (scrypt `kdf`, default_kdf() if unset), stored and
+/// indexed. Labels are unique, 1 to 64 characters, and cannot look like an address. Throws
+/// AccountExistsError if the label is taken, AccountError if it is malformed or the password empty.
+AccountInfo create_account(const Config& config, Role role, std::string_view label, std::string_view password,
+                           std::optional<eth::ScryptParams> kdf = std::nullopt);
+
+/// Imports an existing key. `source` is either the path of a keystore file (any wallet's; it is
+/// decrypted with `password` to prove it, then copied as is) or a private key as 64 hex digits
+/// (encrypted under `password` with `kdf`). Throws eth::WrongPasswordError for a keystore the
+/// password does not open, AccountExistsError if the address or label is present already.
+AccountInfo import_account(const Config& config, std::string_view source, std::string_view password, Role role,
+                           std::string_view label, std::optional<eth::ScryptParams> kdf = std::nullopt);
+
+/// Every indexed account, in the order they were added.
+[[nodiscard]] std::vector<AccountInfo> list_accounts(const Config& config);
+
+/// The account whose address (0x + 40 hex digits, any case) or label is `who`; throws
+/// AccountNotFoundError.
+[[nodiscard]] AccountInfo find_account(const Config& config, std::string_view who);
+
+/// Decrypts the account's key for signing. Throws eth::WrongPasswordError ("wrong password for
+/// account 0x.. (label)") or AccountNotFoundError.
+[[nodiscard]] eth::PrivateKey unlock(const Config& config, std::string_view who, std::string_view password);
+
+/// Copies the account's (encrypted) keystore file to `destination` (a file path, or an existing
+/// directory to put it in under its keystore name) with mode 0600, never replacing a file.
+/// Returns the path written.
+std::filesystem::path export_account(const Config& config, std::string_view who, const std::filesystem::path& destination);
+
+/// The raw private key as 0x + 64 hex digits, after checking `password`. Only for an explicit
+/// user request: whoever sees the text controls the account.
+[[nodiscard]] std::string export_private_key(const Config& config, std::string_view who, std::string_view password);
+
+/// Sends `amount` wei to `to` from the embedded chain's dev account (a journaled transaction) and
+/// waits for it. Throws AccountError on a remote chain (there is no dev account to take from).
+eth::Receipt fund_account(Context& ctx, const eth::Address& to, const eth::U256& amount);
+
+/// 1 ether in wei, for fund_account().
+[[nodiscard]] eth::U256 ether(std::uint64_t n);
+
+}  // namespace dossier::core

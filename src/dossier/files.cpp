@@ -1,0 +1,305 @@
+#include "dossier/files.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <map>
+
+#include "dossier/audit.hpp"
+#include "eth/abi.hpp"
+#include "eth/abi_event.hpp"
+#include "eth/rpc_error.hpp"
+#include "eth/uint256.hpp"
+#include "fhir/builders.hpp"
+#include "ipfs/byte_stream.hpp"
+
+namespace dossier::core {
+
+namespace abi = eth::abi;
+namespace gen = chain::gen;
+namespace fs = std::filesystem;
+
+namespace {
+
+Bytes32 word(const abi::Value& v) {
+    const Bytes& b = v.as_fixed_bytes().data;
+    Bytes32 out{};
+    std::copy_n(b.begin(), std::min<std::size_t>(b.size(), 32), out.begin());
+    return out;
+}
+
+abi::Value bytes32_value(const Bytes32& b) { return abi::Value::fixed_bytes(Bytes(b.begin(), b.end())); }
+
+std::uint32_t u32(const abi::Value& v) {
+    const std::uint64_t x = eth::to_u64(v.as_uint());
+    if (x > 0xffffffffu) throw DecodeError("an attachment number does not fit 32 bits");
+    return static_cast<std::uint32_t>(x);
+}
+
+std::string system_reason() { return std::strerror(errno); }
+
+/// A file descriptor closed on destruction.
+class Fd {
+public:
+    explicit Fd(int fd) noexcept : fd_(fd) {}
+    ~Fd() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    [[nodiscard]] int get() const noexcept { return fd_; }
+    int release() noexcept { return std::exchange(fd_, -1); }
+
+private:
+    int fd_;
+};
+
+std::string utc_instant(std::uint64_t t) {
+    const auto tt = static_cast<std::time_t>(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::uint64_t now_seconds() {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+}
+
+/// A name safe to create inside a directory: the last path component, no "." or "..", no NUL.
+std::string plain_file_name(const std::string& name, const std::string& fallback) {
+    std::string base = fs::path(name).filename().string();
+    base.erase(std::remove(base.begin(), base.end(), '\0'), base.end());
+    if (base.empty() || base == "." || base == "..") return fallback;
+    return base;
+}
+
+struct Attachment {
+    std::uint32_t record_id = 0;
+    std::uint32_t index = 0;
+    eth::Address author;
+    ObjectRef ref;
+    std::uint64_t block = 0;
+    Bytes32 tx_hash{};
+};
+
+std::vector<Attachment> attachments_of(Context& ctx, const eth::Address& patient, std::optional<std::uint32_t> record_id) {
+    std::vector<std::optional<Bytes32>> topics{chain::address_topic(patient)};
+    if (record_id) topics.emplace_back(eth::to_be32(eth::U256(*record_id)));
+    std::vector<Attachment> out;
+    for (const auto& e : ctx.contracts().events(ctx.manifest().patient, gen::PatientContract::ev::FileAttached, topics)) {
+        Attachment a;
+        a.record_id = u32(e.values.at(1));
+        a.index = u32(e.values.at(2));
+        a.author = e.values.at(3).as_address();
+        a.ref.digest = word(e.values.at(4));
+        a.ref.meta = word(e.values.at(5));
+        a.block = e.log.block_number;
+        a.tx_hash = e.log.transaction_hash;
+        out.push_back(a);
+    }
+    return out;
+}
+
+/// The latest version of each record, by object id (to find a file's description).
+std::map<Bytes32, RecordVersionInfo> latest_by_object(Context& ctx, const eth::Address& patient) {
+    std::map<Bytes32, RecordVersionInfo> out;
+    for (auto& v : record_versions(ctx, patient)) {
+        auto [it, inserted] = out.try_emplace(object_id_of(v.ref.meta), v);
+        if (!inserted && v.version > it->second.version) it->second = v;
+    }
+    return out;
+}
+
+/// The description of the file object `ref`, if there is one the reader can open.
+std::optional<FileDescription> description_of(Context& ctx, Keyring& keyring, const eth::Address& patient,
+                                              const ObjectRef& ref,
+                                              const std::map<Bytes32, RecordVersionInfo>& records,
+                                              std::optional<std::uint32_t>* file_record_id, std::string* error) {
+    const auto it = records.find(object_id_of(ref.meta));
+    if (it == records.end()) return std::nullopt;
+    if (file_record_id) *file_record_id = it->second.record_id;
+    try {
+        const RecordDocument doc = open_record_document(ctx, keyring, patient, it->second);
+        auto d = describe_file(doc.resource);
+        if (doc.kind == RecordKind::file && d && d->meta == ref.meta) return d;
+        if (error) *error = "record " + std::to_string(it->second.record_id) + " does not describe this file";
+    } catch (const Error& e) {
+        if (error) *error = e.what();
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+AttachedFile attach_file(Context& ctx, const eth::PrivateKey& author, const eth::Address& patient,
+                         std::optional<std::uint32_t> record_id, const fs::path& path, const AttachOptions& options) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) throw LocalFileError("cannot open '" + path.string() + "': " + system_reason());
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) throw LocalFileError("cannot read '" + path.string() + "': " + system_reason());
+    if (!S_ISREG(st.st_mode)) throw LocalFileError("'" + path.string() + "' is not a regular file");
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    const std::string name = options.name.empty() ? path.filename().string() : options.name;
+    const std::string content_type = options.content_type.empty() ? "application/octet-stream" : options.content_type;
+
+    // The description is built and checked before anything is stored or sent.
+    const Bytes32 object_id = new_object_id();
+    fhir::FileFields fields;
+    fields.subject = fhir::reference_to("Patient", patient.to_hex());
+    fields.content_type = content_type;
+    fields.type_text = options.type_text;
+    fields.title = name;
+    fields.size = size;
+    fields.cid = "pending";
+    fields.date = utc_instant(now_seconds());
+    fhir::Json resource = fhir::file_reference(fields);
+
+    if (record_id) {
+        const abi::Value args[] = {abi::Value::address(patient), abi::Value::uint(*record_id)};
+        const auto r = ctx.contracts().view(ctx.manifest().patient, gen::PatientContract::fn::recordOf,
+                                            gen::PatientContract::returns::recordOf, args);
+        if (r.at(0).as_uint() == 0)
+            throw UnknownRecordError("patient " + patient.to_checksum() + " has no record " + std::to_string(*record_id));
+    }
+
+    Keyring keyring(ctx, author);
+    const EpochKey key = keyring.current(patient);
+    auto source = ipfs::source_from_fd(fd.get());
+    const ObjectRef file = store_sealed(ctx, key, patient, object_id, 0, *source, size, options.progress);
+
+    resource["content"][0]["attachment"]["url"] = object_url(file.meta);
+    const WrittenRecord described = add_record(ctx, author, keyring, patient, RecordKind::file, resource, object_id);
+
+    const std::uint32_t target = record_id.value_or(described.record_id);
+    const abi::Value args[] = {abi::Value::address(patient), abi::Value::uint(target), bytes32_value(file.digest),
+                               bytes32_value(file.meta)};
+    eth::Receipt receipt;
+    try {
+        receipt = ctx.contracts().transact(ctx.sender(author), ctx.manifest().patient,
+                                           gen::PatientContract::fn::attachFile, args);
+    } catch (const eth::RevertedError&) {
+        rethrow_write_error(author.address(), patient, target);
+    }
+    AttachedFile out;
+    out.record_id = target;
+    out.file_record_id = described.record_id;
+    out.ref = file;
+    out.size = size;
+    out.name = name;
+    out.tx_hash = receipt.transaction_hash;
+    const auto& ev = gen::PatientContract::ev::FileAttached;
+    const Bytes32 topic = abi::event_topic(ev.signature);
+    for (const auto& log : receipt.logs) {
+        if (log.address != ctx.manifest().patient || log.topics.empty() || log.topics[0] != topic) continue;
+        const auto values =
+            abi::decode_log(ev.signature, std::vector<bool>(ev.indexed.begin(), ev.indexed.end()), log.topics, log.data);
+        out.index = u32(values.at(2));
+    }
+    if (out.index == 0) throw Error("the attachFile transaction emitted no FileAttached event");
+    return out;
+}
+
+std::vector<FileListing> list_files(Context& ctx, Reader& reader, const eth::Address& patient,
+                                    std::optional<std::uint32_t> record_id, const ReadOptions& options) {
+    const auto attachments = attachments_of(ctx, patient, record_id);
+    if (options.log_access && reader.address() != patient)
+        log_access(ctx, reader.key(), patient,
+                   access_what(AccessTarget::files, record_id.value_or(0), static_cast<std::uint32_t>(attachments.size())));
+    const auto records = attachments.empty() ? std::map<Bytes32, RecordVersionInfo>{} : latest_by_object(ctx, patient);
+    std::map<std::uint64_t, std::uint64_t> times;
+    std::vector<FileListing> out;
+    for (const auto& a : attachments) {
+        FileListing f;
+        f.record_id = a.record_id;
+        f.index = a.index;
+        f.author = a.author;
+        f.ref = a.ref;
+        f.block = a.block;
+        f.tx_hash = a.tx_hash;
+        if (!times.count(a.block)) {
+            const auto b = ctx.rpc().get_block(eth::BlockRef::number(a.block));
+            times[a.block] = b ? b->timestamp : 0;
+        }
+        f.timestamp = times[a.block];
+        f.description = description_of(ctx, reader.keyring(), patient, a.ref, records, &f.file_record_id, &f.error);
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
+FetchedFile fetch_file(Context& ctx, Reader& reader, const eth::Address& patient, std::uint32_t record_id,
+                       std::uint32_t index, const fs::path& destination, const FetchOptions& options) {
+    const auto attachments = attachments_of(ctx, patient, record_id);
+    const auto found =
+        std::find_if(attachments.begin(), attachments.end(), [&](const Attachment& a) { return a.index == index; });
+    if (found == attachments.end())
+        throw UnknownRecordError("record " + std::to_string(record_id) + " of patient " + patient.to_checksum() +
+                                 " has no attachment " + std::to_string(index));
+    const ObjectRef ref = found->ref;
+
+    fs::path target = destination;
+    std::error_code ec;
+    if (fs::is_directory(destination, ec)) {
+        const auto records = latest_by_object(ctx, patient);
+        const auto d = description_of(ctx, reader.keyring(), patient, ref, records, nullptr, nullptr);
+        const std::string fallback = "record-" + std::to_string(record_id) + "-file-" + std::to_string(index);
+        target = destination / plain_file_name(d ? d->name : std::string(), fallback);
+    }
+    if (!options.overwrite && fs::exists(fs::symlink_status(target, ec)))
+        throw FileExistsError("'" + target.string() + "' exists: choose another name or allow overwriting");
+
+    if (options.log_access && reader.address() != patient)
+        log_access(ctx, reader.key(), patient, access_what(AccessTarget::file, record_id, index));
+
+    const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+    std::string templ = (dir / ("." + target.filename().string() + ".XXXXXX.part")).string();
+    Fd out(::mkostemps(templ.data(), 5, O_CLOEXEC));
+    if (out.get() < 0) throw LocalFileError("cannot create a file in '" + dir.string() + "': " + system_reason());
+    const fs::path temp = templ;
+    std::uint64_t written = 0;
+    try {
+        open_sealed(
+            ctx, reader.keyring(), patient, 0, ref,
+            [&](ByteView part) {
+                std::size_t off = 0;
+                while (off < part.size()) {
+                    const ssize_t n = ::write(out.get(), part.data() + off, part.size() - off);
+                    if (n < 0) {
+                        if (errno == EINTR) continue;
+                        throw LocalFileError("cannot write '" + temp.string() + "': " + system_reason());
+                    }
+                    off += static_cast<std::size_t>(n);
+                }
+                written += part.size();
+            },
+            options.progress);
+        if (::fsync(out.get()) != 0) throw LocalFileError("cannot write '" + temp.string() + "': " + system_reason());
+        if (::close(out.release()) != 0) throw LocalFileError("cannot write '" + temp.string() + "': " + system_reason());
+        if (options.overwrite) {
+            if (::rename(temp.c_str(), target.c_str()) != 0)
+                throw LocalFileError("cannot move the file to '" + target.string() + "': " + system_reason());
+        } else {
+            // link() fails if the destination appeared meanwhile: never replaces a file.
+            if (::link(temp.c_str(), target.c_str()) != 0) {
+                if (errno == EEXIST)
+                    throw FileExistsError("'" + target.string() + "' exists: choose another name or allow overwriting");
+                throw LocalFileError("cannot create '" + target.string() + "': " + system_reason());
+            }
+            ::unlink(temp.c_str());
+        }
+    } catch (...) {
+        ::unlink(temp.c_str());
+        throw;
+    }
+    return FetchedFile{target, written, ref};
+}
+
+}  // namespace dossier::core

@@ -1,0 +1,156 @@
+#pragma once
+/// Patients' medical records: add, update (a new version, never an overwrite), show, list, history.
+///
+/// A record is a chain of versions under one record id (1, 2, ... per patient). Each version is a
+/// record document (record_document.hpp) sealed with the patient's current epoch key as object
+/// (object id, version); the chain keeps, in RecordVersion events, its digest, the previous
+/// version's digest, its author and meta (object id || codec, the same object id for every
+/// version). Writers are the patient and verified doctors with an active grant (the contract
+/// checks); readers need the epoch key of the version they open (the keyring).
+///
+/// Reading as a doctor logs the access on chain (DoctorContract.logAccess) BEFORE the record is
+/// opened, so that a doctor whose grant is gone is refused (NoAccessError) even if it still holds
+/// an old key, and the patient's audit shows "Dr X viewed record 3 version 2". The patient's own
+/// reads are not logged. What is logged is access_what() (audit.hpp).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/error.hpp"
+#include "dossier/context.hpp"
+#include "dossier/doctors.hpp"
+#include "dossier/keyring.hpp"
+#include "dossier/record_document.hpp"
+#include "dossier/sealed_store.hpp"
+#include "eth/keys.hpp"
+
+namespace dossier::core {
+
+/// The chain refused a write: the author is neither the patient nor a verified doctor with an
+/// active grant, or the patient is unknown. One sentence naming both accounts.
+class WriteRefusedError : public RefusedError {
+public:
+    using RefusedError::RefusedError;
+};
+
+/// The record does not exist (or has no such version / attachment).
+class UnknownRecordError : public Error {
+public:
+    using Error::Error;
+};
+
+/// update_record() lost a race: someone added a version since this client read the record.
+class RecordChangedError : public Error {
+public:
+    using Error::Error;
+};
+
+/// An account that reads patients' data: its keyring (epoch keys, cached) and its key, which signs
+/// the logAccess transactions of a doctor's reads.
+class Reader {
+public:
+    Reader(Context& ctx, const eth::PrivateKey& key) : key_(key), keyring_(ctx, key) {}
+    [[nodiscard]] const eth::Address& address() const noexcept { return keyring_.reader(); }
+    [[nodiscard]] const eth::PrivateKey& key() const noexcept { return key_; }
+    [[nodiscard]] Keyring& keyring() noexcept { return keyring_; }
+
+private:
+    eth::PrivateKey key_;
+    Keyring keyring_;
+};
+
+struct ReadOptions {
+    /// Log the read on chain when the reader is not the patient (a doctor). Off: nothing is sent,
+    /// and a doctor without an active grant may still open what its old keys open.
+    bool log_access = true;
+};
+
+/// One version as the chain records it.
+struct RecordVersionInfo {
+    std::uint32_t record_id = 0;
+    std::uint32_t version = 0;
+    eth::Address author;
+    ObjectRef ref;             ///< digest and meta of the sealed document
+    Bytes32 previous{};        ///< digest of the version it replaced (0 for version 1)
+    std::uint64_t block = 0;
+    std::uint64_t timestamp = 0;  ///< block time, unix seconds
+    Bytes32 tx_hash{};
+};
+
+struct WrittenRecord {
+    std::uint32_t record_id = 0;
+    std::uint32_t version = 0;
+    ObjectRef ref;
+    Bytes32 tx_hash{};
+    std::uint64_t block = 0;
+};
+
+struct Record {
+    RecordVersionInfo info;
+    std::uint32_t latest_version = 0;
+    std::uint32_t attachments = 0;  ///< files attached to the record (files.hpp)
+    RecordDocument document;
+};
+
+struct RecordListing {
+    std::uint32_t record_id = 0;
+    RecordVersionInfo latest;   ///< the latest version's chain metadata
+    std::uint32_t attachments = 0;
+    std::optional<RecordKind> kind;  ///< absent if the reader could not open it
+    std::string summary;        ///< fhir::summary() of the resource, or why it could not be opened
+    bool readable = false;
+};
+
+/// Adds a record. Checks `resource` first (fhir::InvalidResourceError naming the element, or
+/// InvalidRecordDocumentError if it is not what `kind` holds: nothing is sent), seals the document
+/// with the patient's current epoch key (the author's keyring: NoAccessError if the author holds
+/// none), stores it, then PatientContract.addRecord. Throws WriteRefusedError if the chain refuses.
+[[nodiscard]] WrittenRecord add_record(Context& ctx, const eth::PrivateKey& author, const eth::Address& patient,
+                                       RecordKind kind, const fhir::Json& resource);
+
+/// add_record() with a keyring the caller keeps (saves one event query per call) and, optionally,
+/// the object id to use (files.hpp gives a file's description the file's object id).
+[[nodiscard]] WrittenRecord add_record(Context& ctx, const eth::PrivateKey& author, Keyring& keyring,
+                                       const eth::Address& patient, RecordKind kind, const fhir::Json& resource,
+                                       std::optional<Bytes32> object_id = std::nullopt);
+
+/// Adds version n+1 to record `record_id` (same object id; previous = version n's digest). The kind
+/// is kind_of_resource(resource). Throws UnknownRecordError, RecordChangedError if another version
+/// was added meanwhile (StaleVersion), WriteRefusedError, or the errors of add_record().
+[[nodiscard]] WrittenRecord update_record(Context& ctx, const eth::PrivateKey& author, const eth::Address& patient,
+                                          std::uint32_t record_id, const fhir::Json& resource);
+
+/// Opens version `version` (default: the latest) of a record. Throws UnknownRecordError,
+/// NoAccessError (no key for the version's epoch, or a doctor whose access the chain refuses to
+/// log), crypto tamper errors, MisplacedObjectError, InvalidRecordDocumentError.
+[[nodiscard]] Record show_record(Context& ctx, Reader& reader, const eth::Address& patient, std::uint32_t record_id,
+                                 std::optional<std::uint32_t> version = std::nullopt, const ReadOptions& options = {});
+
+/// The latest version of every record, opened and summarised (records the reader cannot open are
+/// listed with readable = false and the reason). A doctor's listing is logged once (what =
+/// access_what(AccessTarget::list, 0, number of records)).
+[[nodiscard]] std::vector<RecordListing> list_records(Context& ctx, Reader& reader, const eth::Address& patient,
+                                                      const ReadOptions& options = {});
+
+/// Every version of a record, oldest first, from the chain only (nothing is decrypted or logged).
+/// Throws UnknownRecordError if there is none.
+[[nodiscard]] std::vector<RecordVersionInfo> record_history(Context& ctx, const eth::Address& patient,
+                                                            std::uint32_t record_id);
+
+/// Every version of every record of `patient`, in chain order (no decryption, nothing logged).
+[[nodiscard]] std::vector<RecordVersionInfo> record_versions(Context& ctx, const eth::Address& patient);
+
+/// Opens one version's document with `keyring` and checks that its author is the chain's. Logs
+/// nothing: a caller showing it to a doctor logs first (log_access, audit.hpp).
+[[nodiscard]] RecordDocument open_record_document(Context& ctx, Keyring& keyring, const eth::Address& patient,
+                                                  const RecordVersionInfo& version);
+
+/// The number of records of `patient` (PatientContract.patientOf).
+[[nodiscard]] std::uint32_t record_count(Context& ctx, const eth::Address& patient);
+
+/// Turns a revert of a record or file write into WriteRefusedError / UnknownRecordError /
+/// RecordChangedError with one sentence; rethrows anything else unchanged. Call inside a catch.
+[[noreturn]] void rethrow_write_error(const eth::Address& author, const eth::Address& patient, std::uint32_t record_id);
+
+}  // namespace dossier::core

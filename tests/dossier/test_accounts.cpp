@@ -1,0 +1,218 @@
+// Accounts: keystores in the data directory with a role/label index, checked against foundry's
+// cast (it writes keystores we import and reads the ones we export).
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <thread>
+
+#include "base/atomic_file.hpp"
+#include "base/hex.hpp"
+#include "dossier/accounts.hpp"
+#include "eth/keystore.hpp"
+#include "support/anvil.hpp"
+#include "support/process.hpp"
+
+using namespace dossier;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Dir {
+    test::TempDir dir;
+    core::Config config;
+    Dir() { config.data_dir = dir.path(); }
+};
+
+constexpr auto kLight = eth::kLightScrypt;
+
+unsigned mode_of(const fs::path& p) {
+    struct stat st {};
+    ::stat(p.c_str(), &st);
+    return st.st_mode & 0777u;
+}
+
+/// Restores DOSSIER_KDF on scope exit.
+struct KdfEnv {
+    std::string saved;
+    bool had = false;
+    KdfEnv() {
+        if (const char* v = std::getenv("DOSSIER_KDF")) {
+            had = true;
+            saved = v;
+        }
+    }
+    ~KdfEnv() {
+        if (had)
+            ::setenv("DOSSIER_KDF", saved.c_str(), 1);
+        else
+            ::unsetenv("DOSSIER_KDF");
+    }
+};
+
+}  // namespace
+
+TEST(Accounts, CreateListAndUnlockByLabelOrAddress) {
+    Dir d;
+    EXPECT_TRUE(core::list_accounts(d.config).empty());
+    const auto doc = core::create_account(d.config, core::Role::doctor, "dr-grey", "doctor pw", kLight);
+    const auto pat = core::create_account(d.config, core::Role::patient, "alice", "patient pw", kLight);
+    EXPECT_NE(doc.address, pat.address);
+
+    const auto all = core::list_accounts(d.config);
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(all[0], doc);
+    EXPECT_EQ(all[1], pat);
+    EXPECT_EQ(all[0].role, core::Role::doctor);
+    EXPECT_EQ(all[1].label, "alice");
+    EXPECT_GT(all[0].created, 0u);
+
+    // One geth-style keystore per account, private to the user; the index holds no secret.
+    EXPECT_TRUE(fs::exists(doc.keystore_file));
+    EXPECT_EQ(doc.keystore_file.parent_path(), d.config.keystore_dir());
+    EXPECT_EQ(mode_of(doc.keystore_file), 0600u);
+    EXPECT_EQ(mode_of(d.config.keystore_dir()), 0700u);
+    const auto ks = eth::read_keystore_file(doc.keystore_file);
+    EXPECT_EQ(ks.scrypt, kLight);
+    EXPECT_EQ(ks.address, std::optional<eth::Address>(doc.address));
+    const std::string index(as_chars(read_file(core::accounts_index_path(d.config))));
+    EXPECT_NE(index.find("\"doctor\""), std::string::npos);
+    EXPECT_NE(index.find("dr-grey"), std::string::npos);
+    EXPECT_EQ(index.find("ciphertext"), std::string::npos);
+
+    const auto by_label = core::unlock(d.config, "dr-grey", "doctor pw");
+    EXPECT_EQ(by_label.address(), doc.address);
+    std::string lower = doc.address.to_hex();
+    const auto by_address = core::unlock(d.config, lower, "doctor pw");
+    EXPECT_EQ(by_address, by_label);
+    EXPECT_EQ(core::find_account(d.config, doc.address.to_checksum()), doc);
+    EXPECT_THROW((void)core::find_account(d.config, "nobody"), core::AccountNotFoundError);
+    EXPECT_THROW((void)core::unlock(d.config, "0x0000000000000000000000000000000000000001", "x"),
+                 core::AccountNotFoundError);
+}
+
+TEST(Accounts, WrongPasswordIsItsOwnErrorWithAClearSentence) {
+    Dir d;
+    const auto a = core::create_account(d.config, core::Role::patient, "bob", "right", kLight);
+    try {
+        (void)core::unlock(d.config, "bob", "wrong");
+        FAIL() << "a wrong password unlocked the account";
+    } catch (const eth::WrongPasswordError& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("wrong password for account " + a.address.to_checksum()), std::string::npos) << what;
+        EXPECT_NE(what.find("bob"), std::string::npos) << what;
+    }
+    EXPECT_THROW((void)core::export_private_key(d.config, "bob", "wrong"), eth::WrongPasswordError);
+}
+
+TEST(Accounts, LabelsAndRolesAreChecked) {
+    Dir d;
+    (void)core::create_account(d.config, core::Role::admin, "root", "pw", kLight);
+    EXPECT_THROW((void)core::create_account(d.config, core::Role::doctor, "root", "pw", kLight), core::AccountExistsError);
+    EXPECT_THROW((void)core::create_account(d.config, core::Role::doctor, "", "pw", kLight), core::AccountError);
+    EXPECT_THROW((void)core::create_account(d.config, core::Role::doctor, std::string(65, 'x'), "pw", kLight),
+                 core::AccountError);
+    EXPECT_THROW((void)core::create_account(d.config, core::Role::doctor, "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+                                            "pw", kLight),
+                 core::AccountError);
+    EXPECT_THROW((void)core::create_account(d.config, core::Role::doctor, "tab\there", "pw", kLight), core::AccountError);
+    EXPECT_THROW((void)core::create_account(d.config, core::Role::doctor, "ok", "", kLight), core::AccountError);
+    EXPECT_EQ(core::list_accounts(d.config).size(), 1u);
+
+    EXPECT_EQ(core::parse_role("doctor"), core::Role::doctor);
+    EXPECT_EQ(core::parse_role("patient"), core::Role::patient);
+    EXPECT_EQ(core::parse_role("admin"), core::Role::admin);
+    EXPECT_THROW((void)core::parse_role("nurse"), core::AccountError);
+    for (auto r : {core::Role::doctor, core::Role::patient, core::Role::admin})
+        EXPECT_EQ(core::parse_role(core::role_name(r)), r);
+}
+
+TEST(Accounts, ImportsAKeystoreWrittenByCast) {
+    Dir d;
+    test::TempDir cast_dir;
+    const std::string cast = test::foundry_tool("cast");
+    (void)test::run_ok({cast, "wallet", "import", "anvil1", "--private-key", test::Anvil::kDevKey1, "--keystore-dir",
+                        cast_dir.path(), "--unsafe-password", "cast pw"});
+    const std::string file = cast_dir.path() + "/anvil1";
+    ASSERT_TRUE(fs::exists(file));
+
+    EXPECT_THROW((void)core::import_account(d.config, file, "not it", core::Role::doctor, "house"), eth::WrongPasswordError);
+    EXPECT_TRUE(core::list_accounts(d.config).empty());
+
+    const auto a = core::import_account(d.config, file, "cast pw", core::Role::doctor, "house");
+    EXPECT_EQ(a.address, eth::Address::from_hex(test::Anvil::kDevAddress1));
+    EXPECT_EQ(core::unlock(d.config, "house", "cast pw"), eth::PrivateKey::from_hex(test::Anvil::kDevKey1));
+    // The file keeps cast's encryption (copied as is, with the address field added).
+    EXPECT_EQ(eth::read_keystore_file(a.keystore_file).ciphertext, eth::read_keystore_file(file).ciphertext);
+
+    // The same key again, under any label or as raw hex, is refused.
+    EXPECT_THROW((void)core::import_account(d.config, file, "cast pw", core::Role::doctor, "house2"),
+                 core::AccountExistsError);
+    EXPECT_THROW((void)core::import_account(d.config, test::Anvil::kDevKey1, "pw", core::Role::doctor, "house3", kLight),
+                 core::AccountExistsError);
+}
+
+TEST(Accounts, ImportsAPrivateKeyAndRejectsGarbage) {
+    Dir d;
+    const auto a = core::import_account(d.config, test::Anvil::kDevKey, "pw", core::Role::admin, "dev", kLight);
+    EXPECT_EQ(a.address, eth::Address::from_hex(test::Anvil::kDevAddress));
+    EXPECT_EQ(eth::read_keystore_file(a.keystore_file).scrypt, kLight);
+    EXPECT_EQ(core::export_private_key(d.config, "dev", "pw"), std::string(test::Anvil::kDevKey));
+    try {
+        (void)core::import_account(d.config, "not-a-key-nor-a-file", "pw", core::Role::admin, "x", kLight);
+        FAIL();
+    } catch (const core::AccountError& e) {
+        EXPECT_NE(std::string(e.what()).find("neither a keystore file nor a private key"), std::string::npos);
+    }
+}
+
+TEST(Accounts, ExportCopiesTheEncryptedFileThatCastCanOpen) {
+    Dir d;
+    const auto a = core::create_account(d.config, core::Role::patient, "carol", "carol pw", kLight);
+    test::TempDir out;
+    const fs::path written = core::export_account(d.config, "carol", out.path());
+    EXPECT_EQ(written.parent_path(), fs::path(out.path()));
+    EXPECT_EQ(read_file(written), read_file(a.keystore_file));
+    EXPECT_EQ(mode_of(written), 0600u);
+    EXPECT_THROW((void)core::export_account(d.config, "carol", out.path()), core::AccountError);  // never overwrites
+    const fs::path named = fs::path(out.path()) / "carol.json";
+    EXPECT_EQ(core::export_account(d.config, a.address.to_checksum(), named), named);
+
+    const std::string cast = test::foundry_tool("cast");
+    const std::string address =
+        test::run_ok({cast, "wallet", "address", "--keystore", named.string(), "--password", "carol pw"});
+    EXPECT_EQ(eth::Address::from_hex(address), a.address);
+}
+
+TEST(Accounts, ConcurrentCreationsAreAllIndexed) {
+    Dir d;
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 6; ++i)
+        threads.emplace_back([&, i] {
+            (void)core::create_account(d.config, core::Role::patient, "p" + std::to_string(i), "pw", kLight);
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(core::list_accounts(d.config).size(), 6u);
+}
+
+TEST(Accounts, KdfCostComesFromTheEnvironment) {
+    KdfEnv restore;
+    ::unsetenv("DOSSIER_KDF");
+    EXPECT_EQ(core::default_kdf(), eth::kStandardScrypt);
+    ::setenv("DOSSIER_KDF", "standard", 1);
+    EXPECT_EQ(core::default_kdf(), eth::kStandardScrypt);
+    ::setenv("DOSSIER_KDF", "light", 1);
+    EXPECT_EQ(core::default_kdf(), eth::kLightScrypt);
+    Dir d;
+    const auto a = core::create_account(d.config, core::Role::doctor, "env", "pw");
+    EXPECT_EQ(eth::read_keystore_file(a.keystore_file).scrypt, eth::kLightScrypt);
+    ::setenv("DOSSIER_KDF", "cheap", 1);
+    EXPECT_THROW((void)core::default_kdf(), core::AccountError);
+}
+
+TEST(Accounts, ADamagedIndexIsReportedNotIgnored) {
+    Dir d;
+    (void)core::create_account(d.config, core::Role::doctor, "x", "pw", kLight);
+    write_file_atomic(core::accounts_index_path(d.config), as_bytes("{\"format\":1,\"accounts\":[{\"address\":7}]}"));
+    EXPECT_THROW((void)core::list_accounts(d.config), core::AccountError);
+}
