@@ -38,6 +38,6 @@ for fuzzer in build/asan/fuzz/fuzz_*; do
   "$fuzzer" -max_total_time="$FUZZ_SECONDS" -print_final_stats=0 -rss_limit_mb=4096 \
     -artifact_prefix="build/fuzz-corpus/$name-" "$corpus" $( [ -d "$seeds" ] && echo "$seeds" ) 2>build/fuzz-corpus/$name.log \
     || { tail -40 build/fuzz-corpus/$name.log; echo "fuzz: $name found a crash"; exit 1; }
-  grep -E '^#[0-9]+.*DONE' build/fuzz-corpus/$name.log | tail -1 || true
+  grep -E '^Done [0-9]+ runs' build/fuzz-corpus/$name.log | tail -1 || true
 done
 step "all tests passed"
