@@ -119,7 +119,7 @@ void add_node_commands(CLI::App& app, Session& s) {
     auto* deploy = example(app.add_subcommand("deploy", "Deploy the contracts on a remote chain (--rpc-url) and write "
                                                          "its manifest; the deployer is an account of this data "
                                                          "directory"),
-                           "dossier --rpc-url http://10.0.0.5:8545 deploy --as deployer --authority admin");
+                           "dossier --rpc-url https://chain.hospital.example:8545 deploy --as deployer --authority admin");
     auto as = std::make_shared<std::string>();
     auto authority = std::make_shared<std::string>();
     auto replace = std::make_shared<bool>(false);
