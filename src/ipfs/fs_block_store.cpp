@@ -248,6 +248,8 @@ public:
     explicit FsBlockWriter(FsBlockStore& store) : store_(store) {
         temp_fd_ = Fd(::open(store_.temp_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         if (temp_fd_.get() < 0) sys_error("cannot open", store_.temp_);
+        blocks_fd_ = Fd(::open(store_.blocks_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (blocks_fd_.get() < 0) sys_error("cannot open", store_.blocks_);
         thread_ = std::thread([this] { run(); });
     }
 
@@ -261,8 +263,7 @@ public:
             thread_.join();
         }
         if (in_flight_.valid()) in_flight_.wait();
-        std::error_code ec;
-        for (const auto& s : batch_) fs::remove(s.temp, ec);
+        for (const auto& s : batch_) (void)::unlinkat(temp_fd_.get(), s.temp.c_str(), 0);
     }
 
     void put(const Cid& cid, Bytes&& block) override {
@@ -298,10 +299,11 @@ private:
     static constexpr std::size_t kBatchBytes = 64u << 20;
     static constexpr std::size_t kBatchBlocks = 2048;
 
+    /// Both names are relative: `temp` to blocks/.temp/, `final_name` ("<shard>/<KEY>.data") to
+    /// blocks/, so that each syscall resolves one or two components instead of a whole path.
     struct Staged {
-        fs::path temp;
-        fs::path final_path;
-        std::string shard;
+        std::string temp;
+        std::string final_name;
     };
 
     void run() {
@@ -336,20 +338,19 @@ private:
 
     void stage(const Cid& cid, const Bytes& block) {
         if (!in_batch_.insert(cid.hash.digest).second) return;  // duplicate block in this batch
-        const fs::path final_path = store_.block_path(cid.hash);
-        if (path_exists(final_path)) return;
         const std::string key = FsBlockStore::key_of(cid.hash);
         const std::string shard = key.substr(key.size() - 3, 2);
+        std::string final_name = shard + "/" + key + ".data";
+        struct stat st {};
+        if (::fstatat(blocks_fd_.get(), final_name.c_str(), &st, 0) == 0) return;  // already stored
         // A new shard directory made here becomes durable with the batch's syncfs, which runs
-        // before any block is renamed into it.
-        store_.ensure_shard(shard, false);
-        new_shards_.insert(shard);
-        const std::string name = key + "." + std::to_string(::getpid()) + "." + std::to_string(counter_++) + ".w";
-        const fs::path temp = store_.temp_ / name;
+        // before any block is renamed into it. Once per shard and batch: the set is the batch's.
+        if (new_shards_.insert(shard).second) store_.ensure_shard(shard, false);
+        std::string name = key + "." + pid_ + "." + std::to_string(counter_++) + ".w";
         Fd fd(::openat(temp_fd_.get(), name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-        if (fd.get() < 0) sys_error("cannot create", temp);
-        batch_.push_back(Staged{temp, final_path, shard});
-        write_all(fd.get(), block, temp);
+        if (fd.get() < 0) sys_error("cannot create", store_.temp_ / name);
+        batch_.push_back(Staged{std::move(name), std::move(final_name)});
+        write_all(fd.get(), block, store_.temp_ / batch_.back().temp);
         // Start writeback now, so that the disk works while we hash and the batch's syncfs finds
         // little left to do. Durability still comes from syncfs (this call promises nothing).
         (void)::sync_file_range(fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
@@ -366,7 +367,8 @@ private:
             if (::syncfs(temp_fd_.get()) != 0) sys_error("cannot sync the filesystem of", store_.temp_);
             for (const auto& shard : shards) store_.shard_durable(shard);
             for (const auto& st : batch)
-                if (::rename(st.temp.c_str(), st.final_path.c_str()) != 0) sys_error("cannot rename into", st.final_path);
+                if (::renameat(temp_fd_.get(), st.temp.c_str(), blocks_fd_.get(), st.final_name.c_str()) != 0)
+                    sys_error("cannot rename into", store_.blocks_ / st.final_name);
             renamed_any_ = true;
         });
         batch_.clear();
@@ -377,6 +379,8 @@ private:
 
     FsBlockStore& store_;
     Fd temp_fd_;
+    Fd blocks_fd_;
+    const std::string pid_ = std::to_string(::getpid());
     std::thread thread_;
     std::mutex m_;
     std::condition_variable cv_work_;
