@@ -7,7 +7,7 @@ enum EntryKind {
     ProfileUpdated, // actor: patient; data: profile digest
     Requested, //      actor: doctor; subject: doctor
     Approved, //       actor: patient; subject: doctor; data: expiry << 32 | epoch
-    Denied, //         actor: patient; subject: doctor
+    Denied, //         actor: patient; subject: doctor (from either contract)
     Revoked, //        actor: patient; subject: doctor; data: the new key epoch
     KeyRotated, //     actor: patient; data: the new key epoch
     RecordAdded, //    actor: author; subject: recordId << 32 | 1; data: CID digest
@@ -42,9 +42,9 @@ contract AuditContract {
         | (1 << uint256(EntryKind.Denied)) | (1 << uint256(EntryKind.Revoked))
         | (1 << uint256(EntryKind.KeyRotated)) | (1 << uint256(EntryKind.RecordAdded))
         | (1 << uint256(EntryKind.RecordUpdated)) | (1 << uint256(EntryKind.FileAttached));
-    /// Kinds DoctorContract may append.
-    uint256 private constant DOCTOR_KINDS =
-        (1 << uint256(EntryKind.Requested)) | (1 << uint256(EntryKind.Accessed));
+    /// Kinds DoctorContract may append (Denied: a patient may deny a request there directly).
+    uint256 private constant DOCTOR_KINDS = (1 << uint256(EntryKind.Requested))
+        | (1 << uint256(EntryKind.Denied)) | (1 << uint256(EntryKind.Accessed));
     bytes32 private constant ENTRY_TOPIC = keccak256("Entry(address,bytes32,uint256,bytes32)");
 
     /// The PatientContract of this deployment.

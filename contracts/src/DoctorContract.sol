@@ -26,7 +26,8 @@ enum AccessState {
 /// @title DoctorContract
 /// @notice Doctors' identities and standing, and the access desk: doctors request access to a
 /// patient and log the records they open; the patient decides through PatientContract, which is
-/// the only contract allowed to approve, deny, revoke or create a grant.
+/// the only contract allowed to approve, revoke or create a grant. A patient may also deny its own
+/// pending request here directly (`deny`).
 /// @dev Storage: one slot per doctor (status, since) and one slot per (patient, doctor) grant
 /// (state, expiry, epoch). Public keys and profiles live in events only.
 contract DoctorContract is Ownable2Step {
@@ -143,6 +144,16 @@ contract DoctorContract is Ownable2Step {
     function logAccess(address patient, bytes32 what) external {
         checkWriter(patient, msg.sender);
         AUDIT.log(patient, EntryKind.Accessed, msg.sender, _subject(msg.sender), what);
+    }
+
+    /// The patient (the caller) denies `doctor`'s pending request: Requested -> None. The same
+    /// transition and audit entry as PatientContract.deny, one contract call cheaper. The grant is
+    /// looked up under msg.sender, so only the patient can deny its own requests; a pending
+    /// request implies a registered patient (its Requested entry needed one).
+    function deny(address doctor) external {
+        if (_grants[msg.sender][doctor].state != AccessState.Requested) revert NoPendingRequest(msg.sender, doctor);
+        delete _grants[msg.sender][doctor];
+        AUDIT.log(msg.sender, EntryKind.Denied, msg.sender, _subject(doctor), 0);
     }
 
     // ---------------------------------------------------------------- transitions (PatientContract)

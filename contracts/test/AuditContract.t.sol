@@ -64,6 +64,7 @@ contract AuditContractTest is Base {
     function test_append_eachContractOnlyItsKinds() public {
         for (uint256 k = 0; k <= uint256(EntryKind.Accessed); ++k) {
             EntryKind kind = EntryKind(k);
+            if (kind == EntryKind.Denied) continue; // both: a patient denies through either contract
             bool doctorKind = kind == EntryKind.Requested || kind == EntryKind.Accessed;
             address wrong = doctorKind ? address(patients) : address(doctors);
             vm.prank(wrong);

@@ -242,6 +242,55 @@ contract DoctorContractTest is Base {
         assertTrue(state == AccessState.Requested, "re-requested after revoke");
     }
 
+    // ---------------------------------------------------------------- direct deny
+
+    function test_deny_direct_clearsGrantAndAppendsEntry() public {
+        request(doctor, patient);
+        vm.getRecordedLogs();
+        vm.prank(patient);
+        doctors.deny(doctor);
+        (AccessState state,,) = doctors.grantOf(patient, doctor);
+        assertTrue(state == AccessState.None, "denied");
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        assertEq(logs.length, 1, "one entry");
+        assertEq(logs[0].emitter, address(audit), "from AuditContract");
+        assertEq(logs[0].topics[1], bytes32(uint256(uint160(patient))), "patient");
+        assertEq(logs[0].topics[2], bytes32(uint256(uint160(doctor))), "subject");
+        (uint256 info, bytes32 data) = abi.decode(logs[0].data, (uint256, bytes32));
+        assertEq(address(uint160(info >> 96)), patient, "actor");
+        assertEq((info >> 48) & 0xff, 4, "kind Denied");
+        assertEq(data, bytes32(0), "no data");
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(DoctorContract.NoPendingRequest.selector, patient, doctor));
+        doctors.deny(doctor);
+        request(doctor, patient);
+        (state,,) = doctors.grantOf(patient, doctor);
+        assertTrue(state == AccessState.Requested, "re-requested after a direct deny");
+    }
+
+    function test_deny_direct_refusesEveryoneButThePatient() public {
+        request(doctor, patient);
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(DoctorContract.NoPendingRequest.selector, stranger, doctor));
+        doctors.deny(doctor);
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(DoctorContract.NoPendingRequest.selector, doctor, doctor));
+        doctors.deny(doctor);
+        vm.prank(address(patients));
+        vm.expectRevert(abi.encodeWithSelector(DoctorContract.NoPendingRequest.selector, address(patients), doctor));
+        doctors.deny(doctor);
+        (AccessState state,,) = doctors.grantOf(patient, doctor);
+        assertTrue(state == AccessState.Requested, "still pending");
+    }
+
+    function test_deny_direct_cannotClearAnApproval() public {
+        grant(patient, doctor);
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(DoctorContract.NoPendingRequest.selector, patient, doctor));
+        doctors.deny(doctor);
+        assertTrue(doctors.hasAccess(patient, doctor), "still approved");
+    }
+
     // ---------------------------------------------------------------- access log
 
     function test_logAccess_appendsEntry() public {

@@ -168,9 +168,16 @@ contract Handler is Base {
         address doctor = doctorAt(d);
         Snapshot memory s = _snapshot();
         vm.prank(actor);
-        try patients.deny(doctor) {
-            delete model[actor][doctor];
-        } catch {}
+        // Both ways in: through PatientContract, or directly at DoctorContract.
+        if ((d / D) % 2 == 0) {
+            try patients.deny(doctor) {
+                delete model[actor][doctor];
+            } catch {}
+        } else {
+            try doctors.deny(doctor) {
+                delete model[actor][doctor];
+            } catch {}
+        }
         _after(actor, s);
     }
 

@@ -14,10 +14,10 @@ contract ScaleTest is Base {
     uint256 internal constant NEW_PAT_KEY = 0xFA8;
     uint256 internal constant CONSENT_KEY = 0xFA9;
 
-    string[16] internal names = [
+    string[17] internal names = [
         "registerDoctor", "verifyDoctor", "suspendDoctor", "registerPatient", "registerPatientFor",
         "requestAccess", "approve", "logAccess", "addRecord", "updateRecord", "attachFile", "rotateKey",
-        "revoke", "deny", "updateProfile (doctor)", "updateProfile (patient)"
+        "revoke", "deny", "updateProfile (doctor)", "updateProfile (patient)", "deny (direct)"
     ];
 
     function _use(DossierDeployment d) internal {
@@ -29,7 +29,7 @@ contract ScaleTest is Base {
 
     /// Runs every write once for fresh actors and returns each one's execution gas, measured with
     /// all three contracts' accounts and storage cold, as in a transaction of its own.
-    function _journey() internal returns (uint256[16] memory g) {
+    function _journey() internal returns (uint256[17] memory g) {
         address doctor = newDoctor(DOC_KEY, true);
         address patient = newPatient(PAT_KEY);
         address newDoc = vm.addr(NEW_DOC_KEY);
@@ -73,6 +73,8 @@ contract ScaleTest is Base {
         g[13] = _measure(patient, address(patients), abi.encodeCall(patients.deny, (doctor)));
         g[14] = _measure(doctor, address(doctors), abi.encodeCall(doctors.updateProfile, (keccak256("p2"))));
         g[15] = _measure(patient, address(patients), abi.encodeCall(patients.updateProfile, (keccak256("q2"))));
+        request(doctor, patient);
+        g[16] = _measure(patient, address(doctors), abi.encodeCall(doctors.deny, (doctor)));
     }
 
     function _measure(address from, address target, bytes memory data) internal returns (uint256 used) {
@@ -92,7 +94,7 @@ contract ScaleTest is Base {
     }
 
     function test_writesCostTheSameAt1And500() public {
-        uint256[16] memory small = _journey();
+        uint256[17] memory small = _journey();
 
         _use(new DossierDeployment(authority));
         address target = newPatient(0x7A7);
@@ -107,7 +109,7 @@ contract ScaleTest is Base {
         }
         (, uint32 records,) = patients.patientOf(target);
         assertEq(records, N, "500 records");
-        uint256[16] memory large = _journey();
+        uint256[17] memory large = _journey();
 
         for (uint256 i = 0; i < small.length; ++i) {
             uint256 lo = small[i] < large[i] ? small[i] : large[i];
