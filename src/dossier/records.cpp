@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <map>
 
 #include "dossier/audit.hpp"
@@ -205,6 +206,61 @@ WrittenRecord add_record(Context& ctx, const eth::PrivateKey& author, const eth:
                          const fhir::Json& resource) {
     Keyring keyring(ctx, author);
     return add_record(ctx, author, keyring, patient, kind, resource);
+}
+
+std::vector<AddedRecord> add_records(Context& ctx, const eth::PrivateKey& author, const eth::Address& patient,
+                                     std::span<const RecordInput> records, std::size_t in_flight,
+                                     const ProgressFn& progress) {
+    using Clock = std::chrono::steady_clock;
+    if (in_flight == 0) throw Error("add_records needs at least one transaction in flight");
+    std::vector<std::string> texts;
+    texts.reserve(records.size());
+    for (const auto& r : records)  // validates every document before anything is sent
+        texts.push_back(build_record_document(RecordDocument{r.kind, r.resource, author.address(), now_seconds()}));
+    Keyring keyring(ctx, author);
+    const EpochKey key = keyring.current(patient);
+    eth::TxSender& sender = ctx.sender(author);
+
+    struct Pending {
+        std::size_t index;
+        ObjectRef ref;
+        Bytes32 hash;
+        Clock::time_point started;
+    };
+    std::deque<Pending> pending;
+    std::vector<AddedRecord> out(records.size());
+    std::size_t done = 0;
+    const auto collect_oldest = [&] {
+        const Pending p = pending.front();
+        pending.pop_front();
+        eth::Receipt receipt;
+        try {
+            receipt = ctx.rpc().require_success(ctx.rpc().wait_for_receipt(p.hash, Clock::now() + std::chrono::seconds(60)));
+        } catch (const eth::RevertedError&) {
+            rethrow_write_error(author.address(), patient, 0);
+        }
+        const RecordVersionInfo v = version_from_receipt(ctx, receipt);
+        if (v.ref != p.ref || v.version != 1) throw Error("the RecordVersion event does not match the record just added");
+        out[p.index] = AddedRecord{WrittenRecord{v.record_id, v.version, p.ref, receipt.transaction_hash, receipt.block_number},
+                                   Clock::now() - p.started};
+        ++done;
+        if (progress) progress(done, records.size());
+    };
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        while (pending.size() >= in_flight) collect_oldest();
+        const Clock::time_point started = Clock::now();
+        const ObjectRef ref = seal_document(ctx, key, patient, new_object_id(), 1, texts[i]);
+        const abi::Value args[] = {abi::Value::address(patient), bytes32_value(ref.digest), bytes32_value(ref.meta)};
+        eth::SentTransaction sent;
+        try {
+            sent = ctx.contracts().send(sender, ctx.manifest().patient, gen::PatientContract::fn::addRecord, args);
+        } catch (const eth::RevertedError&) {
+            rethrow_write_error(author.address(), patient, 0);
+        }
+        pending.push_back(Pending{i, ref, sent.hash, started});
+    }
+    while (!pending.empty()) collect_oldest();
+    return out;
 }
 
 WrittenRecord update_record(Context& ctx, const eth::PrivateKey& author, const eth::Address& patient,

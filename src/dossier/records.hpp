@@ -12,8 +12,11 @@
 /// opened, so that a doctor whose grant is gone is refused (NoAccessError) even if it still holds
 /// an old key, and the patient's audit shows "Dr X viewed record 3 version 2". The patient's own
 /// reads are not logged. What is logged is access_what() (audit.hpp).
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -114,6 +117,28 @@ struct RecordListing {
 [[nodiscard]] WrittenRecord add_record(Context& ctx, const eth::PrivateKey& author, Keyring& keyring,
                                        const eth::Address& patient, RecordKind kind, const fhir::Json& resource,
                                        std::optional<Bytes32> object_id = std::nullopt);
+
+/// One record to add in a batch.
+struct RecordInput {
+    RecordKind kind = RecordKind::note;
+    fhir::Json resource;
+};
+
+/// A record added by add_records(), with the time from the start of its sealing to its receipt.
+struct AddedRecord {
+    WrittenRecord written;
+    std::chrono::steady_clock::duration latency{};
+};
+
+/// Adds several records from one author, pipelined: each document is checked, sealed and stored,
+/// then its addRecord is sent without waiting, keeping at most `in_flight` (>= 1) transactions
+/// unconfirmed; receipts are collected oldest first. Results are in input order; record ids come
+/// from the receipts' RecordVersion events. All resources are checked before anything is sent.
+/// `progress(done, total)` is called after each receipt. Errors as add_record(); a failure leaves
+/// the records confirmed before it on chain (transactions already sent may still be mined).
+[[nodiscard]] std::vector<AddedRecord> add_records(Context& ctx, const eth::PrivateKey& author,
+                                                   const eth::Address& patient, std::span<const RecordInput> records,
+                                                   std::size_t in_flight, const ProgressFn& progress = {});
 
 /// Adds version n+1 to record `record_id` (same object id; previous = version n's digest). The kind
 /// is kind_of_resource(resource). Throws UnknownRecordError, RecordChangedError if another version
