@@ -32,13 +32,6 @@ eth::Address low_address(const eth::U256& v) {
 
 std::uint32_t low32(const eth::U256& v) { return static_cast<std::uint32_t>(eth::to_u64(v & 0xffffffffu)); }
 
-Bytes32 word_of(const abi::Value& v) {
-    const Bytes& b = v.as_fixed_bytes().data;
-    Bytes32 out{};
-    std::copy_n(b.begin(), std::min<std::size_t>(b.size(), 32), out.begin());
-    return out;
-}
-
 std::string short_hex(const Bytes32& b) { return to_hex(ByteView(b).first(8)) + "..."; }
 
 /// The Entry logs of `patient` from the deployment block to `to_block`, decoded.
@@ -53,7 +46,7 @@ std::vector<AuditEntry> fetch_entries(Context& ctx, const eth::Address& patient,
     const std::vector<bool> indexed(ev.indexed.begin(), ev.indexed.end());
     for (const auto& log : ctx.rpc().get_logs_paged(filter, ctx.manifest().deployment_block, to_block, kLogWindow)) {
         const auto values = abi::decode_log(ev.signature, indexed, log.topics, log.data);
-        AuditEntry e = decode_entry(word_of(values.at(1)), values.at(2).as_uint(), word_of(values.at(3)));
+        AuditEntry e = decode_entry(values.at(1).as_bytes32(), values.at(2).as_uint(), values.at(3).as_bytes32());
         e.block = log.block_number;
         e.tx_hash = log.transaction_hash;
         e.log_index = log.log_index;

@@ -11,14 +11,6 @@ namespace gen = chain::gen;
 
 namespace {
 
-Bytes32 word_of(const abi::Value& v) {
-    const Bytes& b = v.as_fixed_bytes().data;
-    Bytes32 out{};
-    if (b.size() != out.size()) throw DecodeError("expected a 32-byte value in a contract event");
-    std::copy(b.begin(), b.end(), out.begin());
-    return out;
-}
-
 /// Builds, serialises and stores the Practitioner document; returns its CID.
 ipfs::Cid store_profile(Context& ctx, const eth::Address& doctor, const fhir::PractitionerFields& fields) {
     fhir::PractitionerFields f = fields;
@@ -149,10 +141,10 @@ DoctorInfo doctor_info(Context& ctx, const eth::Address& doctor) {
     const auto registered = ctx.contracts().events(ctx.manifest().doctor, gen::DoctorContract::ev::DoctorRegistered, {topic});
     if (!registered.empty()) {
         info.public_key = eth::PublicKey::from_bytes(registered.front().values.at(1).as_bytes());
-        info.profile_digest = word_of(registered.front().values.at(2));
+        info.profile_digest = registered.front().values.at(2).as_bytes32();
     }
     const auto updated = ctx.contracts().events(ctx.manifest().doctor, gen::DoctorContract::ev::DoctorProfileUpdated, {topic});
-    if (!updated.empty()) info.profile_digest = word_of(updated.back().values.at(1));
+    if (!updated.empty()) info.profile_digest = updated.back().values.at(1).as_bytes32();
     if (info.profile_digest) info.profile = load_profile(ctx, *info.profile_digest);
     return info;
 }
@@ -161,7 +153,7 @@ std::vector<DoctorInfo> list_doctors(Context& ctx) {
     const auto registered = ctx.contracts().events(ctx.manifest().doctor, gen::DoctorContract::ev::DoctorRegistered);
     const auto updated = ctx.contracts().events(ctx.manifest().doctor, gen::DoctorContract::ev::DoctorProfileUpdated);
     std::map<eth::Address, Bytes32> latest_profile;
-    for (const auto& e : updated) latest_profile[e.values.at(0).as_address()] = word_of(e.values.at(1));
+    for (const auto& e : updated) latest_profile[e.values.at(0).as_address()] = e.values.at(1).as_bytes32();
     std::vector<DoctorInfo> out;
     for (const auto& e : registered) {
         DoctorInfo info;
@@ -173,7 +165,7 @@ std::vector<DoctorInfo> list_doctors(Context& ctx) {
         info.status = s <= 3 ? static_cast<DoctorStatus>(s) : DoctorStatus::none;
         info.since = eth::to_u64(r.at(1).as_uint());
         info.public_key = eth::PublicKey::from_bytes(e.values.at(1).as_bytes());
-        info.profile_digest = word_of(e.values.at(2));
+        info.profile_digest = e.values.at(2).as_bytes32();
         if (auto it = latest_profile.find(info.address); it != latest_profile.end()) info.profile_digest = it->second;
         info.profile = load_profile(ctx, *info.profile_digest);
         out.push_back(std::move(info));

@@ -26,15 +26,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Bytes32 word(const abi::Value& v) {
-    const Bytes& b = v.as_fixed_bytes().data;
-    Bytes32 out{};
-    std::copy_n(b.begin(), std::min<std::size_t>(b.size(), 32), out.begin());
-    return out;
-}
-
-abi::Value bytes32_value(const Bytes32& b) { return abi::Value::fixed_bytes(Bytes(b.begin(), b.end())); }
-
 std::uint32_t u32(const abi::Value& v) {
     const std::uint64_t x = eth::to_u64(v.as_uint());
     if (x > 0xffffffffu) throw DecodeError("an attachment number does not fit 32 bits");
@@ -99,8 +90,8 @@ std::vector<Attachment> attachments_of(Context& ctx, const eth::Address& patient
         a.record_id = u32(e.values.at(1));
         a.index = u32(e.values.at(2));
         a.author = e.values.at(3).as_address();
-        a.ref.digest = word(e.values.at(4));
-        a.ref.meta = word(e.values.at(5));
+        a.ref.digest = e.values.at(4).as_bytes32();
+        a.ref.meta = e.values.at(5).as_bytes32();
         a.block = e.log.block_number;
         a.tx_hash = e.log.transaction_hash;
         out.push_back(a);
@@ -179,8 +170,8 @@ AttachedFile attach_file(Context& ctx, const eth::PrivateKey& author, const eth:
     const WrittenRecord described = add_record(ctx, author, keyring, patient, RecordKind::file, resource, object_id);
 
     const std::uint32_t target = record_id.value_or(described.record_id);
-    const abi::Value args[] = {abi::Value::address(patient), abi::Value::uint(target), bytes32_value(file.digest),
-                               bytes32_value(file.meta)};
+    const abi::Value args[] = {abi::Value::address(patient), abi::Value::uint(target), abi::Value::bytes32(file.digest),
+                               abi::Value::bytes32(file.meta)};
     eth::Receipt receipt;
     try {
         receipt = ctx.contracts().transact(ctx.sender(author), ctx.manifest().patient,

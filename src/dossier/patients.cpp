@@ -17,15 +17,6 @@ namespace {
 /// header, 16 bytes per 64 KiB segment) under 256 KiB.
 constexpr std::size_t kMaxPatientProfileBytes = 255 * 1024;
 
-abi::Value word_value(const Bytes32& w) { return abi::Value::fixed_bytes(Bytes(w.begin(), w.end())); }
-
-Bytes32 to_word(const abi::Value& v) {
-    const Bytes& b = v.as_fixed_bytes().data;
-    Bytes32 out{};
-    std::copy_n(b.begin(), std::min(b.size(), out.size()), out.begin());
-    return out;
-}
-
 std::string profile_json(const eth::Address& patient, const fhir::PatientFields& fields) {
     fhir::PatientFields f = fields;
     if (f.id.empty()) f.id = patient.to_hex();
@@ -63,7 +54,7 @@ PatientRegistration register_patient(Context& ctx, const eth::PrivateKey& patien
     const EpochKey key{1, new_data_key()};
     const ObjectRef ref = seal_profile(ctx, key, address, text);
     const Bytes envelope = wrap_epoch_key(key.key, address, 1, patient.public_key());
-    const abi::Value args[] = {word_value(ref.digest), abi::Value::bytes(envelope)};
+    const abi::Value args[] = {abi::Value::bytes32(ref.digest), abi::Value::bytes(envelope)};
     eth::Receipt receipt;
     try {
         receipt = ctx.contracts().transact(ctx.sender(patient), ctx.manifest().patient,
@@ -128,7 +119,7 @@ PatientRegistration submit_consent(Context& ctx, const eth::PrivateKey& doctor, 
     if (sender != c.doctor)
         throw RefusedError("the consent names doctor " + c.doctor.to_checksum() + ", not " + sender.to_checksum());
     const abi::Value args[] = {abi::Value::address(c.patient),
-                               word_value(c.profile.digest),
+                               abi::Value::bytes32(c.profile.digest),
                                abi::Value::bytes(c.patient_envelope),
                                abi::Value::bytes(c.doctor_envelope),
                                abi::Value::uint(c.expiry),
@@ -173,7 +164,7 @@ ObjectRef update_profile(Context& ctx, Keyring& patient_keyring, const eth::Priv
     const std::string text = profile_json(address, fields);
     const EpochKey key = patient_keyring.current(address);
     const ObjectRef ref = seal_profile(ctx, key, address, text);
-    const abi::Value args[] = {word_value(ref.digest)};
+    const abi::Value args[] = {abi::Value::bytes32(ref.digest)};
     (void)ctx.contracts().transact(ctx.sender(patient), ctx.manifest().patient, gen::PatientContract::fn::updateProfile,
                                    args);
     return ref;
@@ -234,8 +225,8 @@ std::vector<ChainEntry> patient_entries(Context& ctx, const eth::Address& patien
         for (std::size_t i = 26; i < 32; ++i) entry.seq = (entry.seq << 8) | info[i];
         if (kind > static_cast<std::uint8_t>(EntryKind::accessed)) continue;
         entry.kind = static_cast<EntryKind>(kind);
-        entry.subject = to_word(e.values.at(1));
-        entry.data = to_word(e.values.at(3));
+        entry.subject = e.values.at(1).as_bytes32();
+        entry.data = e.values.at(3).as_bytes32();
         entry.block_number = e.log.block_number;
         entry.tx_hash = e.log.transaction_hash;
         out.push_back(entry);

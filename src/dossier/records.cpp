@@ -20,15 +20,6 @@ namespace gen = chain::gen;
 
 namespace {
 
-Bytes32 word(const abi::Value& v) {
-    const Bytes& b = v.as_fixed_bytes().data;
-    Bytes32 out{};
-    std::copy_n(b.begin(), std::min<std::size_t>(b.size(), 32), out.begin());
-    return out;
-}
-
-abi::Value bytes32_value(const Bytes32& b) { return abi::Value::fixed_bytes(Bytes(b.begin(), b.end())); }
-
 std::uint32_t u32(const abi::Value& v) {
     const std::uint64_t x = eth::to_u64(v.as_uint());
     if (x > 0xffffffffu) throw DecodeError("a record number does not fit 32 bits");
@@ -57,9 +48,9 @@ RecordVersionInfo version_info(const chain::DecodedEvent& e, BlockTimes& times) 
     v.record_id = u32(e.values.at(1));
     v.version = u32(e.values.at(2));
     v.author = e.values.at(3).as_address();
-    v.ref.digest = word(e.values.at(4));
-    v.previous = word(e.values.at(5));
-    v.ref.meta = word(e.values.at(6));
+    v.ref.digest = e.values.at(4).as_bytes32();
+    v.previous = e.values.at(5).as_bytes32();
+    v.ref.meta = e.values.at(6).as_bytes32();
     v.block = e.log.block_number;
     v.tx_hash = e.log.transaction_hash;
     v.timestamp = times.at(v.block);
@@ -91,9 +82,9 @@ RecordVersionInfo version_from_receipt(Context& ctx, const eth::Receipt& receipt
         v.record_id = u32(e.values.at(1));
         v.version = u32(e.values.at(2));
         v.author = e.values.at(3).as_address();
-        v.ref.digest = word(e.values.at(4));
-        v.previous = word(e.values.at(5));
-        v.ref.meta = word(e.values.at(6));
+        v.ref.digest = e.values.at(4).as_bytes32();
+        v.previous = e.values.at(5).as_bytes32();
+        v.ref.meta = e.values.at(6).as_bytes32();
         v.block = receipt.block_number;
         v.tx_hash = receipt.transaction_hash;
         return v;
@@ -189,7 +180,7 @@ WrittenRecord add_record(Context& ctx, const eth::PrivateKey& author, Keyring& k
     const std::string text = build_record_document(doc);  // validates before anything is sent
     const EpochKey key = keyring.current(patient);
     const ObjectRef ref = seal_document(ctx, key, patient, object_id ? object_id_of(*object_id) : new_object_id(), 1, text);
-    const abi::Value args[] = {abi::Value::address(patient), bytes32_value(ref.digest), bytes32_value(ref.meta)};
+    const abi::Value args[] = {abi::Value::address(patient), abi::Value::bytes32(ref.digest), abi::Value::bytes32(ref.meta)};
     eth::Receipt receipt;
     try {
         receipt = ctx.contracts().transact(ctx.sender(author), ctx.manifest().patient,
@@ -250,7 +241,7 @@ std::vector<AddedRecord> add_records(Context& ctx, const eth::PrivateKey& author
         while (pending.size() >= in_flight) collect_oldest();
         const Clock::time_point started = Clock::now();
         const ObjectRef ref = seal_document(ctx, key, patient, new_object_id(), 1, texts[i]);
-        const abi::Value args[] = {abi::Value::address(patient), bytes32_value(ref.digest), bytes32_value(ref.meta)};
+        const abi::Value args[] = {abi::Value::address(patient), abi::Value::bytes32(ref.digest), abi::Value::bytes32(ref.meta)};
         eth::SentTransaction sent;
         try {
             sent = ctx.contracts().send(sender, ctx.manifest().patient, gen::PatientContract::fn::addRecord, args);
@@ -279,7 +270,7 @@ WrittenRecord update_record(Context& ctx, const eth::PrivateKey& author, const e
     const std::uint32_t version = latest.version + 1;
     const ObjectRef ref = seal_document(ctx, key, patient, object_id_of(versions.front().ref.meta), version, text);
     const abi::Value args[] = {abi::Value::address(patient), abi::Value::uint(record_id),
-                               bytes32_value(latest.ref.digest), bytes32_value(ref.digest), bytes32_value(ref.meta)};
+                               abi::Value::bytes32(latest.ref.digest), abi::Value::bytes32(ref.digest), abi::Value::bytes32(ref.meta)};
     eth::Receipt receipt;
     try {
         receipt = ctx.contracts().transact(ctx.sender(author), ctx.manifest().patient,

@@ -1,5 +1,7 @@
 #include "eth/abi_value.hpp"
 
+#include <algorithm>
+
 #include <cctype>
 
 #include "base/hex.hpp"
@@ -30,6 +32,13 @@ const Int& Value::as_int() const { return get_as<Int>(*this, "int"); }
 const Address& Value::as_address() const { return get_as<Address>(*this, "address"); }
 bool Value::as_bool() const { return get_as<bool>(*this, "bool"); }
 const BytesN& Value::as_fixed_bytes() const { return get_as<BytesN>(*this, "bytesN"); }
+
+Bytes32 Value::as_bytes32() const {
+    const Bytes& b = as_fixed_bytes().data;
+    Bytes32 out{};
+    std::copy_n(b.begin(), std::min(b.size(), out.size()), out.begin());
+    return out;
+}
 const Bytes& Value::as_bytes() const { return get_as<Bytes>(*this, "bytes"); }
 const std::string& Value::as_string() const { return get_as<std::string>(*this, "string"); }
 const Value::List& Value::as_list() const { return get_as<List>(*this, "list"); }

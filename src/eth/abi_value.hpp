@@ -43,6 +43,8 @@ struct Value {
     [[nodiscard]] static Value address(const Address& a) { return Value{a}; }
     [[nodiscard]] static Value boolean(bool b) { return Value{b}; }
     [[nodiscard]] static Value fixed_bytes(Bytes b) { return Value{BytesN{std::move(b)}}; }
+    /// A bytes32 value.
+    [[nodiscard]] static Value bytes32(const Bytes32& b) { return fixed_bytes(Bytes(b.begin(), b.end())); }
     [[nodiscard]] static Value bytes(Bytes b) { return Value{std::move(b)}; }
     [[nodiscard]] static Value string(std::string s) { return Value{std::move(s)}; }
     [[nodiscard]] static Value list(List items) { return Value{std::move(items)}; }
@@ -53,6 +55,8 @@ struct Value {
     [[nodiscard]] const Address& as_address() const;
     [[nodiscard]] bool as_bool() const;
     [[nodiscard]] const BytesN& as_fixed_bytes() const;
+    /// A bytesN value left-aligned in 32 bytes (as Solidity converts bytesN to bytes32).
+    [[nodiscard]] Bytes32 as_bytes32() const;
     [[nodiscard]] const Bytes& as_bytes() const;
     [[nodiscard]] const std::string& as_string() const;
     [[nodiscard]] const List& as_list() const;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "base/daemon.hpp"
 #include "chain/anvil_node.hpp"
 #include "support/anvil.hpp"
 
@@ -16,9 +17,17 @@ json rpc(const std::string& url, const std::string& method, json params = json::
 }
 std::string send_value(const std::string& url) {
     // anvil's dev accounts are unlocked; good enough to make state in this test of the supervisor.
-    return rpc(url, "eth_sendTransaction",
-               json::array({{{"from", test::Anvil::kDevAddress}, {"to", test::Anvil::kDevAddress1}, {"value", "0x1"}}}))
-        .get<std::string>();
+    const std::string hash =
+        rpc(url, "eth_sendTransaction",
+            json::array({{{"from", test::Anvil::kDevAddress}, {"to", test::Anvil::kDevAddress1}, {"value", "0x1"}}}))
+            .get<std::string>();
+    // anvil mines asynchronously: on a loaded machine the hash can come back before the block.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (rpc(url, "eth_getTransactionReceipt", json::array({hash})).is_null()) {
+        if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("transaction not mined in 10 s");
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return hash;
 }
 }  // namespace
 
@@ -38,8 +47,12 @@ TEST(AnvilNode, StartsFindsStopsAndKeepsStateAcrossRestarts) {
     EXPECT_FALSE(chain::find_anvil(dir.path()).has_value());
     EXPECT_FALSE(chain::stop_anvil(dir.path()));
 
+    // The port is reused when it is still free (tests running in parallel may have taken it).
+    const bool port_free = !loopback_port_open(first.port);
     const auto second = chain::start_anvil(opts);
-    EXPECT_EQ(second.port, first.port);  // the port is reused when free
+    if (port_free) {
+        EXPECT_EQ(second.port, first.port);
+    }
     EXPECT_EQ(rpc(second.url, "eth_blockNumber").get<std::string>(), "0x1");
     EXPECT_FALSE(rpc(second.url, "eth_getTransactionReceipt", json::array({tx})).is_null());
     EXPECT_TRUE(chain::stop_anvil(dir.path()));
