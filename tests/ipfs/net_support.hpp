@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "base/bytes.hpp"
+#include "data_gen.hpp"
 #include "support/process.hpp"
 
 namespace dossier::ipfs::nettest {
@@ -178,6 +180,27 @@ inline long rss_kib(const char* field = "VmHWM:") {
     for (std::string line; std::getline(in, line);)
         if (line.starts_with(field)) return std::stol(line.substr(std::string(field).size()));
     return -1;
+}
+
+/// A whole file as a string (empty if unreadable).
+inline std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
+/// Equality of large binary strings without printing them.
+inline ::testing::AssertionResult same(const std::string& a, const std::string& b) {
+    if (a == b) return ::testing::AssertionSuccess();
+    std::size_t i = 0;
+    while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+    return ::testing::AssertionFailure() << "sizes " << a.size() << " and " << b.size() << ", first difference at " << i;
+}
+
+/// Test content; distinct odd seeds give distinct streams (the generator ignores the low bit).
+inline std::string generated(std::uint64_t seed, std::uint64_t size) {
+    testdata::Generator g(seed, size);
+    const Bytes b = read_all(g);
+    return std::string(as_chars(b));
 }
 
 }  // namespace dossier::ipfs::nettest

@@ -35,29 +35,13 @@ extern "C" const char* __asan_default_options() { return "quarantine_size_mb=4:t
 
 using namespace dossier;
 using namespace dossier::ipfs;
+using nettest::generated;
+using nettest::same;
+using nettest::slurp;
 using json = nlohmann::json;
 using nettest::HttpResult;
 
 namespace {
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
-
-::testing::AssertionResult same(const std::string& a, const std::string& b) {
-    if (a == b) return ::testing::AssertionSuccess();
-    std::size_t i = 0;
-    while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
-    return ::testing::AssertionFailure() << "sizes " << a.size() << " and " << b.size() << ", first difference at " << i;
-}
-
-/// Test content; distinct odd seeds give distinct streams (the generator ignores the low bit).
-std::string generated(std::uint64_t seed, std::uint64_t size) {
-    testdata::Generator g(seed, size);
-    const Bytes b = read_all(g);
-    return std::string(as_chars(b));
-}
 
 std::string js_cid(const std::string& path) {
     const std::string out = test::run_ok({"node", nettest::script("import.mjs"), "262144", "174", path});

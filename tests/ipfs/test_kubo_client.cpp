@@ -16,28 +16,12 @@
 
 using namespace dossier;
 using namespace dossier::ipfs;
+using nettest::generated;
+using nettest::same;
+using nettest::slurp;
 using nettest::StandIn;
 
 namespace {
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
-
-/// Equality of large binary strings without printing them.
-::testing::AssertionResult same(const std::string& a, const std::string& b) {
-    if (a == b) return ::testing::AssertionSuccess();
-    std::size_t i = 0;
-    while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
-    return ::testing::AssertionFailure() << "sizes " << a.size() << " and " << b.size() << ", first difference at " << i;
-}
-
-std::string generated(std::uint64_t seed, std::uint64_t size) {
-    testdata::Generator g(seed, size);
-    const Bytes b = read_all(g);
-    return std::string(as_chars(b));
-}
 
 /// The root CID the JS importer gives `path` ("<chunk> <links>" or "--profile <name>").
 std::string js_cid(const std::vector<std::string>& params, const std::string& path) {
