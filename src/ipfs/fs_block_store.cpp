@@ -232,9 +232,11 @@ void FsBlockStore::for_each(const std::function<void(const Multihash&)>& fn) {
 //
 // Why this is as crash-safe as put(): the invariant is "a name under blocks/<shard>/ only ever
 // refers to a complete, durable file". The writer thread writes each block to blocks/.temp/ (no
-// fsync; sync_file_range only starts writeback early). Every kBatchBytes the batch goes to a
-// helper thread, which calls syncfs(2) on the filesystem: it returns only once the data and
-// inodes of all those files (and any shard directory created for them) are on stable storage;
+// fsync: full leaves with direct I/O through a DirectWriteQueue, the rest through the page cache
+// with sync_file_range to start writeback early). Every kBatchBytes the queue is drained and the
+// batch goes to a helper thread, which calls syncfs(2) on the filesystem: it returns only once the
+// data and inodes of all those files (and any shard directory created for them) are on stable
+// storage, the device's cache flushed;
 // only then does the helper rename them into their shards. Meanwhile the writer writes the next
 // batch; one batch at most is in flight. A crash before a rename leaves a temp file (deleted at
 // the next open); a crash after it leaves a complete block, named or not (ext4 journals a rename
