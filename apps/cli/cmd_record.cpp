@@ -3,8 +3,8 @@
 #include <sstream>
 
 #include "base/hex.hpp"
+#include "dossier/record_fields.hpp"
 #include "dossier/records.hpp"
-#include "fhir/builders.hpp"
 #include "fhir/summary.hpp"
 #include "format.hpp"
 #include "session.hpp"
@@ -13,9 +13,10 @@ namespace dossier::cli {
 
 namespace {
 
-/// The simple flags of a record, mapped onto the FHIR builders by kind.
+/// A record's flags: --kind and --file, or the simple fields (mapped onto FHIR by the core).
 struct ResourceArgs {
-    std::string kind, file, text, code, status, start, end, dosage, criticality, reaction, title;
+    std::string kind, file;
+    core::RecordFields fields;
 };
 
 void add_resource_options(CLI::App* cmd, ResourceArgs& a, bool kind_required) {
@@ -23,15 +24,16 @@ void add_resource_options(CLI::App* cmd, ResourceArgs& a, bool kind_required) {
                      ->check(CLI::IsMember({"condition", "medication", "allergy", "appointment", "note"}));
     if (kind_required) kind->required();
     cmd->add_option("--file", a.file, "A FHIR R4 resource in a JSON file (instead of the simple flags)");
-    cmd->add_option("--code", a.code, "condition: diagnosis; medication: drug and strength; allergy: substance");
-    cmd->add_option("--text", a.text, "note: the text; condition: a note; appointment: description");
-    cmd->add_option("--status", a.status, "clinical status (condition, allergy) or status (medication, appointment)");
-    cmd->add_option("--start", a.start, "onset (condition), start (medication, appointment: 2026-12-01T09:00:00Z)");
-    cmd->add_option("--end", a.end, "end (medication, appointment)");
-    cmd->add_option("--dosage", a.dosage, "medication: dosage instructions");
-    cmd->add_option("--criticality", a.criticality, "allergy: low, high or unable-to-assess");
-    cmd->add_option("--reaction", a.reaction, "allergy: the reaction, e.g. Hives");
-    cmd->add_option("--title", a.title, "note: title");
+    auto& f = a.fields;
+    cmd->add_option("--code", f.code, "condition: diagnosis; medication: drug and strength; allergy: substance");
+    cmd->add_option("--text", f.text, "note: the text; condition: a note; appointment: description");
+    cmd->add_option("--status", f.status, "clinical status (condition, allergy) or status (medication, appointment)");
+    cmd->add_option("--start", f.start, "onset (condition), start (medication, appointment: 2026-12-01T09:00:00Z)");
+    cmd->add_option("--end", f.end, "end (medication, appointment)");
+    cmd->add_option("--dosage", f.dosage, "medication: dosage instructions");
+    cmd->add_option("--criticality", f.criticality, "allergy: low, high or unable-to-assess");
+    cmd->add_option("--reaction", f.reaction, "allergy: the reaction, e.g. Hives");
+    cmd->add_option("--title", f.title, "note: title");
 }
 
 fhir::Json read_json_file(const std::string& path) {
@@ -46,67 +48,11 @@ fhir::Json read_json_file(const std::string& path) {
     }
 }
 
-/// The resource the flags describe. `author` is the writing account (Practitioner if it is not the
-/// patient).
+/// The resource the flags describe: the --file as it is, or the fields mapped by the core.
 fhir::Json resource_of(const ResourceArgs& a, core::RecordKind kind, const eth::Address& patient,
                        const eth::Address& author) {
     if (!a.file.empty()) return read_json_file(a.file);
-    const std::string subject = fhir::reference_to("Patient", patient.to_hex());
-    const bool by_patient = author == patient;
-    const std::string author_ref = by_patient ? subject : fhir::reference_to("Practitioner", author.to_hex());
-    switch (kind) {
-        case core::RecordKind::condition: {
-            fhir::ConditionFields f;
-            f.subject = subject;
-            f.code_text = a.code;
-            f.clinical_status = a.status.empty() ? "active" : a.status;
-            f.onset = a.start;
-            f.note = a.text;
-            if (!by_patient) f.recorder = author_ref;
-            return fhir::condition(f);
-        }
-        case core::RecordKind::medication: {
-            fhir::MedicationFields f;
-            f.subject = subject;
-            f.medication_text = a.code;
-            if (!a.status.empty()) f.status = a.status;
-            f.dosage_text = a.dosage;
-            f.effective_start = a.start;
-            f.effective_end = a.end;
-            f.information_source = author_ref;
-            return fhir::medication_statement(f);
-        }
-        case core::RecordKind::allergy: {
-            fhir::AllergyFields f;
-            f.patient = subject;
-            f.substance_text = a.code;
-            f.criticality = a.criticality;
-            f.reaction_text = a.reaction;
-            if (!a.status.empty()) f.clinical_status = a.status;
-            return fhir::allergy_intolerance(f);
-        }
-        case core::RecordKind::appointment: {
-            fhir::AppointmentFields f;
-            if (!a.status.empty()) f.status = a.status;
-            f.start = a.start;
-            f.end = a.end;
-            f.description = a.text;
-            f.participants.push_back({subject, "", "accepted"});
-            if (!by_patient) f.participants.push_back({author_ref, "", "accepted"});
-            return fhir::appointment(f);
-        }
-        case core::RecordKind::note: {
-            fhir::NoteFields f;
-            f.subject = subject;
-            if (!by_patient) f.author = author_ref;
-            f.title = a.title;
-            f.text = a.text;
-            return fhir::clinical_note(f);
-        }
-        case core::RecordKind::file:
-            break;
-    }
-    throw Error("files are attached with 'dossier file attach'");
+    return core::resource_from_fields(kind, a.fields, patient, author);
 }
 
 nlohmann::json version_json(const core::RecordVersionInfo& v) {

@@ -142,6 +142,7 @@ Json allergy_intolerance(const AllergyFields& f) {
     r["code"] = text_concept(f.substance_text);
     r["patient"] = reference(f.patient);
     set_if(r, "recordedDate", f.recorded_date);
+    if (!f.recorder.empty()) r["recorder"] = reference(f.recorder);
     if (!f.reaction_text.empty())
         r["reaction"] = Json::array({Json{{"manifestation", Json::array({text_concept(f.reaction_text)})}}});
     return finish(std::move(r));

@@ -81,6 +81,7 @@ struct AllergyFields {
     std::string reaction_text{};   ///< reaction manifestation, e.g. "Hives"; optional
     std::string clinical_status = "active";  ///< active | inactive | resolved
     std::string recorded_date{};   ///< dateTime; optional
+    std::string recorder{};        ///< reference, "Practitioner/<id>"; optional
 };
 [[nodiscard]] Json allergy_intolerance(const AllergyFields& f);
 

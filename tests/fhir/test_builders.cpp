@@ -42,7 +42,8 @@ std::vector<Json> sample_documents() {
                                      .substance_text = "Penicillin",
                                      .criticality = "high",
                                      .reaction_text = "Hives",
-                                     .recorded_date = "2015-08-12T10:30:00+01:00"}));
+                                     .recorded_date = "2015-08-12T10:30:00+01:00",
+                                     .recorder = kDoctorRef}));
     d.push_back(appointment({.status = "booked",
                              .start = "2025-01-10T09:00:00Z",
                              .end = "2025-01-10T09:30:00Z",
