@@ -130,8 +130,9 @@ struct AddedRecord {
     std::chrono::steady_clock::duration latency{};
 };
 
-/// Adds several records from one author, pipelined: each document is checked, sealed and stored,
-/// then its addRecord is sent without waiting, keeping at most `in_flight` (>= 1) transactions
+/// Adds several records from one author, pipelined: the documents are checked, then sealed and
+/// stored 32 at a time (one durable flush of the embedded store per 32), then each addRecord is
+/// sent without waiting, keeping at most `in_flight` (>= 1) transactions
 /// unconfirmed; receipts are collected oldest first. Results are in input order; record ids come
 /// from the receipts' RecordVersion events. All resources are checked before anything is sent.
 /// `progress(done, total)` is called after each receipt. Errors as add_record(); a failure leaves

@@ -51,6 +51,7 @@ private:
         if (n < chunk_.size()) {
             sealer_.finish(out_);
             finished_ = true;
+            Bytes().swap(chunk_);  // a batch keeps finished sources alive: drop their buffer
         }
     }
 
@@ -94,15 +95,13 @@ ipfs::Cid cid_of(const ObjectRef& ref) {
     return ipfs::Cid::v1(codec, mh);
 }
 
-ObjectRef store_sealed(Context& ctx, const EpochKey& key, const eth::Address& patient, const Bytes32& object_id,
-                       std::uint64_t version, ipfs::ByteSource& plaintext, std::optional<std::uint64_t> total,
-                       const ProgressFn& progress) {
+namespace {
+
+void check_object_id(const Bytes32& object_id) {
     if (object_id[31] != 0) throw Error("an object id has 31 bytes: its last byte must be zero");
-    const crypto::ObjectId id{patient, object_id, version, key.epoch};
-    SealingSource sealed(plaintext, key.key, id, total, progress);
-    ipfs::AddOptions options;
-    options.pin = true;
-    const ipfs::ImportResult result = ctx.store().add(sealed, options);
+}
+
+ObjectRef ref_of(const ipfs::ImportResult& result, const Bytes32& object_id) {
     const ipfs::Cid root = result.root.to_v1();
     if (root.codec != ipfs::kCodecRaw && root.codec != ipfs::kCodecDagPb)
         throw Error("the content store returned a CID of an unexpected codec");
@@ -111,6 +110,43 @@ ObjectRef store_sealed(Context& ctx, const EpochKey& key, const eth::Address& pa
     ref.meta = object_id;
     ref.meta[31] = static_cast<std::uint8_t>(root.codec);
     return ref;
+}
+
+}  // namespace
+
+ObjectRef store_sealed(Context& ctx, const EpochKey& key, const eth::Address& patient, const Bytes32& object_id,
+                       std::uint64_t version, ipfs::ByteSource& plaintext, std::optional<std::uint64_t> total,
+                       const ProgressFn& progress) {
+    check_object_id(object_id);
+    const crypto::ObjectId id{patient, object_id, version, key.epoch};
+    SealingSource sealed(plaintext, key.key, id, total, progress);
+    ipfs::AddOptions options;
+    options.pin = true;
+    return ref_of(ctx.store().add(sealed, options), object_id);
+}
+
+std::vector<ObjectRef> store_sealed_batch(Context& ctx, const EpochKey& key, const eth::Address& patient,
+                                          std::span<const SealRequest> requests) {
+    const ProgressFn no_progress;
+    std::vector<std::unique_ptr<ipfs::ByteSource>> plaintexts;
+    std::vector<std::unique_ptr<SealingSource>> sealed;
+    std::vector<ipfs::ByteSource*> inputs;
+    for (const SealRequest& r : requests) {
+        check_object_id(r.object_id);
+        plaintexts.push_back(ipfs::source_from_bytes(r.plaintext));
+        sealed.push_back(std::make_unique<SealingSource>(*plaintexts.back(), key.key,
+                                                         crypto::ObjectId{patient, r.object_id, r.version, key.epoch},
+                                                         r.plaintext.size(), no_progress));
+        inputs.push_back(sealed.back().get());
+    }
+    ipfs::AddOptions options;
+    options.pin = true;
+    const auto results = ctx.store().add_many(inputs, options);
+    if (results.size() != requests.size()) throw Error("the content store returned a result per input it was not given");
+    std::vector<ObjectRef> refs;
+    refs.reserve(results.size());
+    for (std::size_t i = 0; i < results.size(); ++i) refs.push_back(ref_of(results[i], requests[i].object_id));
+    return refs;
 }
 
 void open_sealed(Context& ctx, Keyring& keyring, const eth::Address& patient, std::uint64_t version,

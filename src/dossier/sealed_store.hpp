@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
+#include <vector>
 
 #include "base/bytes.hpp"
 #include "dossier/context.hpp"
@@ -49,6 +51,19 @@ using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
 [[nodiscard]] ObjectRef store_sealed(Context& ctx, const EpochKey& key, const eth::Address& patient,
                                      const Bytes32& object_id, std::uint64_t version, ipfs::ByteSource& plaintext,
                                      std::optional<std::uint64_t> total = std::nullopt, const ProgressFn& progress = {});
+
+/// One small object for store_sealed_batch().
+struct SealRequest {
+    Bytes32 object_id{};
+    std::uint64_t version = 0;
+    ByteView plaintext;
+};
+
+/// store_sealed() for several objects of one patient as one batch, refs in request order: every
+/// object is durable and pinned when it returns, after one flush of the embedded store for all
+/// of them instead of one each (a remote node gets one add per object).
+[[nodiscard]] std::vector<ObjectRef> store_sealed_batch(Context& ctx, const EpochKey& key, const eth::Address& patient,
+                                                        std::span<const SealRequest> requests);
 
 /// Fetches `ref`, opens it with the reader's keyring (the header names the epoch) and streams the
 /// plaintext to `out`; nothing is released before its segment is authenticated. Throws

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <span>
 #include <vector>
 
 #include "ipfs/byte_stream.hpp"
@@ -30,6 +31,12 @@ public:
     /// Imports `input`; returns the root CID (and sizes). With options.pin the root is pinned only
     /// after all of its blocks are stored durably.
     [[nodiscard]] virtual ImportResult add(ByteSource& input, const AddOptions& options = {}) = 0;
+    /// add() for several inputs as one batch, results in input order: when it returns, every
+    /// input's blocks are durable (and its root pinned, with options.pin), as after that many
+    /// add() calls; a store that can makes them durable with one flush for the whole batch
+    /// instead of one each. The default calls add() for each input.
+    [[nodiscard]] virtual std::vector<ImportResult> add_many(std::span<ByteSource* const> inputs,
+                                                             const AddOptions& options = {});
     /// Streams the file at `root` from `offset`, at most `length` bytes; every block is verified.
     [[nodiscard]] virtual std::unique_ptr<ByteSource> cat(const Cid& root, std::uint64_t offset = 0,
                                                          std::optional<std::uint64_t> length = std::nullopt) = 0;
@@ -48,5 +55,12 @@ public:
     /// Reads a CAR v1 stream, verifying every block, and returns its roots (pinned if `pin`).
     [[nodiscard]] virtual std::vector<Cid> import_car(std::istream& in, bool pin = true) = 0;
 };
+
+inline std::vector<ImportResult> ContentStore::add_many(std::span<ByteSource* const> inputs, const AddOptions& options) {
+    std::vector<ImportResult> out;
+    out.reserve(inputs.size());
+    for (ByteSource* input : inputs) out.push_back(add(*input, options));
+    return out;
+}
 
 }  // namespace dossier::ipfs

@@ -438,10 +438,14 @@ void FsBlockStore::write_pins_locked() {
     fsync_path(dir_);
 }
 
-void FsBlockStore::pin(const Cid& root) {
-    walk_dag(*this, root, [](const Cid&) {});  // throws BlockNotFoundError if the DAG is incomplete
+void FsBlockStore::pin(const Cid& root) { pin(std::span<const Cid>(&root, 1)); }
+
+void FsBlockStore::pin(std::span<const Cid> roots) {
+    for (const Cid& root : roots) walk_dag(*this, root, [](const Cid&) {});  // BlockNotFoundError if incomplete
     std::lock_guard lock(mutex_);
-    if (pins_.insert(root).second) write_pins_locked();
+    bool added = false;
+    for (const Cid& root : roots) added = pins_.insert(root).second || added;
+    if (added) write_pins_locked();
 }
 
 void FsBlockStore::unpin(const Cid& root) {

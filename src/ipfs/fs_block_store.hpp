@@ -22,6 +22,7 @@
 #include <mutex>
 #include <set>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,9 @@ public:
 
     // Pins (recursive). pin() checks that the whole DAG is present.
     void pin(const Cid& root);
+    /// Pins every root with one write of the pin set; checks every DAG first (pins none if one
+    /// is incomplete).
+    void pin(std::span<const Cid> roots);
     void unpin(const Cid& root);
     [[nodiscard]] std::vector<Cid> pins() const;
     [[nodiscard]] bool is_pinned(const Cid& root) const;

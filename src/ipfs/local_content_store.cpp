@@ -16,6 +16,40 @@ ImportResult LocalContentStore::add(ByteSource& input, const AddOptions& options
     return r;
 }
 
+namespace {
+
+/// Passes blocks on to a writer shared by several imports and leaves its commit() to the owner,
+/// so that one flush makes all of them durable.
+class SharedWriter final : public BlockWriter {
+public:
+    explicit SharedWriter(BlockWriter& out) : out_(out) {}
+    void put(const Cid& cid, Bytes&& block) override { out_.put(cid, std::move(block)); }
+    void commit() override {}
+    [[nodiscard]] Bytes recycle() override { return out_.recycle(); }
+
+private:
+    BlockWriter& out_;
+};
+
+}  // namespace
+
+std::vector<ImportResult> LocalContentStore::add_many(std::span<ByteSource* const> inputs, const AddOptions& options) {
+    auto guard = store_.gc_guard();
+    auto writer = store_.writer();
+    SharedWriter shared(*writer);
+    std::vector<ImportResult> out;
+    out.reserve(inputs.size());
+    for (ByteSource* input : inputs) out.push_back(import_file(*input, shared, options.profile, options.progress));
+    writer->commit();
+    if (options.pin) {
+        std::vector<Cid> roots;
+        roots.reserve(out.size());
+        for (const auto& r : out) roots.push_back(r.root);
+        store_.pin(roots);  // after commit(): every block is durable
+    }
+    return out;
+}
+
 std::unique_ptr<ByteSource> LocalContentStore::cat(const Cid& root, std::uint64_t offset, std::optional<std::uint64_t> length) {
     return open_file(store_, root, offset, length);
 }

@@ -13,6 +13,9 @@ public:
     explicit LocalContentStore(std::filesystem::path dir);
 
     [[nodiscard]] ImportResult add(ByteSource& input, const AddOptions& options = {}) override;
+    /// One writer for all inputs: one syncfs (two at most) and one pin-set write for the batch.
+    [[nodiscard]] std::vector<ImportResult> add_many(std::span<ByteSource* const> inputs,
+                                                     const AddOptions& options = {}) override;
     [[nodiscard]] std::unique_ptr<ByteSource> cat(const Cid& root, std::uint64_t offset = 0,
                                                  std::optional<std::uint64_t> length = std::nullopt) override;
     [[nodiscard]] std::uint64_t size(const Cid& root) override;

@@ -2,6 +2,7 @@
 // collection, verify() naming every bad block, the one-process lock, and the ContentStore on top.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -133,6 +134,48 @@ TEST(LocalContentStore, AddCatPinGcAndReopen) {
     EXPECT_EQ(cs.blocks().gc().removed_blocks, 35u);
     EXPECT_FALSE(cs.has(ra));
     EXPECT_THROW(cs.pin(ra), BlockNotFoundError);
+    EXPECT_TRUE(cs.blocks().verify().empty());
+}
+
+TEST(LocalContentStore, AddManyIsManyAddsInOneBatch) {
+    test::TempDir dir;
+    const ImportProfile profile = ImportProfile::custom(4096, 4);
+    // Sizes: empty, one block, a tree, and a duplicate of the tree (its blocks stored once).
+    const std::vector<Bytes> inputs = {Bytes{}, content(20, 1000), content(21, 70000), content(21, 70000)};
+    std::vector<Cid> expected;
+    for (const Bytes& b : inputs) {
+        NullBlockWriter sink;
+        auto s = source_from_bytes(b);
+        expected.push_back(import_file(*s, sink, profile).root);
+    }
+    {
+        LocalContentStore cs(dir.path());
+        std::vector<std::unique_ptr<ByteSource>> sources;
+        std::vector<ByteSource*> ptrs;
+        for (const Bytes& b : inputs) {
+            sources.push_back(source_from_bytes(b));
+            ptrs.push_back(sources.back().get());
+        }
+        const auto results = cs.add_many(ptrs, AddOptions{profile, {}, true});
+        ASSERT_EQ(results.size(), inputs.size());
+        for (std::size_t i = 0; i < inputs.size(); ++i) {
+            EXPECT_EQ(results[i].root, expected[i]) << i;
+            EXPECT_EQ(results[i].file_size, inputs[i].size()) << i;
+        }
+        EXPECT_TRUE(cs.add_many({}, AddOptions{profile, {}, true}).empty());
+        EXPECT_TRUE(std::filesystem::is_empty(std::filesystem::path(dir.path()) / "blocks" / ".temp"));
+    }
+    LocalContentStore cs(dir.path());  // the blocks and the pins are durable
+    std::vector<Cid> pinned = cs.pins();
+    std::vector<Cid> want = {expected[0], expected[1], expected[2]};
+    std::sort(pinned.begin(), pinned.end());
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(pinned, want);
+    EXPECT_EQ(cs.blocks().gc().removed_blocks, 0u);
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        auto r = cs.cat(expected[i]);
+        EXPECT_EQ(read_all(*r), inputs[i]) << i;
+    }
     EXPECT_TRUE(cs.blocks().verify().empty());
 }
 
