@@ -3,6 +3,7 @@
 // without keeping them in memory.
 #include <cstdint>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <span>
 #include <string>
@@ -35,6 +36,18 @@ private:
     std::uint64_t size_;
     std::uint64_t pos_ = 0;
 };
+
+/// The whole stream in memory, for small test content.
+inline Bytes bytes(std::uint64_t seed, std::uint64_t size) {
+    Generator g(seed, size);
+    return read_all(g);
+}
+
+/// A file's whole contents.
+inline std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
 
 inline void write_file(const std::string& path, std::uint64_t seed, std::uint64_t size) {
     std::ofstream out(path, std::ios::binary);

@@ -183,10 +183,7 @@ inline long rss_kib(const char* field = "VmHWM:") {
 }
 
 /// A whole file as a string (empty if unreadable).
-inline std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
+using testdata::slurp;
 
 /// Equality of large binary strings without printing them.
 inline ::testing::AssertionResult same(const std::string& a, const std::string& b) {
@@ -198,8 +195,7 @@ inline ::testing::AssertionResult same(const std::string& a, const std::string& 
 
 /// Test content; distinct odd seeds give distinct streams (the generator ignores the low bit).
 inline std::string generated(std::uint64_t seed, std::uint64_t size) {
-    testdata::Generator g(seed, size);
-    const Bytes b = read_all(g);
+    const Bytes b = testdata::bytes(seed, size);
     return std::string(as_chars(b));
 }
 

@@ -8,7 +8,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 
 #include "data_gen.hpp"
 #include "ipfs/direct_write_queue.hpp"
@@ -20,16 +19,6 @@ using namespace dossier::ipfs;
 namespace fs = std::filesystem;
 
 namespace {
-
-Bytes content(std::uint64_t seed, std::uint64_t size) {
-    testdata::Generator g(seed, size);
-    return read_all(g);
-}
-
-Bytes slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 int create(const fs::path& p, bool direct) {
     int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | (direct ? O_DIRECT : 0), 0644);
@@ -55,7 +44,7 @@ TEST(DirectWriteQueue, EveryFileGetsExactlyItsBytes) {
     DirectWriteQueue q(2, 3, 256 << 10);
     constexpr int kFiles = 40;
     for (int i = 0; i < kFiles; ++i) {
-        const Bytes b = content(static_cast<std::uint64_t>(i), (i % 4 == 0) ? 4096 : (256u << 10));
+        const Bytes b = testdata::bytes(static_cast<std::uint64_t>(i), (i % 4 == 0) ? 4096 : (256u << 10));
         const fs::path p = fs::path(dir.path()) / std::to_string(i);
         const int fd = create(p, true);
         ASSERT_GE(fd, 0);
@@ -63,7 +52,8 @@ TEST(DirectWriteQueue, EveryFileGetsExactlyItsBytes) {
     }
     q.drain();
     for (int i = 0; i < kFiles; ++i)
-        EXPECT_EQ(slurp(fs::path(dir.path()) / std::to_string(i)), content(static_cast<std::uint64_t>(i), (i % 4 == 0) ? 4096 : (256u << 10)))
+        EXPECT_EQ(testdata::slurp(fs::path(dir.path()) / std::to_string(i)),
+                  as_chars(testdata::bytes(static_cast<std::uint64_t>(i), (i % 4 == 0) ? 4096 : (256u << 10))))
             << "file " << i;
 }
 
@@ -74,7 +64,7 @@ TEST(DirectWriteQueue, AFailedWriteNamesItsFileAndStaysFailed) {
     { std::ofstream(p) << ""; }
     const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);  // pwrite fails with EBADF
     ASSERT_GE(fd, 0);
-    q.submit(fd, content(1, 8192), p);
+    q.submit(fd, testdata::bytes(1, 8192), p);
     try {
         q.drain();
         FAIL() << "drain() did not report the failed write";
@@ -88,7 +78,7 @@ TEST(DirectWriteQueue, AFailedWriteNamesItsFileAndStaysFailed) {
     ASSERT_GE(fd2, 0);
     EXPECT_THROW(
         {
-            q.submit(fd2, content(2, 4096), p2);
+            q.submit(fd2, testdata::bytes(2, 4096), p2);
             q.drain();
         },
         IpfsError);

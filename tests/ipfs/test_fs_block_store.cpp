@@ -18,11 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Bytes content(std::uint64_t seed, std::uint64_t size) {
-    testdata::Generator g(seed, size);
-    return read_all(g);
-}
-
 void overwrite(const fs::path& p, const Bytes& b) {
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
@@ -33,7 +28,7 @@ void overwrite(const fs::path& p, const Bytes& b) {
 TEST(FsBlockStore, FlatfsLayoutAndVerifiedReads) {
     test::TempDir dir;
     FsBlockStore store(dir.path());
-    const Bytes block = content(1, 1000);
+    const Bytes block = testdata::bytes(1, 1000);
     const Cid cid = Cid::raw_of(block);
     EXPECT_FALSE(store.has(cid));
     EXPECT_EQ(store.get(cid), std::nullopt);
@@ -100,8 +95,8 @@ TEST(FsBlockStore, StaleTempFilesAreRemovedOnOpen) {
 TEST(LocalContentStore, AddCatPinGcAndReopen) {
     test::TempDir dir;
     const ImportProfile profile = ImportProfile::custom(4096, 4);
-    const Bytes a = content(10, 100000);
-    const Bytes b = content(11, 50000);
+    const Bytes a = testdata::bytes(10, 100000);
+    const Bytes b = testdata::bytes(11, 50000);
     Cid ra;
     Cid rb;
     {
@@ -141,7 +136,7 @@ TEST(LocalContentStore, AddManyIsManyAddsInOneBatch) {
     test::TempDir dir;
     const ImportProfile profile = ImportProfile::custom(4096, 4);
     // Sizes: empty, one block, a tree, and a duplicate of the tree (its blocks stored once).
-    const std::vector<Bytes> inputs = {Bytes{}, content(20, 1000), content(21, 70000), content(21, 70000)};
+    const std::vector<Bytes> inputs = {Bytes{}, testdata::bytes(20, 1000), testdata::bytes(21, 70000), testdata::bytes(21, 70000)};
     std::vector<Cid> expected;
     for (const Bytes& b : inputs) {
         NullBlockWriter sink;
@@ -182,7 +177,7 @@ TEST(LocalContentStore, AddManyIsManyAddsInOneBatch) {
 TEST(LocalContentStore, VerifyNamesEveryBadBlock) {
     test::TempDir dir;
     LocalContentStore cs(dir.path());
-    const Bytes a = content(12, 40000);
+    const Bytes a = testdata::bytes(12, 40000);
     auto sa = source_from_bytes(a);
     const Cid root = cs.add(*sa, AddOptions{ImportProfile::custom(4096, 4), {}, true}).root;
     std::vector<Cid> leaves;
