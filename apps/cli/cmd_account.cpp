@@ -1,8 +1,9 @@
-/// `dossier account new|import|list|export`: keystores of the data directory.
+/// `dossier account new|import|fund|list|export`: keystores of the data directory, and gas.
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "base/hex.hpp"
 #include "dossier/accounts.hpp"
 #include "dossier/node.hpp"
 #include "format.hpp"
@@ -21,12 +22,18 @@ nlohmann::json account_json(const core::AccountInfo& a) {
 }
 
 /// Funds a new account on the embedded chain (from its dev account) so that it can send
-/// transactions; on a remote chain the user funds it.
-bool fund_if_embedded(const Session& s, const eth::Address& address) {
+/// transactions; on a remote chain the user funds it. The account exists whatever happens here,
+/// so a failure says so, and how to finish.
+bool fund_if_embedded(const Session& s, const core::AccountInfo& info) {
     const auto cfg = s.config();
     if (!cfg.embedded_chain()) return false;
-    auto ctx = s.open();
-    (void)core::fund_account(*ctx, address, core::ether(10));
+    try {
+        auto ctx = s.open();
+        (void)core::fund_account(*ctx, info.address, core::ether(10));
+    } catch (const std::exception& e) {
+        throw Error("account " + info.label + " " + info.address.to_checksum() + " was created but not funded (" +
+                    e.what() + "); fund it later with 'dossier account fund " + info.label + "'");
+    }
     return true;
 }
 
@@ -62,7 +69,7 @@ void add_account_commands(CLI::App& app, Session& s) {
             s.say("created " + std::string(core::role_name(role)) + " account " + info.label + " " +
                   info.address.to_checksum());
             bool funded = false;
-            if (!na->no_fund) funded = fund_if_embedded(s, info.address);
+            if (!na->no_fund) funded = fund_if_embedded(s, info);
             s.out["funded"] = funded;
             if (funded) s.say("funded with 10 ETH on the embedded chain");
         };
@@ -116,8 +123,30 @@ void add_account_commands(CLI::App& app, Session& s) {
             s.out = account_json(info);
             s.say("imported " + info.label + " " + info.address.to_checksum());
             bool funded = false;
-            if (!ia->no_fund) funded = fund_if_embedded(s, info.address);
+            if (!ia->no_fund) funded = fund_if_embedded(s, info);
             s.out["funded"] = funded;
+        };
+    });
+
+    struct FundArgs {
+        std::string who;
+        std::uint64_t eth = 10;
+    };
+    auto fa = std::make_shared<FundArgs>();
+    auto* fund = example(account->add_subcommand("fund", "Send ether for gas to an account from the embedded chain's "
+                                                          "dev account (embedded chain only: on a remote chain, send "
+                                                          "ether from a funded wallet)"),
+                         "dossier account fund alice --eth 5");
+    fund->add_option("account", fa->who, "Label or address")->required();
+    fund->add_option("--eth", fa->eth, "How much ether (default 10)")->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000}));
+    fund->callback([&s, fa] {
+        s.action = [&s, fa] {
+            const auto cfg = s.config();
+            const auto address = resolve_address(cfg, fa->who);
+            auto ctx = s.open();
+            const auto receipt = core::fund_account(*ctx, address, core::ether(fa->eth));
+            s.out = {{"address", address.to_checksum()}, {"eth", fa->eth}, {"tx", to_hex(receipt.transaction_hash)}};
+            s.say("sent " + std::to_string(fa->eth) + " ETH to " + display_name(cfg, address));
         };
     });
 

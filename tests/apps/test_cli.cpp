@@ -393,7 +393,14 @@ TEST_F(Cli, NodeDownAndUpLosesNothing) {
     EXPECT_FALSE(ok({"node", "status"})["anvilRunning"].get<bool>());
     const auto err = refused({"record", "list", "--as", "alice", "--patient", "alice"});
     EXPECT_NE(err.find("node up"), std::string::npos) << err;
+    // An account made while the chain is down exists, unfunded, and the error says how to finish.
+    const auto late = refused({"account", "new", "--role", "patient", "--label", "late"});
+    EXPECT_NE(late.find("was created but not funded"), std::string::npos) << late;
+    EXPECT_NE(late.find("dossier account fund late"), std::string::npos) << late;
     EXPECT_TRUE(ok({"node", "up"})["healthy"].get<bool>());
+    const auto funded = ok({"account", "fund", "late", "--eth", "3"});
+    EXPECT_EQ(rpc("eth_getBalance", {funded["address"], "latest"})["result"], "0x29a2241af62c0000");  // 3 ETH
+    refused({"account", "fund", "nobody"});
     EXPECT_EQ(ok({"record", "list", "--as", "alice", "--patient", "alice"}), before);
     EXPECT_EQ(ok({"audit", "show", "--patient", "alice"}), audit_before);
     // And it still takes writes.
