@@ -266,7 +266,7 @@ public:
             thread_.join();
         }
         try {
-            direct_.drain();  // no write may still target a file about to be removed
+            if (direct_) direct_->drain();  // no write may still target a file about to be removed
         } catch (...) {       // NOLINT(bugprone-empty-catch): the import already failed
         }
         if (in_flight_.valid()) in_flight_.wait();
@@ -356,7 +356,7 @@ private:
         // before any block is renamed into it. Once per shard and batch: the set is the batch's.
         if (new_shards_.insert(shard).second) store_.ensure_shard(shard, false);
         std::string name = key + "." + pid_ + "." + std::to_string(counter_++) + ".w";
-        const bool direct = direct_open_ok_ && direct_.eligible(block.size());
+        const bool direct = direct_open_ok_ && direct_queue(block.size()) != nullptr;
         const int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
         Fd fd(::openat(temp_fd_.get(), name.c_str(), flags | (direct ? O_DIRECT : 0), 0644));
         if (fd.get() < 0 && direct && errno == EINVAL) {  // a file system without direct I/O
@@ -369,7 +369,7 @@ private:
         const fs::path path = store_.temp_ / batch_.back().temp;
         if (direct && direct_open_ok_) {
             // Full leaves: written with direct I/O by the queue's threads (see its header).
-            direct_.submit(fd.release(), block, path);
+            direct_->submit(fd.release(), block, path);
             return;
         }
         write_all(fd.get(), block, path);
@@ -378,11 +378,18 @@ private:
         (void)::sync_file_range(fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
     }
 
+    /// The direct-I/O queue if a block of `size` bytes should go through it (made on first use).
+    DirectWriteQueue* direct_queue(std::size_t size) {
+        if (size == 0 || size % DirectWriteQueue::kAlign != 0 || size > kDirectMax) return nullptr;
+        if (!direct_) direct_ = std::make_unique<DirectWriteQueue>(2, 4, kDirectMax);
+        return direct_->eligible(size) ? direct_.get() : nullptr;
+    }
+
     /// Hands the current batch to a helper thread that syncs and renames it, so the writer keeps
     /// writing the next batch meanwhile. At most one batch is in flight: its durability is
     /// awaited (and its errors raised) before the next one is handed over.
     void flush_batch() {
-        direct_.drain();  // the batch's syncfs must find every one of its writes completed
+        if (direct_) direct_->drain();  // the batch's syncfs must find every one of its writes completed
         if (in_flight_.valid()) in_flight_.get();
         if (batch_.empty()) return;
         in_flight_ = std::async(std::launch::async, [this, batch = std::move(batch_), shards = std::move(new_shards_)] {
@@ -422,7 +429,7 @@ private:
     std::atomic<bool> renamed_any_{false};
     std::uint64_t counter_ = 0;
     bool direct_open_ok_ = true;
-    DirectWriteQueue direct_{2, 4, kDirectMax};
+    std::unique_ptr<DirectWriteQueue> direct_;  ///< made for the first full leaf: small adds need no threads
 };
 
 std::unique_ptr<BlockWriter> FsBlockStore::writer() { return std::make_unique<FsBlockWriter>(*this); }
