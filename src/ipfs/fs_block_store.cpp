@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -106,6 +107,14 @@ std::optional<Bytes> read_file(const fs::path& path) {
     return out;
 }
 
+/// True if `path` holds exactly `block`. A block already in the store is skipped only then: a
+/// damaged copy (torn, truncated, flipped bits) is replaced by the import that brings the right
+/// bytes, so adding a file again repairs what verify() reported.
+bool stored_intact(const fs::path& path, ByteView block) {
+    const auto bytes = read_file(path);
+    return bytes && bytes->size() == block.size() && std::equal(bytes->begin(), bytes->end(), block.begin());
+}
+
 /// Parses a flatfs file name "<KEY>.data" into a multihash; nullopt if it is not one.
 std::optional<Multihash> parse_block_name(const std::string& name) {
     if (name.size() <= 5 || name.substr(name.size() - 5) != ".data") return std::nullopt;
@@ -200,7 +209,7 @@ void FsBlockStore::shard_durable(const std::string& shard) {
 
 void FsBlockStore::put(const Cid& cid, ByteView block) {
     const fs::path final_path = block_path(cid.hash);
-    if (path_exists(final_path)) return;
+    if (stored_intact(final_path, block)) return;
     const std::string key = key_of(cid.hash);
     ensure_shard(key.substr(key.size() - 3, 2), true);
     std::uint64_t n = 0;
@@ -351,7 +360,9 @@ private:
         const std::string shard = key.substr(key.size() - 3, 2);
         std::string final_name = shard + "/" + key + ".data";
         struct stat st {};
-        if (::fstatat(blocks_fd_.get(), final_name.c_str(), &st, 0) == 0) return;  // already stored
+        if (::fstatat(blocks_fd_.get(), final_name.c_str(), &st, 0) == 0 && static_cast<std::size_t>(st.st_size) == block.size() &&
+            stored_intact(store_.blocks_ / final_name, block))
+            return;  // already stored, intact (a damaged copy is replaced by this batch's rename)
         // A new shard directory made here becomes durable with the batch's syncfs, which runs
         // before any block is renamed into it. Once per shard and batch: the set is the batch's.
         if (new_shards_.insert(shard).second) store_.ensure_shard(shard, false);

@@ -197,6 +197,21 @@ TEST(LocalContentStore, VerifyNamesEveryBadBlock) {
     }
     auto r = cs.cat(root);
     EXPECT_THROW((void)read_all(*r), CorruptBlockError);
+
+    // Adding the file again repairs it: a truncated block, and one of the right size with a
+    // flipped bit, are both replaced by the right bytes (through the batching writer and put()).
+    Bytes flipped = *cs.blocks().get(leaves[2]);
+    flipped[100] ^= 0x01;
+    overwrite(cs.blocks().block_path(leaves[2].hash), flipped);
+    ASSERT_EQ(cs.blocks().verify().size(), 4u);
+    auto again = source_from_bytes(a);
+    EXPECT_EQ(cs.add(*again, AddOptions{ImportProfile::custom(4096, 4), {}, true}).root, root);
+    EXPECT_TRUE(cs.blocks().verify().empty());
+    auto repaired = cs.cat(root);
+    EXPECT_EQ(read_all(*repaired), a);
+    overwrite(cs.blocks().block_path(leaves[3].hash), Bytes{9});
+    cs.blocks().put(leaves[3], Bytes(a.begin() + 3 * 4096, a.begin() + 4 * 4096));
+    EXPECT_TRUE(cs.blocks().verify().empty());
 }
 
 TEST(FsBlockStore, AnImportThatFailsLeavesOnlyCompleteBlocksAndNoTempFiles) {
