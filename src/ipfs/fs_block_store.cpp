@@ -146,30 +146,105 @@ FsBlockStore::FsBlockStore(fs::path dir) : dir_(std::move(dir)), blocks_(dir_ / 
         ::close(lock_fd_);
         throw IpfsError("the blockstore in " + dir_.string() + " is in use by another process");
     }
-    // Leftovers of writes interrupted by a crash: never visible as blocks, safe to delete now that
-    // we hold the lock.
-    for (const auto& e : fs::directory_iterator(temp_)) fs::remove(e.path(), ec);
-    if (!path_exists(blocks_ / "SHARDING")) {
-        write_file_durable(blocks_ / "SHARDING", as_bytes(kSharding));
-        fsync_path(blocks_);
-        fsync_path(dir_);
-    }
-    if (auto pins = read_file(dir_ / "pins")) {
-        std::istringstream in(std::string(as_chars(*pins)));
-        std::string line;
-        if (!std::getline(in, line) || line != kPinsHeader) throw IpfsError("the pin file in " + dir_.string() + " is not a Dossier pin file");
-        while (std::getline(in, line)) {
-            if (line.empty()) continue;
-            try {
-                pins_.insert(Cid::parse(line));
-            } catch (const DecodeError& e) {
-                throw IpfsError("the pin file in " + dir_.string() + " has a bad line: " + e.what());
+    try {
+        // Leftovers of writes interrupted by a crash: never visible as blocks, safe to delete now that
+        // we hold the lock.
+        for (const auto& e : fs::directory_iterator(temp_)) fs::remove(e.path(), ec);
+        if (!path_exists(blocks_ / "SHARDING")) {
+            write_file_durable(blocks_ / "SHARDING", as_bytes(kSharding));
+            fsync_path(blocks_);
+            fsync_path(dir_);
+        }
+        if (auto pins = read_file(dir_ / "pins")) {
+            std::istringstream in(std::string(as_chars(*pins)));
+            std::string line;
+            if (!std::getline(in, line) || line != kPinsHeader) throw IpfsError("the pin file in " + dir_.string() + " is not a Dossier pin file");
+            while (std::getline(in, line)) {
+                if (line.empty()) continue;
+                try {
+                    pins_.insert(Cid::parse(line));
+                } catch (const DecodeError& e) {
+                    throw IpfsError("the pin file in " + dir_.string() + " has a bad line: " + e.what());
+                }
             }
         }
+        open_pin_log();
+    } catch (...) {
+        if (log_fd_ >= 0) ::close(log_fd_);
+        ::close(lock_fd_);  // releases the lock: this store was never opened
+        throw;
+    }
+}
+
+// The pin set on disk is a snapshot ("pins", replaced atomically) plus a journal ("pins.log") of
+// the changes since: one line "+<cid>" or "-<cid>" each, appended and fdatasync'd before pin()
+// or unpin() returns. So a pin costs one flush and a few dozen bytes whatever the number of
+// pins, where rewriting the whole set each time would cost two flushes and grow with it. The
+// journal is folded into a new snapshot once it is at least as long as the set (so the rewrite
+// is paid for by as many cheap appends). Replaying a line is idempotent, so a crash between the
+// new snapshot and the journal's truncation replays lines the snapshot already holds, harmlessly.
+// A crash mid-append leaves at worst a torn last line (or zeros after it): it was never reported
+// done, so it is dropped (and cut off) at the next open. A bad line followed by good ones is not
+// a torn append: the journal is corrupt, and opening the store fails, naming it.
+void FsBlockStore::open_pin_log() {
+    const fs::path path = dir_ / "pins.log";
+    const bool existed = path_exists(path);
+    std::size_t good_end = 0;
+    if (auto log = read_file(path)) {
+        const std::string_view text = as_chars(*log);
+        std::size_t pos = 0;
+        std::optional<std::string> torn;  // the first bad line, if only bad lines follow it
+        while (pos < text.size()) {
+            const std::size_t nl = text.find('\n', pos);
+            const std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+            std::optional<Cid> cid;
+            if (nl != std::string_view::npos && line.size() > 1 && (line[0] == '+' || line[0] == '-')) {
+                try {
+                    cid = Cid::parse(line.substr(1));
+                } catch (const DecodeError&) {
+                }
+            }
+            if (cid && torn)
+                throw IpfsError("the pin journal " + path.string() + " is corrupt: a bad line (\"" + *torn +
+                                "\") is followed by good ones");
+            if (cid) {
+                if (line[0] == '+') pins_.insert(*cid);
+                else pins_.erase(*cid);
+                ++log_lines_;
+                good_end = nl + 1;
+            } else if (!torn) {
+                torn = std::string(line.substr(0, 80));
+            }
+            if (nl == std::string_view::npos) break;
+            pos = nl + 1;
+        }
+    }
+    log_fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (log_fd_ < 0) sys_error("cannot open", path);
+    struct stat st {};
+    if (::fstat(log_fd_, &st) != 0) sys_error("cannot stat", path);
+    if (static_cast<std::size_t>(st.st_size) != good_end) {  // cut off a torn append
+        if (::ftruncate(log_fd_, static_cast<off_t>(good_end)) != 0 || ::fdatasync(log_fd_) != 0)
+            sys_error("cannot truncate", path);
+    }
+    if (!existed) fsync_path(dir_);
+}
+
+void FsBlockStore::append_pin_log_locked(char op, std::span<const Cid> cids) {
+    std::string lines;
+    for (const Cid& c : cids) lines += op + c.to_string() + "\n";
+    write_all(log_fd_, as_bytes(lines), dir_ / "pins.log");
+    if (::fdatasync(log_fd_) != 0) sys_error("cannot fsync", dir_ / "pins.log");
+    log_lines_ += cids.size();
+    if (log_lines_ >= kPinLogFoldLines && log_lines_ >= pins_.size()) {
+        write_pins_locked();  // the new snapshot is durable before the journal is emptied
+        if (::ftruncate(log_fd_, 0) != 0 || ::fdatasync(log_fd_) != 0) sys_error("cannot truncate", dir_ / "pins.log");
+        log_lines_ = 0;
     }
 }
 
 FsBlockStore::~FsBlockStore() {
+    if (log_fd_ >= 0) ::close(log_fd_);
     if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
@@ -461,15 +536,27 @@ void FsBlockStore::pin(const Cid& root) { pin(std::span<const Cid>(&root, 1)); }
 void FsBlockStore::pin(std::span<const Cid> roots) {
     for (const Cid& root : roots) walk_dag(*this, root, [](const Cid&) {});  // BlockNotFoundError if incomplete
     std::lock_guard lock(mutex_);
-    bool added = false;
-    for (const Cid& root : roots) added = pins_.insert(root).second || added;
-    if (added) write_pins_locked();
+    std::vector<Cid> added;
+    for (const Cid& root : roots)
+        if (pins_.insert(root).second) added.push_back(root);
+    if (added.empty()) return;
+    try {
+        append_pin_log_locked('+', added);
+    } catch (...) {
+        for (const Cid& c : added) pins_.erase(c);  // not durable: not pinned
+        throw;
+    }
 }
 
 void FsBlockStore::unpin(const Cid& root) {
     std::lock_guard lock(mutex_);
     if (pins_.erase(root) == 0) throw IpfsError(root.to_string() + " is not pinned");
-    write_pins_locked();
+    try {
+        append_pin_log_locked('-', std::span<const Cid>(&root, 1));
+    } catch (...) {
+        pins_.insert(root);  // not durable: still pinned
+        throw;
+    }
 }
 
 std::vector<Cid> FsBlockStore::pins() const {

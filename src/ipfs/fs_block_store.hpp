@@ -11,8 +11,10 @@
 /// - The batching writer (writer()) makes many temp files durable with one syncfs(2) instead of
 ///   one fsync each, then renames them, then fsyncs the touched directories; commit() returns only
 ///   after that. The argument is the same: no name ever points at bytes that are not durable.
-/// - The pin set is one file replaced atomically (write temp, fsync, rename, fsync directory); a
-///   root is pinned only after commit() of its blocks.
+/// - The pin set is a snapshot file replaced atomically (write temp, fsync, rename, fsync
+///   directory) plus an append-only journal of later changes, each fdatasync'd before pin() or
+///   unpin() returns (see open_pin_log() in the .cpp); a root is pinned only after commit() of
+///   its blocks.
 /// - get() re-hashes each block it reads, so even media corruption after the fact is reported as
 ///   CorruptBlockError naming the CID rather than returned.
 /// One process at a time: open() takes an exclusive flock on <dir>/repo.lock.
@@ -86,6 +88,11 @@ public:
 private:
     friend class FsBlockWriter;
     void write_pins_locked();
+    void open_pin_log();
+    void append_pin_log_locked(char op, std::span<const Cid> cids);
+    /// The journal is folded into the snapshot once it has this many lines and at least as many as
+    /// there are pins.
+    static constexpr std::size_t kPinLogFoldLines = 1024;
     void ensure_shard(const std::string& shard, bool sync_parent);
     void shard_durable(const std::string& shard);
 
@@ -93,6 +100,8 @@ private:
     std::filesystem::path blocks_;
     std::filesystem::path temp_;
     int lock_fd_ = -1;
+    int log_fd_ = -1;               // pins.log, append-only
+    std::size_t log_lines_ = 0;     // lines in pins.log
     mutable std::mutex mutex_;  // pins_, shard set, temp counter
     std::set<Cid> pins_;
     std::set<std::string> shards_;

@@ -92,6 +92,109 @@ TEST(FsBlockStore, StaleTempFilesAreRemovedOnOpen) {
     EXPECT_TRUE(s.verify().empty());
 }
 
+namespace {
+
+/// `n` distinct raw blocks, stored with one batching writer; their CIDs.
+std::vector<Cid> raw_blocks(FsBlockStore& store, std::size_t n, std::uint64_t seed) {
+    std::vector<Cid> cids;
+    auto w = store.writer();
+    for (std::size_t i = 0; i < n; ++i) {
+        Bytes b = testdata::bytes(seed + 2 * i, 64);
+        cids.push_back(Cid::v1(kCodecRaw, Multihash::of(b)));
+        w->put(cids.back(), std::move(b));
+    }
+    w->commit();
+    return cids;
+}
+
+std::vector<Cid> sorted(std::vector<Cid> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
+std::size_t lines_in(const fs::path& p) {
+    const std::string text = testdata::slurp(p.string());
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+}  // namespace
+
+TEST(FsBlockStore, PinJournalReplaysAndDropsATornAppend) {
+    test::TempDir dir;
+    const fs::path log = fs::path(dir.path()) / "pins.log";
+    std::vector<Cid> c;
+    {
+        FsBlockStore store(dir.path());
+        c = raw_blocks(store, 3, 100);
+        store.pin(c[0]);
+        store.pin(c[1]);
+        store.unpin(c[0]);
+        store.pin(c[2]);
+        EXPECT_EQ(lines_in(log), 4u);                            // one line per change, appended
+        EXPECT_FALSE(fs::exists(fs::path(dir.path()) / "pins"));  // no snapshot rewritten
+    }
+    const auto good_size = fs::file_size(log);
+    {
+        FsBlockStore store(dir.path());
+        EXPECT_EQ(sorted(store.pins()), sorted({c[1], c[2]}));
+    }
+    // A crash mid-append: part of a line, then zeros where the file grew but no data landed.
+    {
+        std::ofstream out(log, std::ios::binary | std::ios::app);
+        out << "+" << c[0].to_string().substr(0, 20);
+        out.write("\0\0\0\0\0\0\0\0", 8);
+    }
+    {
+        FsBlockStore store(dir.path());
+        EXPECT_EQ(sorted(store.pins()), sorted({c[1], c[2]}));
+        EXPECT_EQ(fs::file_size(log), good_size);  // the torn tail is cut off
+        store.unpin(c[1]);
+    }
+    FsBlockStore store(dir.path());
+    EXPECT_EQ(store.pins(), std::vector<Cid>{c[2]});
+}
+
+TEST(FsBlockStore, ACorruptPinJournalIsAnErrorThatReleasesTheStore) {
+    test::TempDir dir;
+    const fs::path log = fs::path(dir.path()) / "pins.log";
+    Cid root;
+    {
+        FsBlockStore store(dir.path());
+        root = raw_blocks(store, 1, 200).front();
+        store.pin(root);
+    }
+    const std::string good = testdata::slurp(log.string());
+    std::ofstream(log, std::ios::binary | std::ios::trunc) << "+not-a-cid\n" << good;
+    for (int attempt = 0; attempt < 2; ++attempt) {  // the second attempt is not "in use"
+        try {
+            FsBlockStore store(dir.path());
+            FAIL() << "a corrupt pin journal was accepted";
+        } catch (const IpfsError& e) {
+            EXPECT_NE(std::string(e.what()).find("pins.log"), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find("corrupt"), std::string::npos) << e.what();
+        }
+    }
+}
+
+TEST(FsBlockStore, PinJournalIsFoldedIntoTheSnapshot) {
+    test::TempDir dir;
+    const fs::path log = fs::path(dir.path()) / "pins.log";
+    std::vector<Cid> c;
+    {
+        FsBlockStore store(dir.path());
+        c = raw_blocks(store, 1500, 300);
+        store.pin(c);  // 1,500 lines >= 1,024 and >= 1,500 pins: folded at once
+        EXPECT_EQ(fs::file_size(log), 0u);
+        EXPECT_EQ(lines_in(fs::path(dir.path()) / "pins"), 1501u);  // header + one line per pin
+        store.unpin(c[7]);
+        EXPECT_EQ(lines_in(log), 1u);
+    }
+    FsBlockStore store(dir.path());
+    std::vector<Cid> want = c;
+    want.erase(want.begin() + 7);
+    EXPECT_EQ(sorted(store.pins()), sorted(want));
+}
+
 TEST(LocalContentStore, AddCatPinGcAndReopen) {
     test::TempDir dir;
     const ImportProfile profile = ImportProfile::custom(4096, 4);
