@@ -3,6 +3,7 @@
 #include <map>
 #include <string>
 
+#include "base/file_lock.hpp"
 #include "dossier/patients.hpp"
 #include "eth/uint256.hpp"
 
@@ -196,8 +197,13 @@ AccessRequest request_of(Context& ctx, const eth::Address& patient, const eth::A
     return none;
 }
 
+std::filesystem::path key_decision_lock_path(const Config& config, const eth::Address& patient) {
+    return config.data_dir / "locks" / (patient.to_hex() + ".keys.lock");
+}
+
 void approve(Context& ctx, const eth::PrivateKey& patient, const eth::Address& doctor, std::uint64_t expiry) {
     const eth::Address address = patient.address();
+    const FileLock decisions(key_decision_lock_path(ctx.config(), address));
     (void)require_patient(ctx, address, "approve requests");
     (void)require_expiry(ctx, expiry);
     if (grant_of(ctx, address, doctor).state != GrantState::requested) no_pending(address, doctor);
@@ -234,6 +240,7 @@ void deny(Context& ctx, const eth::PrivateKey& patient, const eth::Address& doct
 
 RevokeResult revoke(Context& ctx, const eth::PrivateKey& patient, const eth::Address& doctor) {
     const eth::Address address = patient.address();
+    const FileLock decisions(key_decision_lock_path(ctx.config(), address));
     const std::uint32_t epoch = require_patient(ctx, address, "revoke access");
     if (grant_of(ctx, address, doctor).state != GrantState::approved)
         throw RefusedError("doctor " + doctor.to_checksum() + " holds no approval from patient " + address.to_checksum() +

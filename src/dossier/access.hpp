@@ -7,6 +7,7 @@
 /// doctor whose grant is still active: the revoked doctor keeps what it could already read (a key
 /// cannot be un-shared) but cannot open anything sealed afterwards.
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <vector>
 
@@ -50,6 +51,13 @@ void request_access(Context& ctx, const eth::PrivateKey& doctor, const eth::Addr
 
 /// The state of one pair (state none if the doctor never asked).
 [[nodiscard]] AccessRequest request_of(Context& ctx, const eth::Address& patient, const eth::Address& doctor);
+
+/// The lock file that serializes one patient's key decisions (approve, revoke) between processes
+/// sharing the data directory. Each reads the current epoch and the active grants, then writes
+/// envelopes for them; two interleaved could wrap a key for an epoch that just changed, or leave
+/// a doctor approved a moment earlier without the new epoch's key. approve() and revoke() hold
+/// it from their first read to their receipt.
+[[nodiscard]] std::filesystem::path key_decision_lock_path(const Config& config, const eth::Address& patient);
 
 /// The patient approves `doctor`'s pending request until `expiry` (unix seconds), wrapping its
 /// current epoch key to the doctor's registered public key. Throws RefusedError if the caller is

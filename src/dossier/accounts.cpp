@@ -1,9 +1,5 @@
 #include "dossier/accounts.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -12,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/atomic_file.hpp"
+#include "base/file_lock.hpp"
 #include "base/hex.hpp"
 #include "dossier/node.hpp"
 #include "eth/tx_sender.hpp"
@@ -25,27 +22,13 @@ namespace {
 constexpr int kIndexFormat = 1;
 constexpr std::size_t kMaxLabel = 64;
 
-/// Holds an exclusive flock on <data_dir>/accounts.lock for a read-modify-write of the index.
+/// Held for a read-modify-write of the account index.
 class IndexLock {
 public:
-    explicit IndexLock(const Config& config) {
-        fs::create_directories(config.data_dir);
-        const fs::path path = config.data_dir / "accounts.lock";
-        fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-        if (fd_ < 0) throw AccountError("cannot open '" + path.string() + "': " + std::strerror(errno));
-        while (::flock(fd_, LOCK_EX) != 0) {
-            if (errno != EINTR) {
-                ::close(fd_);
-                throw AccountError("cannot lock '" + path.string() + "': " + std::strerror(errno));
-            }
-        }
-    }
-    ~IndexLock() { ::close(fd_); }
-    IndexLock(const IndexLock&) = delete;
-    IndexLock& operator=(const IndexLock&) = delete;
+    explicit IndexLock(const Config& config) : lock_(config.data_dir / "accounts.lock") {}
 
 private:
-    int fd_ = -1;
+    FileLock lock_;
 };
 
 std::vector<AccountInfo> read_index(const Config& config) {

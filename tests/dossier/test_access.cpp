@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <future>
+
+#include "base/file_lock.hpp"
 #include "dossier/access.hpp"
 #include "dossier/doctors.hpp"
 #include "dossier/patients.hpp"
@@ -307,4 +311,21 @@ TEST(Access, ListingOrdersDoctorsByFirstAppearance) {
     EXPECT_EQ(list[2].doctor, c.address());
     EXPECT_EQ(list[2].state, core::RequestState::denied);
     EXPECT_GE(list[2].updated_at, list[2].requested_at);
+}
+
+TEST(Access, KeyDecisionsOfOnePatientWaitForEachOther) {
+    Desk d;
+    const auto doc = d.doctor();
+    core::request_access(d.ctx, doc, d.addr);
+    const std::uint64_t expiry = d.in(86400);
+    std::future<void> approving;
+    {
+        // Another process deciding for the same patient holds the lock: approve() must wait
+        // before it reads anything.
+        const FileLock held(core::key_decision_lock_path(d.ctx.config(), d.addr));
+        approving = std::async(std::launch::async, [&] { core::approve(d.ctx, d.patient, doc.address(), expiry); });
+        EXPECT_EQ(approving.wait_for(std::chrono::milliseconds(500)), std::future_status::timeout);
+    }
+    approving.get();
+    EXPECT_EQ(d.state_of(doc.address()).state, core::RequestState::approved);
 }
