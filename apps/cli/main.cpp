@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     add_record_commands(app, s);
     add_file_commands(app, s);
     add_audit_commands(app, s);
+    add_store_commands(app, s);
     add_demo_command(app, s);
 
     try {
@@ -57,6 +58,10 @@ int main(int argc, char** argv) {
         s.action();
         if (s.json) std::cout << s.out.dump(2) << '\n';
         std::cout.flush();
+        if (!s.failure.empty()) {
+            std::cerr << "error: " << s.failure << '\n';
+            return 1;
+        }
         return 0;
     } catch (const std::exception& e) {
         std::string msg = e.what();

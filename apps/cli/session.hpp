@@ -32,6 +32,9 @@ struct Session {
     nlohmann::json out = nlohmann::json::object();
     /// The work the chosen subcommand does (set by its parse callback, run after parsing).
     std::function<void()> action;
+    /// Set by a command that completed its report but found a fault (a check that failed): the
+    /// report is still printed, then this sentence as the error, and the exit status is 1.
+    std::string failure;
 
     [[nodiscard]] core::Config config() const;
     /// Opens the chain and the content store (throws NodeNotRunningError etc.).
@@ -59,6 +62,7 @@ void add_access_commands(CLI::App& app, Session& s);
 void add_record_commands(CLI::App& app, Session& s);
 void add_file_commands(CLI::App& app, Session& s);
 void add_audit_commands(CLI::App& app, Session& s);
+void add_store_commands(CLI::App& app, Session& s);
 void add_demo_command(CLI::App& app, Session& s);
 
 }  // namespace dossier::cli

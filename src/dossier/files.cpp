@@ -72,14 +72,7 @@ std::string plain_file_name(const std::string& name, const std::string& fallback
     return base;
 }
 
-struct Attachment {
-    std::uint32_t record_id = 0;
-    std::uint32_t index = 0;
-    eth::Address author;
-    ObjectRef ref;
-    std::uint64_t block = 0;
-    Bytes32 tx_hash{};
-};
+}  // namespace
 
 std::vector<Attachment> attachments_of(Context& ctx, const eth::Address& patient, std::optional<std::uint32_t> record_id) {
     std::vector<std::optional<Bytes32>> topics{chain::address_topic(patient)};
@@ -98,6 +91,8 @@ std::vector<Attachment> attachments_of(Context& ctx, const eth::Address& patient
     }
     return out;
 }
+
+namespace {
 
 /// The latest version of each record, by object id (to find a file's description).
 std::map<Bytes32, RecordVersionInfo> latest_by_object(Context& ctx, const eth::Address& patient) {

@@ -41,6 +41,21 @@ public:
     using Error::Error;
 };
 
+/// One FileAttached event: the record, the attachment's index, its author and the file object.
+struct Attachment {
+    std::uint32_t record_id = 0;
+    std::uint32_t index = 0;
+    eth::Address author;
+    ObjectRef ref;
+    std::uint64_t block = 0;
+    Bytes32 tx_hash{};
+};
+
+/// Every attachment of `patient` (of one record, if given), in chain order, from the chain only
+/// (nothing is decrypted or logged).
+[[nodiscard]] std::vector<Attachment> attachments_of(Context& ctx, const eth::Address& patient,
+                                                     std::optional<std::uint32_t> record_id = std::nullopt);
+
 struct AttachOptions {
     std::string name{};        ///< file name kept in the description; default: the path's file name
     std::string content_type{};  ///< MIME type; default: application/octet-stream

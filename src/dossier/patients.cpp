@@ -210,15 +210,18 @@ fhir::Json read_profile(Context& ctx, Keyring& keyring, const eth::Address& pati
     return json;
 }
 
-std::vector<ChainEntry> patient_entries(Context& ctx, const eth::Address& patient) {
-    const auto events = ctx.contracts().events(ctx.manifest().audit, gen::AuditContract::ev::Entry,
-                                               {chain::address_topic(patient)});
+namespace {
+
+/// Decodes Entry events; entries of an unknown kind are skipped.
+std::vector<ChainEntry> entries_where(Context& ctx, const std::vector<std::optional<Bytes32>>& topics) {
+    const auto events = ctx.contracts().events(ctx.manifest().audit, gen::AuditContract::ev::Entry, topics);
     std::vector<ChainEntry> out;
     out.reserve(events.size());
     for (const auto& e : events) {
         // info = actor << 96 | timestamp << 56 | kind << 48 | seq
         const Bytes32 info = eth::to_be32(e.values.at(2).as_uint());
         ChainEntry entry;
+        entry.patient = e.values.at(0).as_address();
         std::copy_n(info.begin(), 20, entry.actor.bytes.begin());
         for (std::size_t i = 20; i < 25; ++i) entry.timestamp = (entry.timestamp << 8) | info[i];
         const std::uint8_t kind = info[25];
@@ -233,5 +236,13 @@ std::vector<ChainEntry> patient_entries(Context& ctx, const eth::Address& patien
     }
     return out;
 }
+
+}  // namespace
+
+std::vector<ChainEntry> patient_entries(Context& ctx, const eth::Address& patient) {
+    return entries_where(ctx, {chain::address_topic(patient)});
+}
+
+std::vector<ChainEntry> all_entries(Context& ctx) { return entries_where(ctx, {}); }
 
 }  // namespace dossier::core

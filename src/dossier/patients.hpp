@@ -113,6 +113,7 @@ enum class EntryKind : std::uint8_t {
 
 /// One audit entry of a patient, as the Entry event carries it (info unpacked).
 struct ChainEntry {
+    eth::Address patient;  ///< whose trail it is in
     eth::Address actor;
     std::uint64_t timestamp = 0;
     EntryKind kind = EntryKind::registered;
@@ -125,5 +126,7 @@ struct ChainEntry {
 
 /// Every audit entry of `patient`, in chain order. Entries of an unknown kind are skipped.
 [[nodiscard]] std::vector<ChainEntry> patient_entries(Context& ctx, const eth::Address& patient);
+/// Every audit entry of every patient, in chain order.
+[[nodiscard]] std::vector<ChainEntry> all_entries(Context& ctx);
 
 }  // namespace dossier::core

@@ -323,6 +323,45 @@ TEST_F(Cli, SuspendedDoctorIsRefused) {
     EXPECT_EQ(ok({"doctor", "verify", "dr-grey", "--as", "admin"})["status"], "verified");
 }
 
+TEST_F(Cli, StoreCheckReadsBackWhatTheChainNames) {
+    const auto all = ok({"store", "check", "--all"});
+    EXPECT_TRUE(all["ok"].get<bool>()) << all.dump();
+    EXPECT_GE(all["patients"].size(), 2u);  // alice and bob at least
+    const auto alice = ok({"store", "check", "--patient", "alice"});
+    ASSERT_EQ(alice["patients"].size(), 1u);
+    const auto objects = alice["objects"].get<std::uint64_t>();
+    EXPECT_GT(objects, 3u);
+    // A block goes missing (through the running gateway): the report names it, the exit is 1.
+    std::vector<fs::path> blocks;
+    for (const auto& e : fs::recursive_directory_iterator(fs::path(data_dir()) / "ipfs" / "blocks"))
+        if (e.is_regular_file() && e.path().extension() == ".data") blocks.push_back(e.path());
+    ASSERT_FALSE(blocks.empty());
+    // Every block of the store belongs to some object the chain names for alice or bob; take
+    // them away one at a time until alice's check notices (the first one usually does).
+    bool noticed = false;
+    for (const auto& b : blocks) {
+        const auto aside = fs::path(data_dir()) / "scratch" / "aside.data";
+        fs::create_directories(aside.parent_path());
+        fs::rename(b, aside);
+        const auto r = run({"--json", "store", "check", "--patient", "alice"});
+        fs::rename(aside, b);
+        if (r.exit_code == 0) continue;
+        EXPECT_EQ(r.exit_code, 1) << r.err;
+        const auto report = json::parse(r.out);
+        EXPECT_FALSE(report["ok"].get<bool>());
+        EXPECT_EQ(report["problems"], 1);
+        EXPECT_EQ(report["objects"], objects);
+        EXPECT_EQ(r.err.rfind("error: 1 of ", 0), 0u) << r.err;
+        noticed = true;
+        break;
+    }
+    EXPECT_TRUE(noticed);
+    EXPECT_TRUE(ok({"store", "check", "--patient", "alice"})["ok"].get<bool>());  // put back: intact
+    const auto usage = run({"store", "check"});
+    EXPECT_EQ(usage.exit_code, 1);
+    EXPECT_NE(usage.err.find("--patient"), std::string::npos) << usage.err;
+}
+
 TEST_F(Cli, HumanOutputSpeaksPlainly) {
     const auto r = run({"record", "list", "--as", "alice", "--patient", "alice"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
