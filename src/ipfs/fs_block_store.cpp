@@ -184,7 +184,8 @@ FsBlockStore::FsBlockStore(fs::path dir) : dir_(std::move(dir)), blocks_(dir_ / 
 // is paid for by as many cheap appends). Replaying a line is idempotent, so a crash between the
 // new snapshot and the journal's truncation replays lines the snapshot already holds, harmlessly.
 // A crash mid-append leaves at worst a torn last line (or zeros after it): it was never reported
-// done, so it is dropped (and cut off) at the next open. A bad line followed by good ones is not
+// done, so it is dropped (and cut off) at the next open. (Whole lines of an interrupted
+// many-root pin may survive: each names a DAG already durable, so such a pin is harmless.) A bad line followed by good ones is not
 // a torn append: the journal is corrupt, and opening the store fails, naming it.
 void FsBlockStore::open_pin_log() {
     const fs::path path = dir_ / "pins.log";
@@ -227,19 +228,28 @@ void FsBlockStore::open_pin_log() {
         if (::ftruncate(log_fd_, static_cast<off_t>(good_end)) != 0 || ::fdatasync(log_fd_) != 0)
             sys_error("cannot truncate", path);
     }
+    log_bytes_ = good_end;
     if (!existed) fsync_path(dir_);
 }
 
 void FsBlockStore::append_pin_log_locked(char op, std::span<const Cid> cids) {
     std::string lines;
     for (const Cid& c : cids) lines += op + c.to_string() + "\n";
-    write_all(log_fd_, as_bytes(lines), dir_ / "pins.log");
-    if (::fdatasync(log_fd_) != 0) sys_error("cannot fsync", dir_ / "pins.log");
+    try {
+        write_all(log_fd_, as_bytes(lines), dir_ / "pins.log");
+        if (::fdatasync(log_fd_) != 0) sys_error("cannot fsync", dir_ / "pins.log");
+    } catch (...) {
+        // A partial line left here would make every later line look like corruption.
+        (void)::ftruncate(log_fd_, static_cast<off_t>(log_bytes_));
+        throw;
+    }
+    log_bytes_ += lines.size();
     log_lines_ += cids.size();
     if (log_lines_ >= kPinLogFoldLines && log_lines_ >= pins_.size()) {
         write_pins_locked();  // the new snapshot is durable before the journal is emptied
         if (::ftruncate(log_fd_, 0) != 0 || ::fdatasync(log_fd_) != 0) sys_error("cannot truncate", dir_ / "pins.log");
         log_lines_ = 0;
+        log_bytes_ = 0;
     }
 }
 

@@ -102,6 +102,7 @@ private:
     int lock_fd_ = -1;
     int log_fd_ = -1;               // pins.log, append-only
     std::size_t log_lines_ = 0;     // lines in pins.log
+    std::size_t log_bytes_ = 0;     // its size: where a failed append is cut back to
     mutable std::mutex mutex_;  // pins_, shard set, temp counter
     std::set<Cid> pins_;
     std::set<std::string> shards_;
