@@ -99,21 +99,21 @@ Result cast_sequential(std::size_t n) {
                                           text.size()));
     }
     const double one_by_one = std::chrono::duration<double>(Clock::now() - sealing).count();
-    // The same documents again, sealed and stored as add_records() does it (32 per flush), for a
+    // The same documents again, sealed and stored as add_records() does it (a batch per flush), for a
     // side-by-side figure. These objects are not referenced by anything.
     std::vector<std::string> texts;
     for (const auto& in : fresh.inputs(n))
         texts.push_back(core::build_record_document(core::RecordDocument{in.kind, in.resource, fresh.patient.address(), 0}));
     const auto batching = Clock::now();
-    for (std::size_t i = 0; i < n; i += 32) {
+    for (std::size_t i = 0; i < n; i += core::kRecordStoreBatch) {
         std::vector<core::SealRequest> batch;
-        for (std::size_t j = i; j < std::min(n, i + 32); ++j)
+        for (std::size_t j = i; j < std::min(n, i + core::kRecordStoreBatch); ++j)
             batch.push_back(core::SealRequest{core::new_object_id(), 1, as_bytes(texts[j])});
         (void)core::store_sealed_batch(ctx, key, fresh.patient.address(), batch);
     }
     const double batched = std::chrono::duration<double>(Clock::now() - batching).count();
-    std::printf("(sealing and storing %zu documents alone: %.2f s one by one, %.2f s 32 per flush)\n", n, one_by_one,
-                batched);
+    std::printf("(sealing and storing %zu documents alone: %.2f s one by one, %.2f s %zu per flush)\n", n, one_by_one,
+                batched, core::kRecordStoreBatch);
     const std::string cast = test::foundry_tool("cast");
     const std::string contract = ctx.manifest().patient.to_hex();
     const std::string private_key = to_hex(fresh.patient.secret());

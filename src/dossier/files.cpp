@@ -6,10 +6,10 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <map>
 
+#include "base/unique_fd.hpp"
 #include "dossier/audit.hpp"
 #include "eth/abi.hpp"
 #include "eth/abi_event.hpp"
@@ -34,21 +34,6 @@ std::uint32_t u32(const abi::Value& v) {
 
 std::string system_reason() { return std::strerror(errno); }
 
-/// A file descriptor closed on destruction.
-class Fd {
-public:
-    explicit Fd(int fd) noexcept : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    [[nodiscard]] int get() const noexcept { return fd_; }
-    int release() noexcept { return std::exchange(fd_, -1); }
-
-private:
-    int fd_;
-};
 
 std::string utc_instant(std::uint64_t t) {
     const auto tt = static_cast<std::time_t>(t);
@@ -59,10 +44,6 @@ std::string utc_instant(std::uint64_t t) {
     return buf;
 }
 
-std::uint64_t now_seconds() {
-    return static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-}
 
 /// A name safe to create inside a directory: the last path component, no "." or "..", no NUL.
 std::string plain_file_name(const std::string& name, const std::string& fallback) {
@@ -127,7 +108,7 @@ std::optional<FileDescription> description_of(Context& ctx, Keyring& keyring, co
 
 AttachedFile attach_file(Context& ctx, const eth::PrivateKey& author, const eth::Address& patient,
                          std::optional<std::uint32_t> record_id, const fs::path& path, const AttachOptions& options) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) throw LocalFileError("cannot open '" + path.string() + "': " + system_reason());
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) throw LocalFileError("cannot read '" + path.string() + "': " + system_reason());
@@ -247,7 +228,7 @@ FetchedFile fetch_file(Context& ctx, Reader& reader, const eth::Address& patient
 
     const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
     std::string templ = (dir / ("." + target.filename().string() + ".XXXXXX.part")).string();
-    Fd out(::mkostemps(templ.data(), 5, O_CLOEXEC));
+    UniqueFd out(::mkostemps(templ.data(), 5, O_CLOEXEC));
     if (out.get() < 0) throw LocalFileError("cannot create a file in '" + dir.string() + "': " + system_reason());
     const fs::path temp = templ;
     std::uint64_t written = 0;

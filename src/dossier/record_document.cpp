@@ -1,6 +1,7 @@
 #include "dossier/record_document.hpp"
 
 #include <array>
+#include <chrono>
 #include <utility>
 
 #include "base/hex.hpp"
@@ -152,6 +153,11 @@ std::optional<FileDescription> describe_file(const fhir::Json& resource) {
         }
     }
     return d;
+}
+
+std::uint64_t now_seconds() {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
 }
 
 }  // namespace dossier::core

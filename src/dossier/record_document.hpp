@@ -61,6 +61,9 @@ struct RecordDocument {
     std::uint64_t created = 0;  ///< unix seconds, the writer's clock (the chain's block time is authoritative)
 };
 
+/// The writer's clock in unix seconds, for RecordDocument::created and file descriptions.
+[[nodiscard]] std::uint64_t now_seconds();
+
 /// The document's bytes (compact JSON, UTF-8). Checks the resource first (check_record_resource).
 [[nodiscard]] std::string build_record_document(const RecordDocument& doc);
 /// Parses and checks a document; throws InvalidRecordDocumentError or fhir::InvalidResourceError.

@@ -20,10 +20,6 @@ namespace gen = chain::gen;
 
 namespace {
 
-/// Documents sealed and stored per flush in add_records(): large enough that the flush is a small
-/// part of each document's cost, small enough that the first transaction is not held back long.
-constexpr std::size_t kStoreBatch = 32;
-
 std::uint32_t u32(const abi::Value& v) {
     const std::uint64_t x = eth::to_u64(v.as_uint());
     if (x > 0xffffffffu) throw DecodeError("a record number does not fit 32 bits");
@@ -96,10 +92,6 @@ RecordVersionInfo version_from_receipt(Context& ctx, const eth::Receipt& receipt
     throw Error("the transaction " + to_hex(receipt.transaction_hash) + " emitted no RecordVersion event");
 }
 
-std::uint64_t now_seconds() {
-    return static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-}
 
 ObjectRef seal_document(Context& ctx, const EpochKey& key, const eth::Address& patient, const Bytes32& object_id,
                         std::uint32_t version, const std::string& doc) {
@@ -241,13 +233,13 @@ std::vector<AddedRecord> add_records(Context& ctx, const eth::PrivateKey& author
         ++done;
         if (progress) progress(done, records.size());
     };
-    // Documents are sealed and stored kStoreBatch at a time: one durable flush of the store per
+    // Documents are sealed and stored kRecordStoreBatch at a time: one durable flush of the store per
     // batch instead of one per document, still before any transaction names them.
     std::vector<ObjectRef> refs;
     std::vector<Clock::time_point> started(records.size());
     for (std::size_t i = 0; i < records.size(); ++i) {
-        if (i % kStoreBatch == 0) {
-            const std::size_t n = std::min(kStoreBatch, records.size() - i);
+        if (i % kRecordStoreBatch == 0) {
+            const std::size_t n = std::min(kRecordStoreBatch, records.size() - i);
             std::vector<SealRequest> batch;
             for (std::size_t j = i; j < i + n; ++j) {
                 started[j] = Clock::now();
@@ -256,7 +248,7 @@ std::vector<AddedRecord> add_records(Context& ctx, const eth::PrivateKey& author
             refs = store_sealed_batch(ctx, key, patient, batch);
         }
         while (pending.size() >= in_flight) collect_oldest();
-        const ObjectRef ref = refs[i % kStoreBatch];
+        const ObjectRef ref = refs[i % kRecordStoreBatch];
         const abi::Value args[] = {abi::Value::address(patient), abi::Value::bytes32(ref.digest), abi::Value::bytes32(ref.meta)};
         eth::SentTransaction sent;
         try {

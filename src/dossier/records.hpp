@@ -130,8 +130,12 @@ struct AddedRecord {
     std::chrono::steady_clock::duration latency{};
 };
 
+/// Documents sealed and stored per flush in add_records(): large enough that the flush is a small
+/// part of each document's cost, small enough that the first transaction is not held back long.
+inline constexpr std::size_t kRecordStoreBatch = 32;
+
 /// Adds several records from one author, pipelined: the documents are checked, then sealed and
-/// stored 32 at a time (one durable flush of the embedded store per 32), then each addRecord is
+/// stored kRecordStoreBatch at a time (one durable flush of the embedded store per batch), then each addRecord is
 /// sent without waiting, keeping at most `in_flight` (>= 1) transactions
 /// unconfirmed; receipts are collected oldest first. Results are in input order; record ids come
 /// from the receipts' RecordVersion events. All resources are checked before anything is sent.

@@ -42,12 +42,13 @@ std::vector<Named> objects_of(Context& ctx, const eth::Address& patient) {
 /// Reads the whole object, every block verified by the store; nullopt if it is intact, else why.
 std::optional<std::string> problem_of(Context& ctx, const ipfs::Cid& cid, std::uint64_t& bytes) {
     try {
-        if (!ctx.store().has(cid)) return "missing from the store";
         auto source = ctx.store().cat(cid);
         Bytes buf(1 << 20);
         for (std::size_t n; (n = source->read(buf)) > 0;) bytes += n;
         return std::nullopt;
-    } catch (const ipfs::IpfsError& e) {  // missing or corrupt blocks, a node that misbehaves
+    } catch (const ipfs::BlockNotFoundError& e) {
+        return "missing from the store (" + std::string(e.what()) + ")";
+    } catch (const ipfs::IpfsError& e) {  // corrupt blocks, a node that misbehaves
         return std::string(e.what());
     } catch (const DecodeError& e) {  // a block that does not decode as what its CID says
         return std::string(e.what());

@@ -50,6 +50,11 @@ bool DirectWriteQueue::eligible(std::size_t size) const noexcept {
     return !direct_refused_ && size > 0 && size % kAlign == 0 && size <= max_size_;
 }
 
+void DirectWriteQueue::refuse() noexcept {
+    std::lock_guard lock(m_);
+    direct_refused_ = true;
+}
+
 void DirectWriteQueue::raise_locked() {
     if (error_) std::rethrow_exception(error_);  // sticky: the import has failed
 }
@@ -115,8 +120,7 @@ void DirectWriteQueue::write_job(Job& job) {
             // file through the page cache and stop offering direct I/O.
             clear_direct(job.fd, job.path);
             direct = false;
-            std::lock_guard lock(m_);
-            direct_refused_ = true;
+            refuse();
             continue;
         }
         if (n <= 0) write_error(job.path);

@@ -39,6 +39,8 @@ public:
     /// True if `size` bytes can go through submit() (and the file system has not refused
     /// direct I/O so far): the caller then opens the file with O_DIRECT.
     [[nodiscard]] bool eligible(std::size_t size) const noexcept;
+    /// The file system refused direct I/O (e.g. at open): eligible() is false from now on.
+    void refuse() noexcept;
 
     /// Takes ownership of `fd` (a new, empty file opened with O_DIRECT), copies `data` into a
     /// free aligned buffer (waiting for one) and returns; a worker writes it at offset 0 and

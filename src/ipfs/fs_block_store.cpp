@@ -18,6 +18,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "base/unique_fd.hpp"
 #include "ipfs/direct_write_queue.hpp"
 #include "ipfs/exporter.hpp"
 #include "ipfs/multibase.hpp"
@@ -34,24 +35,6 @@ constexpr const char* kPinsHeader = "# dossier recursive pins v1";
     throw IpfsError(what + " " + path.string() + ": " + std::strerror(errno));
 }
 
-class Fd {
-public:
-    explicit Fd(int fd = -1) noexcept : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-    Fd& operator=(Fd&& o) noexcept {
-        std::swap(fd_, o.fd_);
-        return *this;
-    }
-    [[nodiscard]] int get() const noexcept { return fd_; }
-    int release() noexcept { return std::exchange(fd_, -1); }
-
-private:
-    int fd_;
-};
-
 void write_all(int fd, ByteView data, const fs::path& path) {
     std::size_t done = 0;
     while (done < data.size()) {
@@ -65,14 +48,14 @@ void write_all(int fd, ByteView data, const fs::path& path) {
 }
 
 void fsync_path(const fs::path& path) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) sys_error("cannot open", path);
     if (::fsync(fd.get()) != 0) sys_error("cannot fsync", path);
 }
 
 /// Writes a new file durably: data written and fsync'd before the function returns.
 void write_file_durable(const fs::path& path, ByteView data) {
-    Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     if (fd.get() < 0) sys_error("cannot create", path);
     write_all(fd.get(), data, path);
     if (::fdatasync(fd.get()) != 0) sys_error("cannot fsync", path);
@@ -85,7 +68,7 @@ bool path_exists(const fs::path& p) {
 
 /// Reads a whole file; nullopt if it does not exist.
 std::optional<Bytes> read_file(const fs::path& path) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) {
         if (errno == ENOENT) return std::nullopt;
         sys_error("cannot open", path);
@@ -343,9 +326,9 @@ void FsBlockStore::for_each(const std::function<void(const Multihash&)>& fn) {
 class FsBlockWriter final : public BlockWriter {
 public:
     explicit FsBlockWriter(FsBlockStore& store) : store_(store) {
-        temp_fd_ = Fd(::open(store_.temp_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        temp_fd_ = UniqueFd(::open(store_.temp_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         if (temp_fd_.get() < 0) sys_error("cannot open", store_.temp_);
-        blocks_fd_ = Fd(::open(store_.blocks_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        blocks_fd_ = UniqueFd(::open(store_.blocks_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         if (blocks_fd_.get() < 0) sys_error("cannot open", store_.blocks_);
         thread_ = std::thread([this] { run(); });
     }
@@ -452,20 +435,21 @@ private:
         // before any block is renamed into it. Once per shard and batch: the set is the batch's.
         if (new_shards_.insert(shard).second) store_.ensure_shard(shard, false);
         std::string name = key + "." + pid_ + "." + std::to_string(counter_++) + ".w";
-        const bool direct = direct_open_ok_ && direct_queue(block.size()) != nullptr;
+        DirectWriteQueue* const direct = direct_queue(block.size());
         const int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
-        Fd fd(::openat(temp_fd_.get(), name.c_str(), flags | (direct ? O_DIRECT : 0), 0644));
-        if (fd.get() < 0 && direct && errno == EINVAL) {  // a file system without direct I/O
-            direct_open_ok_ = false;
-            fd = Fd(::openat(temp_fd_.get(), name.c_str(), flags, 0644));
+        UniqueFd fd(::openat(temp_fd_.get(), name.c_str(), flags | (direct ? O_DIRECT : 0), 0644));
+        const bool refused = fd.get() < 0 && direct && errno == EINVAL;  // a file system without direct I/O
+        if (refused) {
+            direct->refuse();
+            fd = UniqueFd(::openat(temp_fd_.get(), name.c_str(), flags, 0644));
         }
         if (fd.get() < 0) sys_error("cannot create", store_.temp_ / name);
         batch_.push_back(Staged{std::move(name), std::move(final_name)});
         batch_bytes_ += block.size();
         const fs::path path = store_.temp_ / batch_.back().temp;
-        if (direct && direct_open_ok_) {
+        if (direct && !refused) {
             // Full leaves: written with direct I/O by the queue's threads (see its header).
-            direct_->submit(fd.release(), block, path);
+            direct->submit(fd.release(), block, path);
             return;
         }
         write_all(fd.get(), block, path);
@@ -503,8 +487,8 @@ private:
     }
 
     FsBlockStore& store_;
-    Fd temp_fd_;
-    Fd blocks_fd_;
+    UniqueFd temp_fd_;
+    UniqueFd blocks_fd_;
     const std::string pid_ = std::to_string(::getpid());
     std::thread thread_;
     std::mutex m_;
@@ -524,7 +508,6 @@ private:
     std::future<void> in_flight_;
     std::atomic<bool> renamed_any_{false};
     std::uint64_t counter_ = 0;
-    bool direct_open_ok_ = true;
     std::unique_ptr<DirectWriteQueue> direct_;  ///< made for the first full leaf: small adds need no threads
 };
 

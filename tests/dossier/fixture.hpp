@@ -1,8 +1,10 @@
 #pragma once
 /// A deployed Dossier on a real anvil (free loopback port) with an embedded blockstore in a
 /// temporary directory, and helpers to make funded accounts. Each test gets its own.
+#include <cstdint>
 #include <memory>
 
+#include "base/bytes.hpp"
 #include "dossier/context.hpp"
 #include "support/anvil.hpp"
 
@@ -27,5 +29,18 @@ private:
     eth::PrivateKey admin_;
     std::unique_ptr<core::Context> ctx_;
 };
+
+/// Deterministic pseudo-random bytes (xorshift), so a failure is reproducible.
+inline Bytes pattern(std::size_t n, std::uint64_t seed) {
+    Bytes out(n);
+    std::uint64_t x = seed | 1;
+    for (auto& b : out) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        b = static_cast<std::uint8_t>(x >> 24);
+    }
+    return out;
+}
 
 }  // namespace dossier::test

@@ -56,18 +56,6 @@ struct Care {
     fs::path path(const std::string& name) const { return fs::path(work.path()) / name; }
 };
 
-Bytes pattern(std::size_t n, std::uint64_t seed) {
-    Bytes out(n);
-    std::uint64_t x = seed | 1;
-    for (auto& b : out) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        b = static_cast<std::uint8_t>(x >> 24);
-    }
-    return out;
-}
-
 void write_file(const fs::path& p, ByteView data) {
     std::ofstream out(p, std::ios::binary);
     out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
@@ -98,7 +86,7 @@ std::size_t entries_in(const fs::path& dir) {
 TEST(Files, FiveMegabytesAndAnEmptyFileComeBackIdentical) {
     Care c;
     const std::uint32_t record = c.add_condition("Chest pain");
-    const Bytes big = pattern(5 * 1024 * 1024 + 123, 42);
+    const Bytes big = test::pattern(5 * 1024 * 1024 + 123, 42);
     write_file(c.path("scan.bin"), big);
     write_file(c.path("empty.txt"), {});
 
@@ -206,7 +194,7 @@ TEST(Files, AStandaloneFileIsAttachedToItsOwnRecord) {
 TEST(Files, ATamperedBlockIsDetectedAndNothingIsWritten) {
     Care c;
     const std::uint32_t record = c.add_condition("Fracture");
-    const Bytes data = pattern(3 * 256 * 1024 + 10, 7);
+    const Bytes data = test::pattern(3 * 256 * 1024 + 10, 7);
     write_file(c.path("xray.bin"), data);
     (void)core::attach_file(c.ctx(), c.patient, c.who(), record, c.path("xray.bin"));
     // Flip one byte in a full 256 KiB leaf of the sealed file (the only blocks of that size).
@@ -241,7 +229,7 @@ TEST(Files, NoPlaintextReachesTheBlockstore) {
     const auto w = core::add_record(c.ctx(), c.doctor, c.who(), core::RecordKind::condition, fhir::condition(cf));
     (void)core::update_record(c.ctx(), c.doctor, c.who(), w.record_id, fhir::condition(cf));
     const std::string marker = "DOSSIER-PLAINTEXT-MARKER-" + std::to_string(w.record_id);
-    Bytes content = pattern(600 * 1024, 3);
+    Bytes content = test::pattern(600 * 1024, 3);
     std::copy(marker.begin(), marker.end(), content.begin() + 300 * 1024);
     write_file(c.path(std::string(kFileName)), content);
     (void)core::attach_file(c.ctx(), c.doctor, c.who(), w.record_id, c.path(std::string(kFileName)),

@@ -24,19 +24,6 @@ fhir::PatientFields alice() {
     return f;
 }
 
-/// Deterministic pseudo-random bytes (xorshift), so a failure is reproducible.
-Bytes pattern(std::size_t n, std::uint64_t seed) {
-    Bytes out(n);
-    std::uint64_t x = seed | 1;
-    for (auto& b : out) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        b = static_cast<std::uint8_t>(x >> 24);
-    }
-    return out;
-}
-
 core::ObjectRef seal_bytes(core::Context& ctx, const core::EpochKey& key, const eth::Address& patient,
                            const Bytes32& object_id, std::uint64_t version, ByteView data) {
     auto src = ipfs::source_from_bytes(data);
@@ -67,7 +54,7 @@ TEST(SealedStore, ObjectIdsAndCids) {
     EXPECT_EQ(core::object_id_of(meta), a);
 
     core::ObjectRef ref;
-    const Bytes digest = pattern(32, 9);
+    const Bytes digest = test::pattern(32, 9);
     std::copy_n(digest.begin(), 32, ref.digest.begin());
     ref.meta = meta;
     const ipfs::Cid cid = core::cid_of(ref);
@@ -116,7 +103,7 @@ TEST(SealedStore, MultiMegabyteObjectStreamsThroughADagPbTree) {
     const auto addr = s.patient.address();
     const core::EpochKey key = s.keyring.current(addr);
     const std::size_t n = 3 * 1024 * 1024 + 12345;
-    const Bytes data = pattern(n, 42);
+    const Bytes data = test::pattern(n, 42);
     std::uint64_t last_done = 0, last_total = 0;
     int calls = 0;
     auto src = ipfs::source_from_bytes(data);

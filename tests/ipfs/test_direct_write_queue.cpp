@@ -37,6 +37,8 @@ TEST(DirectWriteQueue, EligibilityFollowsAlignmentAndSize) {
     EXPECT_FALSE(q.eligible(4095));
     EXPECT_FALSE(q.eligible((256 << 10) + 1));
     EXPECT_FALSE(q.eligible((1 << 20) + 4096));
+    q.refuse();  // a file system that refused direct I/O: nothing is eligible any more
+    EXPECT_FALSE(q.eligible(4096));
 }
 
 TEST(DirectWriteQueue, EveryFileGetsExactlyItsBytes) {
