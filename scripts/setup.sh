@@ -8,7 +8,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git clang-14 libclang-rt-14-dev
   libssl-dev libsecp256k1-dev libsodium-dev libcurl4-openssl-dev nlohmann-json3-dev
   libsqlite3-dev libcli11-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
-  libbenchmark-dev libboost-dev libcpp-httplib-dev nodejs npm
+  libbenchmark-dev libboost-dev libcpp-httplib-dev libmagic-dev nodejs npm
 )
 
 missing=()
