@@ -5,6 +5,12 @@ if(DOSSIER_SANITIZE)
   add_compile_options(${DOSSIER_SAN_FLAGS})
   add_link_options(${DOSSIER_SAN_FLAGS})
 endif()
+if(DOSSIER_TSAN)
+  # ThreadSanitizer: the client API is called from several threads at once (a GUI's workers).
+  set(DOSSIER_SAN_FLAGS -fsanitize=thread -fno-omit-frame-pointer)
+  add_compile_options(${DOSSIER_SAN_FLAGS})
+  add_link_options(${DOSSIER_SAN_FLAGS})
+endif()
 if(DOSSIER_FUZZ)
   # Instrument every library for coverage so the fuzzers see inside them; only fuzz/ links the driver.
   add_compile_options(-fsanitize=fuzzer-no-link)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Dossier test: installs what is missing, builds, runs the C++ suites (ctest), the
-# contract suite (forge + solhint), then the sanitizer job (ASan+UBSan build of the tests and each
-# libFuzzer target for FUZZ_SECONDS). Exits non-zero on the first failure.
+# contract suite (forge + solhint), then the sanitizer job (ASan+UBSan build of the tests, the
+# client's concurrency tests under ThreadSanitizer, and each libFuzzer target for FUZZ_SECONDS).
+# Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
@@ -26,6 +27,10 @@ step "sanitizer job: ASan+UBSan build"
 bash scripts/build.sh asan
 step "sanitizer job: C++ tests under ASan+UBSan"
 ASAN_OPTIONS=detect_leaks=1 ctest --preset asan
+step "sanitizer job: ThreadSanitizer build of the client's concurrency tests"
+bash scripts/build.sh tsan
+step "sanitizer job: the client's concurrency tests under ThreadSanitizer"
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --preset tsan
 step "sanitizer job: fuzzing each target for ${FUZZ_SECONDS}s"
 mkdir -p build/fuzz-corpus
 for fuzzer in build/asan/fuzz/fuzz_*; do

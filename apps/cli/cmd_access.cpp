@@ -1,5 +1,4 @@
 /// `dossier access request|approve|deny|revoke|list`.
-#include "dossier/access.hpp"
 #include "format.hpp"
 #include "session.hpp"
 
@@ -7,9 +6,9 @@ namespace dossier::cli {
 
 namespace {
 
-nlohmann::json request_json(const core::AccessRequest& r) {
-    return {{"doctor", r.doctor.to_checksum()},
-            {"state", core::to_string(r.state)},
+nlohmann::json request_json(const client::AccessRequest& r) {
+    return {{"doctor", r.doctor.checksum()},
+            {"state", std::string(client::state_name(r.state))},
             {"expiry", r.expiry},
             {"epoch", r.epoch},
             {"requestedAt", r.requested_at},
@@ -36,13 +35,11 @@ void add_access_commands(CLI::App& app, Session& s) {
     request->add_option("--patient", rq->patient, "The patient (label or address)")->required();
     request->callback([&s, rq] {
         s.action = [&s, rq] {
-            const auto cfg = s.config();
-            const auto patient = resolve_address(cfg, rq->patient);
-            const auto key = s.unlock(rq->as);
-            auto ctx = s.open();
-            core::request_access(*ctx, key, patient);
-            s.out = {{"doctor", key.address().to_checksum()}, {"patient", patient.to_checksum()}, {"state", "pending"}};
-            s.say("asked " + display_name(cfg, patient) + " for access; waiting for the patient's decision");
+            const auto patient = s.resolve(rq->patient);
+            const auto account = s.unlock(rq->as);
+            account->request_access(patient);
+            s.out = {{"doctor", account->address().checksum()}, {"patient", patient.checksum()}, {"state", "pending"}};
+            s.say("asked " + s.name(patient) + " for access; waiting for the patient's decision");
         };
     });
 
@@ -56,17 +53,14 @@ void add_access_commands(CLI::App& app, Session& s) {
     approve->add_option("--days", ap->days, "How long the access lasts (default 30)")->check(CLI::Range(1u, 36500u));
     approve->callback([&s, ap] {
         s.action = [&s, ap] {
-            const auto cfg = s.config();
-            const auto doctor = resolve_address(cfg, ap->doctor);
-            const auto key = s.unlock(ap->as);
-            auto ctx = s.open();
-            const auto expiry = ctx->chain_time() + std::uint64_t{ap->days} * 86400u;
-            core::approve(*ctx, key, doctor, expiry);
-            s.out = {{"doctor", doctor.to_checksum()},
-                     {"patient", key.address().to_checksum()},
+            const auto doctor = s.resolve(ap->doctor);
+            const auto account = s.unlock(ap->as);
+            const auto expiry = account->approve(doctor, ap->days);
+            s.out = {{"doctor", doctor.checksum()},
+                     {"patient", account->address().checksum()},
                      {"state", "approved"},
                      {"expiry", expiry}};
-            s.say("approved " + display_name(cfg, doctor) + " until " + utc_time(expiry));
+            s.say("approved " + s.name(doctor) + " until " + utc_time(expiry));
         };
     });
 
@@ -77,13 +71,11 @@ void add_access_commands(CLI::App& app, Session& s) {
     deny->add_option("--doctor", dn->doctor, "The doctor (label or address)")->required();
     deny->callback([&s, dn] {
         s.action = [&s, dn] {
-            const auto cfg = s.config();
-            const auto doctor = resolve_address(cfg, dn->doctor);
-            const auto key = s.unlock(dn->as);
-            auto ctx = s.open();
-            core::deny(*ctx, key, doctor);
-            s.out = {{"doctor", doctor.to_checksum()}, {"patient", key.address().to_checksum()}, {"state", "denied"}};
-            s.say("denied " + display_name(cfg, doctor));
+            const auto doctor = s.resolve(dn->doctor);
+            const auto account = s.unlock(dn->as);
+            account->deny(doctor);
+            s.out = {{"doctor", doctor.checksum()}, {"patient", account->address().checksum()}, {"state", "denied"}};
+            s.say("denied " + s.name(doctor));
         };
     });
 
@@ -96,19 +88,17 @@ void add_access_commands(CLI::App& app, Session& s) {
     revoke->add_option("--doctor", rv->doctor, "The doctor (label or address)")->required();
     revoke->callback([&s, rv] {
         s.action = [&s, rv] {
-            const auto cfg = s.config();
-            const auto doctor = resolve_address(cfg, rv->doctor);
-            const auto key = s.unlock(rv->as);
-            auto ctx = s.open();
-            const auto r = core::revoke(*ctx, key, doctor);
+            const auto doctor = s.resolve(rv->doctor);
+            const auto account = s.unlock(rv->as);
+            const auto r = account->revoke(doctor);
             nlohmann::json kept = nlohmann::json::array();
-            for (const auto& k : r.kept) kept.push_back(k.to_checksum());
-            s.out = {{"doctor", doctor.to_checksum()},
-                     {"patient", key.address().to_checksum()},
+            for (const auto& k : r.kept) kept.push_back(k.checksum());
+            s.out = {{"doctor", doctor.checksum()},
+                     {"patient", account->address().checksum()},
                      {"state", "revoked"},
                      {"newEpoch", r.new_epoch},
                      {"kept", kept}};
-            s.say("revoked " + display_name(cfg, doctor) + "; new data key epoch " + std::to_string(r.new_epoch) +
+            s.say("revoked " + s.name(doctor) + "; new data key epoch " + std::to_string(r.new_epoch) +
                   " shared with " + std::to_string(r.kept.size()) + " other doctor(s)");
             s.say("note: what that doctor already read cannot be un-shared; new records are out of its reach");
         };
@@ -121,15 +111,13 @@ void add_access_commands(CLI::App& app, Session& s) {
     list->add_option("--patient", ls->patient, "The patient (label or address)")->required();
     list->callback([&s, ls] {
         s.action = [&s, ls] {
-            const auto cfg = s.config();
-            const auto patient = resolve_address(cfg, ls->patient);
-            auto ctx = s.open();
-            const auto all = core::list_requests(*ctx, patient);
+            const auto patient = s.resolve(ls->patient);
+            const auto all = s.client().access_requests(patient);
             s.out = nlohmann::json::array();
             for (const auto& r : all) {
                 s.out.push_back(request_json(r));
-                std::string line = display_name(cfg, r.doctor) + "  " + core::to_string(r.state);
-                if (r.state == core::RequestState::approved || r.state == core::RequestState::expired)
+                std::string line = s.name(r.doctor) + "  " + std::string(client::state_name(r.state));
+                if (r.state == client::RequestState::approved || r.state == client::RequestState::expired)
                     line += " (until " + utc_time(r.expiry) + ")";
                 s.say(line);
             }

@@ -3,38 +3,25 @@
 #include <fstream>
 #include <sstream>
 
-#include "base/hex.hpp"
-#include "dossier/accounts.hpp"
-#include "dossier/node.hpp"
-#include "format.hpp"
 #include "session.hpp"
 
 namespace dossier::cli {
 
 namespace {
 
-nlohmann::json account_json(const core::AccountInfo& a) {
-    return {{"address", a.address.to_checksum()},
-            {"role", std::string(core::role_name(a.role))},
+nlohmann::json account_json(const client::AccountInfo& a) {
+    return {{"address", a.address.checksum()},
+            {"role", std::string(client::role_name(a.role))},
             {"label", a.label},
-            {"keystore", a.keystore_file.string()},
+            {"keystore", a.keystore.string()},
             {"created", a.created}};
 }
 
-/// Funds a new account on the embedded chain (from its dev account) so that it can send
-/// transactions; on a remote chain the user funds it. The account exists whatever happens here,
-/// so a failure says so, and how to finish.
-bool fund_if_embedded(const Session& s, const core::AccountInfo& info) {
-    const auto cfg = s.config();
-    if (!cfg.embedded_chain()) return false;
-    try {
-        auto ctx = s.open();
-        (void)core::fund_account(*ctx, info.address, core::ether(10));
-    } catch (const std::exception& e) {
-        throw Error("account " + info.label + " " + info.address.to_checksum() + " was created but not funded (" +
-                    e.what() + "); fund it later with 'dossier account fund " + info.label + "'");
-    }
-    return true;
+/// A new account whose funding failed exists all the same: say so, and how to finish.
+void report_funding(Session& s, const client::CreatedAccount& created) {
+    if (!created.funding_error.empty())
+        throw Error(created.funding_error + "; fund it later with 'dossier account fund " + created.info.label + "'");
+    s.out["funded"] = created.funded;
 }
 
 }  // namespace
@@ -61,17 +48,15 @@ void add_account_commands(CLI::App& app, Session& s) {
     create->add_flag("--no-fund", na->no_fund, "Do not fund it from the embedded chain's dev account");
     create->callback([&s, na] {
         s.action = [&s, na] {
-            const auto cfg = s.config();
-            const auto role = core::parse_role(na->role);
+            const auto role = client::parse_role(na->role);
             const auto pw = s.password("new password for " + na->label + ": ", true);
-            const auto info = core::create_account(cfg, role, na->label, pw);
+            const auto created = s.client().create_account(role, na->label, pw, client::FundingOptions{!na->no_fund});
+            const auto& info = created.info;
             s.out = account_json(info);
-            s.say("created " + std::string(core::role_name(role)) + " account " + info.label + " " +
-                  info.address.to_checksum());
-            bool funded = false;
-            if (!na->no_fund) funded = fund_if_embedded(s, info);
-            s.out["funded"] = funded;
-            if (funded) s.say("funded with 10 ETH on the embedded chain");
+            s.say("created " + std::string(client::role_name(role)) + " account " + info.label + " " +
+                  info.address.checksum());
+            report_funding(s, created);
+            if (created.funded) s.say("funded with 10 ETH on the embedded chain");
         };
     });
 
@@ -102,29 +87,26 @@ void add_account_commands(CLI::App& app, Session& s) {
     imp->add_flag("--no-fund", ia->no_fund, "Do not fund it from the embedded chain's dev account");
     imp->callback([&s, ia] {
         s.action = [&s, ia] {
-            const auto cfg = s.config();
-            std::string source;
+            client::ImportSource source;
             if (!ia->keystore.empty()) {
-                source = ia->keystore;
+                source = {client::ImportSource::Kind::keystore_file, ia->keystore};
             } else if (!ia->key_file.empty()) {
                 std::ifstream in(ia->key_file);
                 std::stringstream ss;
                 ss << in.rdbuf();
-                source = ss.str();
-                while (!source.empty() && std::isspace(static_cast<unsigned char>(source.back()))) source.pop_back();
+                source = {client::ImportSource::Kind::private_key_hex, ss.str()};
             } else if (ia->authority) {
-                if (!cfg.embedded_chain()) throw Error("--embedded-authority is only for the embedded chain");
-                source = std::string(core::kEmbeddedDevKeyHex.substr(2));
+                if (!s.client().embedded_chain()) throw Error("--embedded-authority is only for the embedded chain");
+                source = {client::ImportSource::Kind::embedded_authority, {}};
             } else {
                 throw Error("give --keystore FILE, --key-file FILE or --embedded-authority");
             }
             const auto pw = s.password("password for the imported key: ", ia->keystore.empty());
-            const auto info = core::import_account(cfg, source, pw, core::parse_role(ia->role), ia->label);
-            s.out = account_json(info);
-            s.say("imported " + info.label + " " + info.address.to_checksum());
-            bool funded = false;
-            if (!ia->no_fund) funded = fund_if_embedded(s, info);
-            s.out["funded"] = funded;
+            const auto created = s.client().import_account(source, pw, client::parse_role(ia->role), ia->label,
+                                                           client::FundingOptions{!ia->no_fund});
+            s.out = account_json(created.info);
+            s.say("imported " + created.info.label + " " + created.info.address.checksum());
+            report_funding(s, created);
         };
     });
 
@@ -141,12 +123,10 @@ void add_account_commands(CLI::App& app, Session& s) {
     fund->add_option("--eth", fa->eth, "How much ether (default 10)")->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000}));
     fund->callback([&s, fa] {
         s.action = [&s, fa] {
-            const auto cfg = s.config();
-            const auto address = resolve_address(cfg, fa->who);
-            auto ctx = s.open();
-            const auto receipt = core::fund_account(*ctx, address, core::ether(fa->eth));
-            s.out = {{"address", address.to_checksum()}, {"eth", fa->eth}, {"tx", to_hex(receipt.transaction_hash)}};
-            s.say("sent " + std::to_string(fa->eth) + " ETH to " + display_name(cfg, address));
+            const auto address = s.resolve(fa->who);
+            const auto tx = s.client().fund_account(address, fa->eth);
+            s.out = {{"address", address.checksum()}, {"eth", fa->eth}, {"tx", tx}};
+            s.say("sent " + std::to_string(fa->eth) + " ETH to " + s.name(address));
         };
     });
 
@@ -154,11 +134,11 @@ void add_account_commands(CLI::App& app, Session& s) {
                          "dossier account list --json");
     list->callback([&s] {
         s.action = [&s] {
-            const auto all = core::list_accounts(s.config());
+            const auto all = s.client().accounts();
             s.out = nlohmann::json::array();
             for (const auto& a : all) {
                 s.out.push_back(account_json(a));
-                s.say(a.address.to_checksum() + "  " + std::string(core::role_name(a.role)) + "  " + a.label);
+                s.say(a.address.checksum() + "  " + std::string(client::role_name(a.role)) + "  " + a.label);
             }
             if (all.empty()) s.say("no accounts yet: create one with 'dossier account new'");
         };
@@ -178,14 +158,14 @@ void add_account_commands(CLI::App& app, Session& s) {
     exp->add_flag("--private-key", ea->private_key, "Print the raw private key (whoever sees it controls the account)");
     exp->callback([&s, ea] {
         s.action = [&s, ea] {
-            const auto cfg = s.config();
             if (ea->private_key) {
-                const auto key = core::export_private_key(cfg, ea->who, s.password("password for " + ea->who + ": "));
+                (void)s.client().account(ea->who);  // an unknown account is reported before asking a password
+                const auto key = s.client().export_private_key(ea->who, s.password("password for " + ea->who + ": "));
                 s.out = {{"privateKey", key}};
                 s.say(key);
             } else {
                 if (ea->out.empty()) throw Error("give --out FILE_OR_DIRECTORY (or --private-key)");
-                const auto path = core::export_account(cfg, ea->who, ea->out);
+                const auto path = s.client().export_keystore(ea->who, ea->out);
                 s.out = {{"keystore", path.string()}};
                 s.say("wrote " + path.string());
             }

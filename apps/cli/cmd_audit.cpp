@@ -1,6 +1,4 @@
 /// `dossier audit show --patient P [--verify]`.
-#include "base/hex.hpp"
-#include "dossier/audit.hpp"
 #include "format.hpp"
 #include "session.hpp"
 
@@ -25,25 +23,22 @@ void add_audit_commands(CLI::App& app, Session& s) {
     show->add_flag("--verify", a->verify, "Check that no entry is missing or altered");
     show->callback([&s, a] {
         s.action = [&s, a] {
-            const auto cfg = s.config();
-            const auto patient = resolve_address(cfg, a->patient);
-            auto ctx = s.open();
-            const auto entries = core::audit_history(*ctx, patient);
+            const auto patient = s.resolve(a->patient);
+            const auto entries = s.client().audit_trail(patient);
             nlohmann::json list = nlohmann::json::array();
             for (const auto& e : entries) {
-                const auto text = core::describe(e);
                 list.push_back({{"seq", e.seq},
-                                {"kind", std::string(core::entry_kind_name(e.kind))},
-                                {"actor", e.actor.to_checksum()},
+                                {"kind", e.kind},
+                                {"actor", e.actor.checksum()},
                                 {"timestamp", e.timestamp},
                                 {"block", e.block},
-                                {"tx", to_hex(e.tx_hash)},
-                                {"text", text}});
-                s.say("#" + std::to_string(e.seq) + "  " + utc_time(e.timestamp) + "  " + text);
+                                {"tx", e.tx},
+                                {"text", e.text}});
+                s.say("#" + std::to_string(e.seq) + "  " + utc_time(e.timestamp) + "  " + e.text);
             }
-            s.out = {{"patient", patient.to_checksum()}, {"entries", list}};
+            s.out = {{"patient", patient.checksum()}, {"entries", list}};
             if (a->verify) {
-                const auto v = core::verify_audit(*ctx, patient);
+                const auto v = s.client().verify_audit(patient);
                 s.out["verification"] = {{"ok", v.ok},
                                          {"entries", v.entries},
                                          {"chainSeq", v.chain_seq},

@@ -1,5 +1,4 @@
 /// `dossier demo`: the end-to-end demonstration (src/dossier/demo.hpp does the work; this prints it).
-#include "dossier/demo.hpp"
 #include "session.hpp"
 
 namespace dossier::cli {
@@ -15,12 +14,11 @@ void add_demo_command(CLI::App& app, Session& s) {
     demo->add_option("--examples", *examples, "HL7 FHIR R4 examples directory (default: node_modules/hl7.fhir.r4.examples)");
     demo->callback([&s, examples] {
         s.action = [&s, examples] {
-            core::DemoOptions opt;
+            client::DemoOptions opt;
             opt.examples_dir = *examples;
-            opt.dossier_binary = "/proc/self/exe";
             nlohmann::json steps = nlohmann::json::array();
             std::size_t n = 0;
-            const auto result = core::run_demo(s.config(), opt, [&](const core::DemoStep& step) {
+            const auto result = s.client().run_demo(opt, [&](const client::DemoStep& step) {
                 ++n;
                 steps.push_back({{"step", n}, {"name", step.name}, {"text", step.text}, {"refusal", step.refusal},
                                  {"data", step.data}});

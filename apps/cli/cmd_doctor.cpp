@@ -1,8 +1,4 @@
 /// `dossier doctor register|verify|suspend|list`.
-#include "base/hex.hpp"
-#include "dossier/doctors.hpp"
-#include "fhir/summary.hpp"
-#include "format.hpp"
 #include "session.hpp"
 
 namespace dossier::cli {
@@ -10,30 +6,19 @@ namespace dossier::cli {
 namespace {
 
 /// "Gregory House" -> given "Gregory", family "House" (the last word is the family name).
-void split_name(const std::string& name, std::string& given, std::string& family) {
-    const auto pos = name.find_last_of(' ');
-    if (pos == std::string::npos) {
-        family = name;
-        given.clear();
-    } else {
-        given = name.substr(0, pos);
-        family = name.substr(pos + 1);
-    }
-}
-
-nlohmann::json doctor_json(const core::DoctorInfo& d) {
-    nlohmann::json j{{"address", d.address.to_checksum()},
-                     {"status", core::to_string(d.status)},
+nlohmann::json doctor_json(const client::DoctorInfo& d) {
+    nlohmann::json j{{"address", d.address.checksum()},
+                     {"status", std::string(client::status_name(d.status))},
                      {"since", d.since}};
-    j["publicKey"] = d.public_key ? nlohmann::json(to_hex(d.public_key->bytes())) : nlohmann::json();
-    j["profileDigest"] = d.profile_digest ? nlohmann::json(to_hex(*d.profile_digest)) : nlohmann::json();
+    j["publicKey"] = d.public_key ? nlohmann::json(*d.public_key) : nlohmann::json();
+    j["profileDigest"] = d.profile_digest ? nlohmann::json(*d.profile_digest) : nlohmann::json();
     j["profile"] = d.profile ? *d.profile : nlohmann::json();
     return j;
 }
 
-std::string doctor_line(const core::Config& cfg, const core::DoctorInfo& d) {
-    std::string line = display_name(cfg, d.address) + "  " + core::to_string(d.status);
-    if (d.profile) line += "  " + fhir::summary(*d.profile);
+std::string doctor_line(Session& s, const client::DoctorInfo& d) {
+    std::string line = s.name(d.address) + "  " + std::string(client::status_name(d.status));
+    if (d.profile) line += "  " + d.summary;
     return line;
 }
 
@@ -63,21 +48,15 @@ void add_doctor_commands(CLI::App& app, Session& s) {
     reg->add_option("--email", ra->email, "Public work email (optional)");
     reg->callback([&s, ra] {
         s.action = [&s, ra] {
-            const auto key = s.unlock(ra->as);
-            auto ctx = s.open();
-            fhir::PractitionerFields f;
-            split_name(ra->name, f.given_name, f.family_name);
-            f.specialty = ra->specialty;
-            f.licence_number = ra->licence;
-            f.phone = ra->phone;
-            f.email = ra->email;
-            const auto r = core::register_doctor(*ctx, key, f);
-            s.out = {{"doctor", r.doctor.to_checksum()},
-                     {"profileDigest", to_hex(r.profile_digest)},
-                     {"profileCid", r.profile_cid.to_string()},
-                     {"tx", to_hex(r.tx_hash)},
+            const auto account = s.unlock(ra->as);
+            const auto r = account->register_doctor(
+                client::DoctorProfile{ra->name, ra->specialty, ra->licence, ra->phone, ra->email});
+            s.out = {{"doctor", r.doctor.checksum()},
+                     {"profileDigest", r.profile_digest},
+                     {"profileCid", r.profile_cid},
+                     {"tx", r.tx},
                      {"status", "registered"}};
-            s.say("registered doctor " + r.doctor.to_checksum() + " (profile " + r.profile_cid.to_string() +
+            s.say("registered doctor " + r.doctor.checksum() + " (profile " + r.profile_cid +
                   "); waiting for the authority's verification");
         };
     });
@@ -97,16 +76,14 @@ void add_doctor_commands(CLI::App& app, Session& s) {
         cmd->add_option("--as", a->as, "The authority's account (label or address)")->required();
         cmd->callback([&s, a, verify] {
             s.action = [&s, a, verify] {
-                const auto cfg = s.config();
-                const auto who = resolve_address(cfg, a->doctor);
-                const auto key = s.unlock(a->as);
-                auto ctx = s.open();
+                const auto who = s.resolve(a->doctor);
+                const auto account = s.unlock(a->as);
                 if (verify)
-                    core::verify_doctor(*ctx, key, who);
+                    account->verify_doctor(who);
                 else
-                    core::suspend_doctor(*ctx, key, who);
-                s.out = {{"doctor", who.to_checksum()}, {"status", verify ? "verified" : "suspended"}};
-                s.say(std::string(verify ? "verified " : "suspended ") + display_name(cfg, who));
+                    account->suspend_doctor(who);
+                s.out = {{"doctor", who.checksum()}, {"status", verify ? "verified" : "suspended"}};
+                s.say(std::string(verify ? "verified " : "suspended ") + s.name(who));
             };
         });
     }
@@ -119,25 +96,21 @@ void add_doctor_commands(CLI::App& app, Session& s) {
     info->add_option("doctor", *show, "Label or address")->required();
     list->callback([&s] {
         s.action = [&s] {
-            const auto cfg = s.config();
-            auto ctx = s.open();
             s.out = nlohmann::json::array();
-            const auto all = core::list_doctors(*ctx);
+            const auto all = s.client().doctors();
             for (const auto& d : all) {
                 s.out.push_back(doctor_json(d));
-                s.say(doctor_line(cfg, d));
+                s.say(doctor_line(s, d));
             }
             if (all.empty()) s.say("no doctors registered yet");
         };
     });
     info->callback([&s, show] {
         s.action = [&s, show] {
-            const auto cfg = s.config();
-            const auto who = resolve_address(cfg, *show);
-            auto ctx = s.open();
-            const auto d = core::doctor_info(*ctx, who);
+            const auto who = s.resolve(*show);
+            const auto d = s.client().doctor(who);
             s.out = doctor_json(d);
-            s.say(doctor_line(cfg, d));
+            s.say(doctor_line(s, d));
         };
     });
 }

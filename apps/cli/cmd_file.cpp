@@ -1,28 +1,10 @@
 /// `dossier file attach|list|fetch`: encrypted attachments of any size, with progress bars.
-#include <algorithm>
-#include <cctype>
-
-#include "base/hex.hpp"
-#include "dossier/files.hpp"
 #include "format.hpp"
 #include "session.hpp"
 
 namespace dossier::cli {
 
 namespace {
-
-/// The MIME type for a few common extensions (the user can always say --content-type).
-std::string guess_content_type(const std::filesystem::path& path) {
-    std::string ext = path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (ext == ".pdf") return "application/pdf";
-    if (ext == ".png") return "image/png";
-    if (ext == ".jpg" || ext == ".jpeg") return "image/jpeg";
-    if (ext == ".txt") return "text/plain";
-    if (ext == ".json") return "application/json";
-    if (ext == ".dcm") return "application/dicom";
-    return "application/octet-stream";
-}
 
 struct Args {
     std::string as, patient, path, out, name, content_type, type_text;
@@ -49,36 +31,35 @@ void add_file_commands(CLI::App& app, Session& s) {
     attach->add_option("--record", aa->record, "The record to attach it to (default: its own file record)");
     attach->add_option("--path", aa->path, "The file")->required();
     attach->add_option("--name", aa->name, "File name to keep (default: the path's)");
-    attach->add_option("--content-type", aa->content_type, "MIME type (default: from the extension)");
+    attach->add_option("--content-type", aa->content_type, "MIME type (default: detected from the content)");
     attach->add_option("--type", aa->type_text, "What it is, e.g. \"Radiology report\"");
     attach->callback([&s, aa] {
         s.action = [&s, aa] {
-            const auto cfg = s.config();
-            const auto patient = resolve_address(cfg, aa->patient);
+            const auto patient = s.resolve(aa->patient);
             std::error_code ec;
             if (!std::filesystem::is_regular_file(aa->path, ec))
                 throw Error("'" + aa->path + "' is not a readable file");
-            const auto key = s.unlock(aa->as);
-            auto ctx = s.open();
+            const auto account = s.unlock(aa->as);
             auto bar = s.progress("encrypting " + std::filesystem::path(aa->path).filename().string());
-            core::AttachOptions opt;
-            opt.name = aa->name;
-            opt.content_type = aa->content_type.empty() ? guess_content_type(aa->path) : aa->content_type;
-            opt.type_text = aa->type_text;
-            opt.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar->update(done, total); };
-            const auto f = core::attach_file(*ctx, key, patient,
-                                             aa->record ? std::optional<std::uint32_t>(aa->record) : std::nullopt,
-                                             aa->path, opt);
+            client::AttachRequest request;
+            if (aa->record) request.record_id = aa->record;
+            request.path = aa->path;
+            request.name = aa->name;
+            request.content_type = aa->content_type;
+            request.type_text = aa->type_text;
+            const auto f = account->attach_file(patient, request,
+                                                [&bar](const client::Progress& p) { bar->update(p.done, p.total); });
             bar->finish();
-            s.out = {{"patient", patient.to_checksum()},
+            s.out = {{"patient", patient.checksum()},
                      {"record", f.record_id},
                      {"index", f.index},
                      {"fileRecord", f.file_record_id},
-                     {"digest", to_hex(f.ref.digest)},
-                     {"meta", to_hex(f.ref.meta)},
+                     {"digest", f.digest},
+                     {"meta", f.meta},
                      {"size", f.size},
                      {"name", f.name},
-                     {"tx", to_hex(f.tx_hash)}};
+                     {"contentType", f.content_type},
+                     {"tx", f.tx}};
             s.say("attached " + f.name + " (" + human_bytes(f.size) + ") to record " + std::to_string(f.record_id) +
                   " as file " + std::to_string(f.index));
         };
@@ -92,25 +73,21 @@ void add_file_commands(CLI::App& app, Session& s) {
     list->add_option("--record", la->record, "Record id (default: all)");
     list->callback([&s, la] {
         s.action = [&s, la] {
-            const auto cfg = s.config();
-            const auto patient = resolve_address(cfg, la->patient);
-            const auto key = s.unlock(la->as);
-            auto ctx = s.open();
-            core::Reader reader(*ctx, key);
-            const auto all = core::list_files(*ctx, reader, patient,
-                                              la->record ? std::optional<std::uint32_t>(la->record) : std::nullopt);
+            const auto patient = s.resolve(la->patient);
+            const auto account = s.unlock(la->as);
+            const auto all =
+                account->list_files(patient, la->record ? std::optional<std::uint32_t>(la->record) : std::nullopt);
             s.out = nlohmann::json::array();
             for (const auto& f : all) {
-                nlohmann::json j{{"record", f.record_id},       {"index", f.index},
-                                 {"author", f.author.to_checksum()}, {"digest", to_hex(f.ref.digest)},
+                nlohmann::json j{{"record", f.record_id},        {"index", f.index},
+                                 {"author", f.author.checksum()}, {"digest", f.digest},
                                  {"block", f.block},              {"timestamp", f.timestamp}};
                 std::string line = "record " + std::to_string(f.record_id) + " file " + std::to_string(f.index) + "  ";
-                if (f.description) {
-                    j["name"] = f.description->name;
-                    j["contentType"] = f.description->content_type;
-                    j["size"] = f.description->size;
-                    line += f.description->name + " (" + f.description->content_type + ", " +
-                            human_bytes(f.description->size) + ")";
+                if (f.name) {
+                    j["name"] = *f.name;
+                    j["contentType"] = f.content_type.value_or("");
+                    j["size"] = f.size.value_or(0);
+                    line += *f.name + " (" + f.content_type.value_or("") + ", " + human_bytes(f.size.value_or(0)) + ")";
                 } else {
                     j["error"] = f.error;
                     line += "(cannot open: " + f.error + ")";
@@ -135,18 +112,13 @@ void add_file_commands(CLI::App& app, Session& s) {
     fetch->add_flag("--overwrite", fa->overwrite, "Replace an existing destination file");
     fetch->callback([&s, fa] {
         s.action = [&s, fa] {
-            const auto cfg = s.config();
-            const auto patient = resolve_address(cfg, fa->patient);
-            const auto key = s.unlock(fa->as);
-            auto ctx = s.open();
-            core::Reader reader(*ctx, key);
+            const auto patient = s.resolve(fa->patient);
+            const auto account = s.unlock(fa->as);
             auto bar = s.progress("decrypting");
-            core::FetchOptions opt;
-            opt.overwrite = fa->overwrite;
-            opt.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar->update(done, total); };
-            const auto f = core::fetch_file(*ctx, reader, patient, fa->record, fa->index, fa->out, opt);
+            const auto f = account->fetch_file(patient, fa->record, fa->index, fa->out, fa->overwrite,
+                                               [&bar](const client::Progress& p) { bar->update(p.done, p.total); });
             bar->finish();
-            s.out = {{"path", f.path.string()}, {"size", f.size}, {"digest", to_hex(f.ref.digest)}};
+            s.out = {{"path", f.path.string()}, {"size", f.size}, {"digest", f.digest}};
             s.say("wrote " + f.path.string() + " (" + human_bytes(f.size) + ")");
         };
     });

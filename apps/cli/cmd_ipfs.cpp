@@ -2,7 +2,6 @@
 #include <iostream>
 #include <stop_token>
 
-#include "dossier/node.hpp"
 #include "session.hpp"
 
 namespace dossier::cli {
@@ -19,7 +18,7 @@ void add_ipfs_commands(CLI::App& app, Session& s) {
         s.action = [&s, port] {
             const bool json = s.json;
             s.json = false;  // the ready line is the whole output
-            core::serve_ipfs(s.config(), *port, std::stop_token{}, [json](int bound) {
+            s.client().serve_ipfs(*port, std::stop_token{}, [json](int bound) {
                 if (json)
                     std::cout << nlohmann::json{{"port", bound}}.dump() << std::endl;
                 else

@@ -2,19 +2,15 @@
 /// (contracts on a remote chain).
 #include <filesystem>
 
-#include "base/hex.hpp"
-#include "dossier/accounts.hpp"
-#include "dossier/node.hpp"
-#include "format.hpp"
 #include "session.hpp"
 
 namespace dossier::cli {
 
 namespace {
 
-nlohmann::json status_json(const core::NodeStatus& st) {
+nlohmann::json status_json(const client::NodeStatus& st) {
     nlohmann::json j{{"embedded", st.embedded},
-                     {"healthy", st.healthy()},
+                     {"healthy", st.healthy},
                      {"anvilRunning", st.anvil_running},
                      {"anvilPid", st.anvil_pid},
                      {"rpcUrl", st.rpc_url},
@@ -29,24 +25,24 @@ nlohmann::json status_json(const core::NodeStatus& st) {
                      {"problems", st.problems}};
     j["chainId"] = st.chain_id ? nlohmann::json(*st.chain_id) : nlohmann::json();
     j["blockNumber"] = st.block_number ? nlohmann::json(*st.block_number) : nlohmann::json();
-    j["authority"] = st.authority ? nlohmann::json(st.authority->to_checksum()) : nlohmann::json();
-    if (st.manifest) j["manifest"] = nlohmann::json::parse(st.manifest->to_json());
+    j["authority"] = st.authority ? nlohmann::json(st.authority->checksum()) : nlohmann::json();
+    if (st.deployment) j["manifest"] = st.deployment->manifest;
     return j;
 }
 
-void print_status(const Session& s, const core::NodeStatus& st) {
+void print_status(const Session& s, const client::NodeStatus& st) {
     if (!st.embedded) s.say("remote chain " + st.rpc_url);
     if (st.embedded)
         s.say(st.anvil_running ? "chain:    anvil pid " + std::to_string(st.anvil_pid) + " at " + st.rpc_url
                                : "chain:    not running");
     if (st.block_number) s.say("          chain id " + std::to_string(st.chain_id.value_or(0)) + ", block " +
                                std::to_string(*st.block_number));
-    if (st.manifest)
+    if (st.deployment)
         s.say(std::string("contracts: ") + (st.deployment_ok ? "deployed" : "NOT as the manifest says") +
-              " (PatientContract " + st.manifest->patient.to_checksum() + ")");
+              " (PatientContract " + st.deployment->patient_contract.checksum() + ")");
     else
         s.say("contracts: not deployed yet");
-    if (st.authority) s.say("authority: " + st.authority->to_checksum());
+    if (st.authority) s.say("authority: " + st.authority->checksum());
     if (st.gateway_enabled)
         s.say(st.gateway_running ? "ipfs:     gateway pid " + std::to_string(st.gateway_pid) + " at " + st.gateway_url
                                  : "ipfs:     gateway not running");
@@ -69,11 +65,9 @@ void add_node_commands(CLI::App& app, Session& s) {
                  "If the chain lost the contracts (state file deleted), set the old manifest aside and deploy afresh");
     up->callback([&s, redeploy] {
         s.action = [&s, redeploy] {
-            core::UpOptions opt;
-            opt.dossier_binary = "/proc/self/exe";
-            if (s.chain_id) opt.chain_id = s.chain_id;
+            client::NodeUpOptions opt;
             opt.redeploy_if_lost = *redeploy;
-            const auto st = core::node_up(s.config(), opt, [&s](std::string_view m) { s.say(std::string(m)); });
+            const auto st = s.client().node_up(opt, [&s](const client::Progress& p) { s.say(p.phase); });
             s.out = status_json(st);
             s.out["startedAnvil"] = st.started_anvil;
             s.out["startedGateway"] = st.started_gateway;
@@ -88,7 +82,7 @@ void add_node_commands(CLI::App& app, Session& s) {
                                  {"problems", st.recovery.problems}};
             print_status(s, st);
             if (st.recovery.resent) s.say("re-sent " + std::to_string(st.recovery.resent) + " journaled transactions");
-            s.say(st.healthy() ? "node is up" : "node is up with problems");
+            s.say(st.healthy ? "node is up" : "node is up with problems");
         };
     });
 
@@ -96,7 +90,7 @@ void add_node_commands(CLI::App& app, Session& s) {
                          "dossier node down");
     down->callback([&s] {
         s.action = [&s] {
-            const auto r = core::node_down(s.config());
+            const auto r = s.client().node_down();
             s.out = {{"anvilWasRunning", r.anvil_was_running},
                      {"gatewayWasRunning", r.gateway_was_running},
                      {"stateSaved", r.state_saved},
@@ -110,7 +104,7 @@ void add_node_commands(CLI::App& app, Session& s) {
                            "dossier node status --json");
     status->callback([&s] {
         s.action = [&s] {
-            const auto st = core::node_status(s.config());
+            const auto st = s.client().node_status();
             s.out = status_json(st);
             print_status(s, st);
         };
@@ -129,14 +123,15 @@ void add_node_commands(CLI::App& app, Session& s) {
     deploy->add_flag("--replace", *replace, "Replace an existing manifest (the old one is kept aside)");
     deploy->callback([&s, as, authority, replace] {
         s.action = [&s, as, authority, replace] {
-            const auto cfg = s.config();
-            if (cfg.embedded_chain()) throw Error("deploy is for a remote chain: give --rpc-url (the embedded node deploys itself at 'node up')");
-            const auto key = core::unlock(cfg, *as, s.password("password for " + *as + ": "));
-            const eth::Address auth = authority->empty() ? key.address() : resolve_address(cfg, *authority);
-            const auto m = core::deploy_remote(cfg, key, auth, *replace, [&s](std::string_view msg) { s.say(std::string(msg)); });
-            s.out = nlohmann::json::parse(m.to_json());
-            s.say("deployed: PatientContract " + m.patient.to_checksum() + ", DoctorContract " + m.doctor.to_checksum() +
-                  ", AuditContract " + m.audit.to_checksum());
+            if (s.client().embedded_chain())
+                throw Error("deploy is for a remote chain: give --rpc-url (the embedded node deploys itself at 'node up')");
+            std::optional<Address> auth;
+            if (!authority->empty()) auth = s.resolve(*authority);
+            const auto account = s.unlock(*as);
+            const auto m = account->deploy(auth, *replace, [&s](const client::Progress& p) { s.say(p.phase); });
+            s.out = m.manifest;
+            s.say("deployed: PatientContract " + m.patient_contract.checksum() + ", DoctorContract " +
+                  m.doctor_contract.checksum() + ", AuditContract " + m.audit_contract.checksum());
         };
     });
 }

@@ -1,8 +1,4 @@
 /// `dossier patient register|add|show`.
-#include "base/hex.hpp"
-#include "dossier/accounts.hpp"
-#include "dossier/patients.hpp"
-#include "fhir/summary.hpp"
 #include "format.hpp"
 #include "session.hpp"
 
@@ -23,27 +19,15 @@ void add_patient_fields(CLI::App* cmd, PatientArgs& a) {
     cmd->add_option("--email", a.email, "Email (optional; stays encrypted)");
 }
 
-fhir::PatientFields fields_of(const PatientArgs& a) {
-    fhir::PatientFields f;
-    const auto pos = a.name.find_last_of(' ');
-    if (pos == std::string::npos) {
-        f.family_name = a.name;
-    } else {
-        f.given_name = a.name.substr(0, pos);
-        f.family_name = a.name.substr(pos + 1);
-    }
-    f.birth_date = a.birth_date;
-    f.gender = a.gender;
-    f.phone = a.phone;
-    f.email = a.email;
-    return f;
+client::PatientProfile profile_of(const PatientArgs& a) {
+    return client::PatientProfile{a.name, a.birth_date, a.gender, a.phone, a.email};
 }
 
-nlohmann::json registration_json(const core::PatientRegistration& r) {
-    return {{"patient", r.patient.to_checksum()},
-            {"profileDigest", to_hex(r.profile.digest)},
-            {"profileMeta", to_hex(r.profile.meta)},
-            {"tx", to_hex(r.tx_hash)}};
+nlohmann::json registration_json(const client::PatientRegistration& r) {
+    return {{"patient", r.patient.checksum()},
+            {"profileDigest", r.profile_digest},
+            {"profileMeta", r.profile_meta},
+            {"tx", r.tx}};
 }
 
 }  // namespace
@@ -64,11 +48,10 @@ void add_patient_commands(CLI::App& app, Session& s) {
     add_patient_fields(reg, *ra);
     reg->callback([&s, ra] {
         s.action = [&s, ra] {
-            const auto key = s.unlock(ra->as);
-            auto ctx = s.open();
-            const auto r = core::register_patient(*ctx, key, fields_of(*ra));
+            const auto account = s.unlock(ra->as);
+            const auto r = account->register_patient(profile_of(*ra));
             s.out = registration_json(r);
-            s.say("registered patient " + r.patient.to_checksum() + " (profile encrypted, epoch 1)");
+            s.say("registered patient " + r.patient.checksum() + " (profile encrypted, epoch 1)");
         };
     });
 
@@ -91,30 +74,19 @@ void add_patient_commands(CLI::App& app, Session& s) {
     add_patient_fields(add, *aa);
     add->callback([&s, aa] {
         s.action = [&s, aa] {
-            const auto cfg = s.config();
             const auto doctor = s.unlock(aa->as);
             PasswordSource src;
             src.env_name = "DOSSIER_PATIENT_PASSWORD";
             if (!aa->patient_password_file.empty()) src.file = aa->patient_password_file;
             const auto patient_pw = read_password(src, "patient's new password: ", true);
-            auto ctx = s.open();
-            // Check the doctor first, so that a refused doctor leaves no patient account behind.
-            if (core::doctor_status(*ctx, doctor.address()) != core::DoctorStatus::verified)
-                throw core::RefusedError("doctor " + doctor.address().to_checksum() +
-                                         " is not verified and may not add patients");
-            (void)fhir::patient(fields_of(*aa));  // invalid fields are refused before an account exists
-            const auto info = core::create_account(cfg, core::Role::patient, aa->label, patient_pw);
-            const auto patient_key = core::unlock(cfg, info.address.to_checksum(), patient_pw);
-            if (cfg.embedded_chain()) (void)core::fund_account(*ctx, info.address, core::ether(10));
-            const auto expiry = ctx->chain_time() + std::uint64_t{aa->days} * 86400u;
-            const auto r = core::register_patient_by_doctor(*ctx, doctor, patient_key, fields_of(*aa), expiry);
-            s.out = registration_json(r);
-            s.out["label"] = info.label;
-            s.out["doctor"] = doctor.address().to_checksum();
-            s.out["grantExpiry"] = expiry;
-            s.say("created patient account " + info.label + " " + info.address.to_checksum());
-            s.say("registered with the patient's consent; " + doctor.address().to_checksum() + " has access until " +
-                  utc_time(expiry));
+            const auto r = doctor->add_patient(client::NewPatient{aa->label, patient_pw, profile_of(*aa), aa->days});
+            s.out = registration_json(r.registration);
+            s.out["label"] = r.account.label;
+            s.out["doctor"] = r.doctor.checksum();
+            s.out["grantExpiry"] = r.grant_expiry;
+            s.say("created patient account " + r.account.label + " " + r.account.address.checksum());
+            s.say("registered with the patient's consent; " + r.doctor.checksum() + " has access until " +
+                  utc_time(r.grant_expiry));
         };
     });
 
@@ -129,24 +101,21 @@ void add_patient_commands(CLI::App& app, Session& s) {
     show->add_option("--as", sa->as, "Reader (the patient or a doctor with access); without it, chain state only");
     show->callback([&s, sa] {
         s.action = [&s, sa] {
-            const auto cfg = s.config();
-            const auto who = resolve_address(cfg, sa->patient);
-            std::optional<eth::PrivateKey> reader;
+            const auto who = s.resolve(sa->patient);
+            std::unique_ptr<client::Account> reader;
             if (!sa->as.empty()) reader = s.unlock(sa->as);
-            auto ctx = s.open();
-            const auto info = core::patient_info(*ctx, who);
-            s.out = {{"patient", who.to_checksum()},
+            const auto info = s.client().patient(who);
+            s.out = {{"patient", who.checksum()},
                      {"registered", info.registered},
                      {"epoch", info.epoch},
                      {"records", info.records}};
-            s.say(display_name(cfg, who) + (info.registered ? "" : " is not registered"));
+            s.say(s.name(who) + (info.registered ? "" : " is not registered"));
             if (!info.registered) return;
             s.say("key epoch " + std::to_string(info.epoch) + ", " + std::to_string(info.records) + " records");
             if (reader) {
-                core::Keyring keyring(*ctx, *reader);
-                const auto profile = core::read_profile(*ctx, keyring, who);
+                const auto profile = reader->patient_profile(who);
                 s.out["profile"] = profile;
-                s.say(fhir::summary(profile));
+                s.say(client::summarize(profile));
             }
         };
     });

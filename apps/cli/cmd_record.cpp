@@ -1,11 +1,4 @@
 /// `dossier record add|update|show|list|history`.
-#include <fstream>
-#include <sstream>
-
-#include "base/hex.hpp"
-#include "dossier/record_fields.hpp"
-#include "dossier/records.hpp"
-#include "fhir/summary.hpp"
 #include "format.hpp"
 #include "session.hpp"
 
@@ -16,7 +9,7 @@ namespace {
 /// A record's flags: --kind and --file, or the simple fields (mapped onto FHIR by the core).
 struct ResourceArgs {
     std::string kind, file;
-    core::RecordFields fields;
+    client::RecordFields fields;
 };
 
 void add_resource_options(CLI::App* cmd, ResourceArgs& a, bool kind_required) {
@@ -36,37 +29,28 @@ void add_resource_options(CLI::App* cmd, ResourceArgs& a, bool kind_required) {
     cmd->add_option("--title", f.title, "note: title");
 }
 
-fhir::Json read_json_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error("cannot read '" + path + "'");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    try {
-        return fhir::Json::parse(ss.str());
-    } catch (const fhir::Json::exception&) {
-        throw Error("'" + path + "' is not valid JSON");
-    }
+/// What the flags describe: the --file's resource (its kind from --kind or its resourceType), or
+/// the simple fields of --kind (mapped onto FHIR by the library).
+client::RecordContent content_of(const ResourceArgs& a) {
+    client::RecordContent c;
+    if (!a.kind.empty()) c.kind = client::parse_kind(a.kind);
+    if (!a.file.empty()) c.resource = client::load_resource(a.file);
+    else c.fields = a.fields;
+    return c;
 }
 
-/// The resource the flags describe: the --file as it is, or the fields mapped by the core.
-fhir::Json resource_of(const ResourceArgs& a, core::RecordKind kind, const eth::Address& patient,
-                       const eth::Address& author) {
-    if (!a.file.empty()) return read_json_file(a.file);
-    return core::resource_from_fields(kind, a.fields, patient, author);
+nlohmann::json version_json(const client::RecordVersion& v) {
+    return {{"record", v.record_id}, {"version", v.version},     {"author", v.author.checksum()},
+            {"digest", v.digest},    {"meta", v.meta},           {"previous", v.previous},
+            {"block", v.block},      {"timestamp", v.timestamp}, {"tx", v.tx}};
 }
 
-nlohmann::json version_json(const core::RecordVersionInfo& v) {
-    return {{"record", v.record_id},   {"version", v.version},     {"author", v.author.to_checksum()},
-            {"digest", to_hex(v.ref.digest)}, {"meta", to_hex(v.ref.meta)}, {"previous", to_hex(v.previous)},
-            {"block", v.block},        {"timestamp", v.timestamp}, {"tx", to_hex(v.tx_hash)}};
-}
-
-nlohmann::json written_json(const core::WrittenRecord& w, const eth::Address& patient) {
-    return {{"patient", patient.to_checksum()},
+nlohmann::json written_json(const client::WrittenRecord& w) {
+    return {{"patient", w.patient.checksum()},
             {"record", w.record_id},
             {"version", w.version},
-            {"digest", to_hex(w.ref.digest)},
-            {"tx", to_hex(w.tx_hash)},
+            {"digest", w.digest},
+            {"tx", w.tx},
             {"block", w.block}};
 }
 
@@ -98,25 +82,15 @@ void add_record_commands(CLI::App& app, Session& s) {
     add_resource_options(add, *ar, false);
     add->callback([&s, at, ar] {
         s.action = [&s, at, ar] {
-            const auto cfg = s.config();
-            const auto patient = resolve_address(cfg, at->patient);
+            const auto patient = s.resolve(at->patient);
             if (ar->kind.empty() && ar->file.empty()) throw Error("give --kind (with its flags) or --file");
-            const auto key = s.unlock(at->as);
-            auto ctx = s.open();
-            fhir::Json resource;
-            core::RecordKind kind{};
-            if (!ar->file.empty()) {
-                resource = read_json_file(ar->file);
-                kind = ar->kind.empty() ? core::kind_of_resource(resource) : core::parse_kind(ar->kind);
-            } else {
-                kind = core::parse_kind(ar->kind);
-                resource = resource_of(*ar, kind, patient, key.address());
-            }
-            const auto w = core::add_record(*ctx, key, patient, kind, resource);
-            s.out = written_json(w, patient);
-            s.out["kind"] = std::string(core::kind_name(kind));
-            s.say("added record " + std::to_string(w.record_id) + " (" + std::string(core::kind_name(kind)) + ") for " +
-                  display_name(cfg, patient));
+            const auto content = content_of(*ar);
+            const auto account = s.unlock(at->as);
+            const auto w = account->add_record(patient, content);
+            s.out = written_json(w);
+            s.out["kind"] = std::string(client::kind_name(w.kind));
+            s.say("added record " + std::to_string(w.record_id) + " (" + std::string(client::kind_name(w.kind)) +
+                  ") for " + s.name(patient));
         };
     });
 
@@ -132,16 +106,13 @@ void add_record_commands(CLI::App& app, Session& s) {
     add_resource_options(update, *ur, false);
     update->callback([&s, ut, ur] {
         s.action = [&s, ut, ur] {
-            const auto cfg = s.config();
-            const auto patient = resolve_address(cfg, ut->patient);
+            const auto patient = s.resolve(ut->patient);
             if (ur->kind.empty() && ur->file.empty()) throw Error("give --kind (with its flags) or --file");
-            const auto key = s.unlock(ut->as);
-            auto ctx = s.open();
-            const auto resource = ur->file.empty()
-                                      ? resource_of(*ur, core::parse_kind(ur->kind), patient, key.address())
-                                      : read_json_file(ur->file);
-            const auto w = core::update_record(*ctx, key, patient, ut->record, resource);
-            s.out = written_json(w, patient);
+            auto content = content_of(*ur);
+            if (content.resource) content.kind.reset();  // an update's kind is its resource's
+            const auto account = s.unlock(ut->as);
+            const auto w = account->update_record(patient, ut->record, content);
+            s.out = written_json(w);
             s.say("record " + std::to_string(w.record_id) + " is now at version " + std::to_string(w.version));
         };
     });
@@ -156,25 +127,22 @@ void add_record_commands(CLI::App& app, Session& s) {
     show->add_option("--version", st->version, "Version (default: the latest)");
     show->callback([&s, st] {
         s.action = [&s, st] {
-            const auto cfg = s.config();
-            const auto patient = resolve_address(cfg, st->patient);
-            const auto key = s.unlock(st->as);
-            auto ctx = s.open();
-            core::Reader reader(*ctx, key);
-            const auto r = core::show_record(*ctx, reader, patient, st->record,
-                                             st->version ? std::optional<std::uint32_t>(st->version) : std::nullopt);
+            const auto patient = s.resolve(st->patient);
+            const auto account = s.unlock(st->as);
+            const auto r = account->show_record(patient, st->record,
+                                                st->version ? std::optional<std::uint32_t>(st->version) : std::nullopt);
             s.out = version_json(r.info);
             s.out["latestVersion"] = r.latest_version;
             s.out["attachments"] = r.attachments;
-            s.out["kind"] = std::string(core::kind_name(r.document.kind));
-            s.out["resource"] = r.document.resource;
-            s.out["created"] = r.document.created;
+            s.out["kind"] = std::string(client::kind_name(r.kind));
+            s.out["resource"] = r.resource;
+            s.out["created"] = r.created;
             s.say("record " + std::to_string(r.info.record_id) + " version " + std::to_string(r.info.version) + "/" +
-                  std::to_string(r.latest_version) + " by " + display_name(cfg, r.info.author) + " at " +
+                  std::to_string(r.latest_version) + " by " + s.name(r.info.author) + " at " +
                   utc_time(r.info.timestamp));
-            s.say(fhir::summary(r.document.resource));
+            s.say(r.summary);
             if (r.attachments) s.say(std::to_string(r.attachments) + " attached file(s)");
-            s.say(r.document.resource.dump(2));
+            s.say(r.resource.dump(2));
         };
     });
 
@@ -186,22 +154,22 @@ void add_record_commands(CLI::App& app, Session& s) {
     list->add_option("--patient", lt->patient, "The patient (label or address)")->required();
     list->callback([&s, lt] {
         s.action = [&s, lt] {
-            const auto cfg = s.config();
-            const auto patient = resolve_address(cfg, lt->patient);
-            const auto key = s.unlock(lt->as);
-            auto ctx = s.open();
-            core::Reader reader(*ctx, key);
-            const auto all = core::list_records(*ctx, reader, patient);
+            const auto patient = s.resolve(lt->patient);
+            const auto account = s.unlock(lt->as);
+            auto bar = s.progress("opening records");
+            const auto all = account->list_records(
+                patient, [&bar](const client::Progress& p) { bar->update(p.done, p.total); });
+            bar->finish();
             s.out = nlohmann::json::array();
             for (const auto& r : all) {
                 auto j = version_json(r.latest);
                 j["attachments"] = r.attachments;
                 j["readable"] = r.readable;
-                j["kind"] = r.kind ? nlohmann::json(std::string(core::kind_name(*r.kind))) : nlohmann::json();
+                j["kind"] = r.kind ? nlohmann::json(std::string(client::kind_name(*r.kind))) : nlohmann::json();
                 j["summary"] = r.summary;
                 s.out.push_back(j);
                 s.say("#" + std::to_string(r.record_id) + " v" + std::to_string(r.latest.version) + "  " +
-                      (r.kind ? std::string(core::kind_name(*r.kind)) : std::string("?")) + "  " + r.summary +
+                      (r.kind ? std::string(client::kind_name(*r.kind)) : std::string("?")) + "  " + r.summary +
                       (r.attachments ? "  [" + std::to_string(r.attachments) + " file(s)]" : ""));
             }
             if (all.empty()) s.say("no records yet");
@@ -216,15 +184,13 @@ void add_record_commands(CLI::App& app, Session& s) {
     history->add_option("--record", ht->record, "Record id")->required();
     history->callback([&s, ht] {
         s.action = [&s, ht] {
-            const auto cfg = s.config();
-            const auto patient = resolve_address(cfg, ht->patient);
-            auto ctx = s.open();
-            const auto all = core::record_history(*ctx, patient, ht->record);
+            const auto patient = s.resolve(ht->patient);
+            const auto all = s.client().record_history(patient, ht->record);
             s.out = nlohmann::json::array();
             for (const auto& v : all) {
                 s.out.push_back(version_json(v));
                 s.say("v" + std::to_string(v.version) + "  " + utc_time(v.timestamp) + "  by " +
-                      display_name(cfg, v.author) + "  digest " + to_hex(v.ref.digest));
+                      s.name(v.author) + "  digest " + v.digest);
             }
         };
     });

@@ -1,5 +1,4 @@
 /// `dossier store check`: is every object the chain names still in the content store, intact?
-#include "dossier/store_check.hpp"
 #include "format.hpp"
 #include "session.hpp"
 
@@ -27,26 +26,24 @@ void add_store_commands(CLI::App& app, Session& s) {
     check->callback([&s, a] {
         s.action = [&s, a] {
             if (a->patients.empty() && !a->all) throw Error("give --patient P (one or more) or --all");
-            const auto cfg = s.config();
-            auto ctx = s.open();
-            std::vector<eth::Address> patients;
-            if (a->all) patients = core::registered_patients(*ctx);
-            for (const auto& p : a->patients) patients.push_back(resolve_address(cfg, p));
+            std::vector<Address> patients;
+            if (a->all) patients = s.client().patients();
+            for (const auto& p : a->patients) patients.push_back(s.resolve(p));
             nlohmann::json list = nlohmann::json::array();
             std::uint64_t objects = 0;
             std::uint64_t problems = 0;
             for (const auto& patient : patients) {
-                auto bar = s.progress("checking " + display_name(cfg, patient));
-                const auto c = core::check_patient_objects(
-                    *ctx, patient, [&bar](std::uint64_t done, std::uint64_t total) { bar->update(done, total); });
+                auto bar = s.progress("checking " + s.name(patient));
+                const auto c = s.client().check_store(
+                    patient, [&bar](const client::Progress& p) { bar->update(p.done, p.total); });
                 bar->finish();
                 nlohmann::json bad = nlohmann::json::array();
                 for (const auto& p : c.problems) bad.push_back({{"object", p.object}, {"cid", p.cid}, {"problem", p.problem}});
-                list.push_back({{"patient", patient.to_checksum()}, {"objects", c.objects}, {"bytes", c.bytes}, {"problems", bad}});
+                list.push_back({{"patient", patient.checksum()}, {"objects", c.objects}, {"bytes", c.bytes}, {"problems", bad}});
                 objects += c.objects;
                 problems += c.problems.size();
-                s.say(display_name(cfg, patient) + ": " + std::to_string(c.objects) + " object(s), " +
-                      std::to_string(c.bytes) + " bytes verified" + (c.ok() ? ", all intact" : ""));
+                s.say(s.name(patient) + ": " + std::to_string(c.objects) + " object(s), " +
+                      std::to_string(c.bytes) + " bytes verified" + (c.problems.empty() ? ", all intact" : ""));
                 for (const auto& p : c.problems) s.say("  " + p.object + " " + p.cid + ": " + p.problem);
             }
             s.out = {{"patients", list}, {"objects", objects}, {"problems", problems}, {"ok", problems == 0}};

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "base/error.hpp"
+#include "dossier/client/error.hpp"
 #include "session.hpp"
 
 int main(int argc, char** argv) {

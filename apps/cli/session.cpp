@@ -2,21 +2,20 @@
 
 #include <iostream>
 
-#include "dossier/accounts.hpp"
-
 namespace dossier::cli {
 
-core::Config Session::config() const {
-    core::Config c;
-    c.data_dir = data_dir.empty() ? core::default_data_dir() : std::filesystem::path(data_dir);
-    if (!rpc_url.empty()) c.rpc_url = rpc_url;
-    if (chain_id != 0) c.chain_id = chain_id;
-    if (!ipfs_api.empty()) c.ipfs_api = ipfs_api;
-    if (!manifest.empty()) c.manifest_file = manifest;
-    return c;
+client::Client& Session::client() {
+    if (!client_) {
+        client::Config c;
+        if (!data_dir.empty()) c.data_dir = data_dir;
+        if (!rpc_url.empty()) c.rpc_url = rpc_url;
+        if (chain_id != 0) c.chain_id = chain_id;
+        if (!ipfs_api.empty()) c.ipfs_api = ipfs_api;
+        if (!manifest.empty()) c.manifest_file = manifest;
+        client_ = client::make_client(std::move(c));
+    }
+    return *client_;
 }
-
-std::unique_ptr<core::Context> Session::open() const { return core::Context::open(config()); }
 
 std::string Session::password(const std::string& prompt, bool confirm) const {
     PasswordSource src;
@@ -24,10 +23,9 @@ std::string Session::password(const std::string& prompt, bool confirm) const {
     return read_password(src, prompt, confirm);
 }
 
-eth::PrivateKey Session::unlock(const std::string& who) const {
-    const auto cfg = config();
-    (void)core::find_account(cfg, who);  // an unknown account is reported before asking a password
-    return core::unlock(cfg, who, password("password for " + who + ": "));
+std::unique_ptr<client::Account> Session::unlock(const std::string& who) {
+    (void)client().account(who);  // an unknown account is reported before asking a password
+    return client().unlock(who, password("password for " + who + ": "));
 }
 
 void Session::say(const std::string& line) const {

@@ -1,22 +1,21 @@
 #pragma once
 /// What every subcommand of `dossier` shares: the global options (data directory, remote chain and
-/// IPFS node, --json, password file), the output (human lines or one JSON document) and the action
-/// the parser selected, run after parsing succeeds.
+/// IPFS node, --json, password file), the client they configure, the output (human lines or one
+/// JSON document) and the action the parser selected, run after parsing succeeds.
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
 
-#include "dossier/config.hpp"
-#include "dossier/context.hpp"
-#include "eth/keys.hpp"
+#include "dossier/client/client.hpp"
 #include "terminal.hpp"
 
 namespace dossier::cli {
+
+using client::Address;
 
 struct Session {
     // Global options, as parsed.
@@ -36,17 +35,24 @@ struct Session {
     /// report is still printed, then this sentence as the error, and the exit status is 1.
     std::string failure;
 
-    [[nodiscard]] core::Config config() const;
-    /// Opens the chain and the content store (throws NodeNotRunningError etc.).
-    [[nodiscard]] std::unique_ptr<core::Context> open() const;
+    /// The client of the global options (made on first use).
+    [[nodiscard]] client::Client& client();
     /// A password from --password-file, DOSSIER_PASSWORD or the terminal.
     [[nodiscard]] std::string password(const std::string& prompt, bool confirm = false) const;
-    /// The key of account `who` (label or address), unlocked with the session's password.
-    [[nodiscard]] eth::PrivateKey unlock(const std::string& who) const;
+    /// Account `who` (label or address), unlocked with the session's password; an unknown account
+    /// is reported before a password is asked for.
+    [[nodiscard]] std::unique_ptr<client::Account> unlock(const std::string& who);
+    /// The address a label or an address names.
+    [[nodiscard]] Address resolve(const std::string& who) { return client().resolve(who); }
+    /// "label (0xAbc...)" for an account of the data directory, else the address.
+    [[nodiscard]] std::string name(const Address& address) { return client().display_name(address); }
     /// A human line on stdout (nothing with --json).
     void say(const std::string& line) const;
     /// A progress bar on stderr (silent unless stderr is a terminal).
     [[nodiscard]] std::unique_ptr<ProgressBar> progress(const std::string& label) const;
+
+private:
+    std::unique_ptr<client::Client> client_;
 };
 
 /// Sets the help footer of `cmd` to an example; returns `cmd`.

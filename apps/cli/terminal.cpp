@@ -9,7 +9,7 @@
 #include <fstream>
 #include <iostream>
 
-#include "base/error.hpp"
+#include "dossier/client/error.hpp"
 
 namespace dossier::cli {
 

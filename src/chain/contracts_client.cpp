@@ -1,5 +1,7 @@
 #include "chain/contracts_client.hpp"
 
+#include <algorithm>
+
 #include "base/hex.hpp"
 #include "eth/keccak.hpp"
 
@@ -57,7 +59,8 @@ eth::Receipt ContractsClient::transact(eth::TxSender& sender, const eth::Address
 
 std::vector<DecodedEvent> ContractsClient::events_impl(const eth::Address& contract, std::string_view signature,
                                                        const std::vector<bool>& indexed,
-                                                       std::vector<std::optional<Bytes32>> topics) {
+                                                       std::vector<std::optional<Bytes32>> topics,
+                                                       std::optional<std::uint64_t> from, std::optional<std::uint64_t> to) {
     eth::LogFilter filter;
     filter.addresses = {contract};
     filter.topics.push_back(std::vector<Bytes32>{abi::event_topic(signature)});
@@ -65,10 +68,11 @@ std::vector<DecodedEvent> ContractsClient::events_impl(const eth::Address& contr
         if (t) filter.topics.push_back(std::vector<Bytes32>{*t});
         else filter.topics.push_back(std::nullopt);
     }
-    const std::uint64_t latest = rpc_.block_number();
+    const std::uint64_t first = std::max(from.value_or(0), manifest_.deployment_block);
+    const std::uint64_t last = to ? *to : rpc_.block_number();
     std::vector<DecodedEvent> out;
-    if (latest < manifest_.deployment_block) return out;
-    for (auto& log : rpc_.get_logs_paged(filter, manifest_.deployment_block, latest, kLogWindow)) {
+    if (last < first) return out;
+    for (auto& log : rpc_.get_logs_paged(filter, first, last, kLogWindow)) {
         DecodedEvent e;
         e.values = abi::decode_log(signature, indexed, log.topics, log.data);
         e.log = std::move(log);

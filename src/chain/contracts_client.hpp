@@ -55,7 +55,15 @@ public:
     [[nodiscard]] std::vector<DecodedEvent> events(const eth::Address& contract, const gen::Event<N>& event,
                                                    std::vector<std::optional<Bytes32>> topics = {}) {
         return events_impl(contract, event.signature, std::vector<bool>(event.indexed.begin(), event.indexed.end()),
-                           std::move(topics));
+                           std::move(topics), std::nullopt, std::nullopt);
+    }
+    /// events() of blocks `from` to `to` only (a watcher's new blocks).
+    template <std::size_t N>
+    [[nodiscard]] std::vector<DecodedEvent> events_between(const eth::Address& contract, const gen::Event<N>& event,
+                                                           std::vector<std::optional<Bytes32>> topics,
+                                                           std::uint64_t from, std::uint64_t to) {
+        return events_impl(contract, event.signature, std::vector<bool>(event.indexed.begin(), event.indexed.end()),
+                           std::move(topics), from, to);
     }
 
     /// Checks that the node's chain id and the runtime code at each address match the manifest;
@@ -64,7 +72,8 @@ public:
 
 private:
     std::vector<DecodedEvent> events_impl(const eth::Address& contract, std::string_view signature,
-                                          const std::vector<bool>& indexed, std::vector<std::optional<Bytes32>> topics);
+                                          const std::vector<bool>& indexed, std::vector<std::optional<Bytes32>> topics,
+                                          std::optional<std::uint64_t> from, std::optional<std::uint64_t> to);
 
     eth::RpcClient& rpc_;
     Manifest manifest_;

@@ -51,6 +51,7 @@ Context::~Context() = default;
 
 eth::TxSender& Context::sender(const eth::PrivateKey& key) {
     const eth::Address address = key.address();
+    const std::lock_guard lock(senders_mutex_);
     auto it = senders_.find(address);
     if (it != senders_.end()) return *it->second;
     eth::TxSenderOptions options;
@@ -62,6 +63,11 @@ eth::TxSender& Context::sender(const eth::PrivateKey& key) {
     }
     auto sender = std::make_unique<eth::TxSender>(*rpc_, key, std::move(options));
     return *senders_.emplace(address, std::move(sender)).first->second;
+}
+
+void Context::drop_sender(const eth::Address& account) {
+    const std::lock_guard lock(senders_mutex_);
+    senders_.erase(account);
 }
 
 std::uint64_t Context::chain_time() {

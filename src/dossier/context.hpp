@@ -4,6 +4,7 @@
 /// sender per acting account whose signed transactions are journaled on the embedded chain.
 #include <map>
 #include <memory>
+#include <mutex>
 
 #include "base/error.hpp"
 #include "chain/contracts_client.hpp"
@@ -49,6 +50,9 @@ public:
     /// The sender for `key` (created on first use, then reused so that nonces stay in order).
     /// On a journaled context every signed transaction is appended to the journal before it is sent.
     [[nodiscard]] eth::TxSender& sender(const eth::PrivateKey& key);
+    /// Destroys the sender of `account` (wiping its copy of the key), when the account is locked.
+    /// No transaction of that account may be in progress.
+    void drop_sender(const eth::Address& account);
 
     /// The timestamp of the latest block (the chain's clock, which expiries are compared with).
     [[nodiscard]] std::uint64_t chain_time();
@@ -59,6 +63,7 @@ private:
     chain::ContractsClient contracts_;
     std::unique_ptr<ipfs::ContentStore> store_;
     std::unique_ptr<chain::TxJournal> journal_;
+    std::mutex senders_mutex_;  // senders_: a client's threads write as different accounts at once
     std::map<eth::Address, std::unique_ptr<eth::TxSender>> senders_;
 };
 

@@ -177,9 +177,9 @@ AttachedFile attach_file(Context& ctx, const eth::PrivateKey& author, const eth:
 std::vector<FileListing> list_files(Context& ctx, Reader& reader, const eth::Address& patient,
                                     std::optional<std::uint32_t> record_id, const ReadOptions& options) {
     const auto attachments = attachments_of(ctx, patient, record_id);
-    if (options.log_access && reader.address() != patient)
-        log_access(ctx, reader.key(), patient,
-                   access_what(AccessTarget::files, record_id.value_or(0), static_cast<std::uint32_t>(attachments.size())));
+    log_read(ctx, reader, patient,
+             access_what(AccessTarget::files, record_id.value_or(0), static_cast<std::uint32_t>(attachments.size())),
+             options);
     const auto records = attachments.empty() ? std::map<Bytes32, RecordVersionInfo>{} : latest_by_object(ctx, patient);
     std::map<std::uint64_t, std::uint64_t> times;
     std::vector<FileListing> out;
@@ -223,8 +223,8 @@ FetchedFile fetch_file(Context& ctx, Reader& reader, const eth::Address& patient
     if (!options.overwrite && fs::exists(fs::symlink_status(target, ec)))
         throw FileExistsError("'" + target.string() + "' exists: choose another name or allow overwriting");
 
-    if (options.log_access && reader.address() != patient)
-        log_access(ctx, reader.key(), patient, access_what(AccessTarget::file, record_id, index));
+    log_read(ctx, reader, patient, access_what(AccessTarget::file, record_id, index),
+             ReadOptions{options.log_access, options.log_once});
 
     const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
     std::string templ = (dir / ("." + target.filename().string() + ".XXXXXX.part")).string();

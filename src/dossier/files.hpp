@@ -105,6 +105,7 @@ struct FileListing {
 struct FetchOptions {
     bool overwrite = false;  ///< replace an existing destination file
     bool log_access = true;  ///< as ReadOptions::log_access
+    bool log_once = false;   ///< as ReadOptions::log_once
     ProgressFn progress{};   ///< ciphertext bytes fetched so far
 };
 

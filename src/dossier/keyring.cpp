@@ -21,7 +21,8 @@ Bytes wrap_epoch_key(const crypto::SecretKey32& key, const eth::Address& patient
 Keyring::Keyring(Context& ctx, eth::PrivateKey reader)
     : ctx_(ctx), reader_(std::move(reader)), address_(reader_.address()) {}
 
-const crypto::SecretKey32& Keyring::key(const eth::Address& patient, std::uint32_t epoch) {
+crypto::SecretKey32 Keyring::key(const eth::Address& patient, std::uint32_t epoch) {
+    const std::lock_guard lock(mutex_);
     const auto wanted = std::make_pair(patient, epoch);
     if (auto it = keys_.find(wanted); it != keys_.end()) return it->second;
     // One query returns every envelope the patient ever addressed to this reader: cache them all,

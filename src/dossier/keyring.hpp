@@ -9,6 +9,7 @@
 /// it; nobody else can.
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <utility>
 
 #include "base/error.hpp"
@@ -44,19 +45,23 @@ public:
 
     [[nodiscard]] const eth::Address& reader() const noexcept { return address_; }
     /// The reader's key of `patient`'s `epoch`; throws NoAccessError if no envelope of that epoch
-    /// is addressed to the reader.
-    [[nodiscard]] const crypto::SecretKey32& key(const eth::Address& patient, std::uint32_t epoch);
+    /// is addressed to the reader. Returned by value: another thread may clear() the cache.
+    [[nodiscard]] crypto::SecretKey32 key(const eth::Address& patient, std::uint32_t epoch);
     /// The patient's current epoch (PatientContract.patientOf) and the reader's key for it.
     [[nodiscard]] EpochKey current(const eth::Address& patient);
     /// The patient's current epoch number (0: not registered).
     [[nodiscard]] std::uint32_t current_epoch(const eth::Address& patient);
     /// Forgets cached keys (after a rotation this process performed itself).
-    void clear() noexcept { keys_.clear(); }
+    void clear() noexcept {
+        const std::lock_guard lock(mutex_);
+        keys_.clear();
+    }
 
 private:
     Context& ctx_;
     eth::PrivateKey reader_;
     eth::Address address_;
+    std::mutex mutex_;  // keys_: one keyring serves a GUI's worker threads at once
     std::map<std::pair<eth::Address, std::uint32_t>, crypto::SecretKey32> keys_;
 };
 

@@ -213,8 +213,12 @@ fhir::Json read_profile(Context& ctx, Keyring& keyring, const eth::Address& pati
 namespace {
 
 /// Decodes Entry events; entries of an unknown kind are skipped.
-std::vector<ChainEntry> entries_where(Context& ctx, const std::vector<std::optional<Bytes32>>& topics) {
-    const auto events = ctx.contracts().events(ctx.manifest().audit, gen::AuditContract::ev::Entry, topics);
+std::vector<ChainEntry> entries_where(Context& ctx, const std::vector<std::optional<Bytes32>>& topics,
+                                      std::optional<std::pair<std::uint64_t, std::uint64_t>> blocks = std::nullopt) {
+    const auto events =
+        blocks ? ctx.contracts().events_between(ctx.manifest().audit, gen::AuditContract::ev::Entry, topics,
+                                                blocks->first, blocks->second)
+               : ctx.contracts().events(ctx.manifest().audit, gen::AuditContract::ev::Entry, topics);
     std::vector<ChainEntry> out;
     out.reserve(events.size());
     for (const auto& e : events) {
@@ -244,5 +248,12 @@ std::vector<ChainEntry> patient_entries(Context& ctx, const eth::Address& patien
 }
 
 std::vector<ChainEntry> all_entries(Context& ctx) { return entries_where(ctx, {}); }
+
+std::vector<ChainEntry> entries_between(Context& ctx, std::uint64_t from, std::uint64_t to,
+                                        const std::optional<eth::Address>& patient) {
+    std::vector<std::optional<Bytes32>> topics;
+    if (patient) topics.push_back(chain::address_topic(*patient));
+    return entries_where(ctx, topics, std::make_pair(from, to));
+}
 
 }  // namespace dossier::core

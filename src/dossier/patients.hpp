@@ -128,5 +128,8 @@ struct ChainEntry {
 [[nodiscard]] std::vector<ChainEntry> patient_entries(Context& ctx, const eth::Address& patient);
 /// Every audit entry of every patient, in chain order.
 [[nodiscard]] std::vector<ChainEntry> all_entries(Context& ctx);
+/// The audit entries of blocks `from` to `to` (of one patient, if given), in chain order.
+[[nodiscard]] std::vector<ChainEntry> entries_between(Context& ctx, std::uint64_t from, std::uint64_t to,
+                                                      const std::optional<eth::Address>& patient = std::nullopt);
 
 }  // namespace dossier::core

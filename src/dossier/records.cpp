@@ -5,6 +5,7 @@
 #include <deque>
 #include <map>
 
+#include "dossier/access.hpp"
 #include "dossier/audit.hpp"
 #include "eth/abi.hpp"
 #include "eth/abi_event.hpp"
@@ -115,9 +116,6 @@ std::string record_name(const eth::Address& patient, std::uint32_t record_id) {
     return "record " + std::to_string(record_id) + " of patient " + patient.to_checksum();
 }
 
-bool is_doctor_read(const Reader& reader, const eth::Address& patient, const ReadOptions& options) {
-    return options.log_access && reader.address() != patient;
-}
 
 RecordDocument open_document(Context& ctx, Reader& reader, const eth::Address& patient, const RecordVersionInfo& v) {
     return open_record_document(ctx, reader.keyring(), patient, v);
@@ -300,6 +298,18 @@ std::vector<RecordVersionInfo> record_history(Context& ctx, const eth::Address& 
     return versions;
 }
 
+void log_read(Context& ctx, Reader& reader, const eth::Address& patient, const Bytes32& what,
+              const ReadOptions& options) {
+    if (!options.log_access || reader.address() == patient) return;
+    if (!options.log_once || reader.first_log(patient, what)) {
+        log_access(ctx, reader.key(), patient, what);
+        return;
+    }
+    if (!has_access(ctx, patient, reader.address()))
+        throw NoAccessError("doctor " + reader.address().to_checksum() + " no longer has access to patient " +
+                            patient.to_checksum());
+}
+
 Record show_record(Context& ctx, Reader& reader, const eth::Address& patient, std::uint32_t record_id,
                    std::optional<std::uint32_t> version, const ReadOptions& options) {
     const auto versions = record_history(ctx, patient, record_id);
@@ -309,8 +319,7 @@ Record show_record(Context& ctx, Reader& reader, const eth::Address& patient, st
     if (it == versions.end())
         throw UnknownRecordError(record_name(patient, record_id) + " has no version " + std::to_string(wanted) +
                                  " (latest: " + std::to_string(latest) + ")");
-    if (is_doctor_read(reader, patient, options))
-        log_access(ctx, reader.key(), patient, access_what(AccessTarget::record, record_id, wanted));
+    log_read(ctx, reader, patient, access_what(AccessTarget::record, record_id, wanted), options);
     Record r;
     r.info = *it;
     r.latest_version = latest;
@@ -320,10 +329,9 @@ Record show_record(Context& ctx, Reader& reader, const eth::Address& patient, st
 }
 
 std::vector<RecordListing> list_records(Context& ctx, Reader& reader, const eth::Address& patient,
-                                        const ReadOptions& options) {
+                                        const ReadOptions& options, const ProgressFn& progress) {
     const std::uint32_t count = record_count(ctx, patient);
-    if (is_doctor_read(reader, patient, options))
-        log_access(ctx, reader.key(), patient, access_what(AccessTarget::list, 0, count));
+    log_read(ctx, reader, patient, access_what(AccessTarget::list, 0, count), options);
     BlockTimes times(ctx);
     std::map<std::uint32_t, RecordVersionInfo> latest;
     for (auto& v : versions_of(ctx, patient, std::nullopt, times)) {
@@ -340,6 +348,7 @@ std::vector<RecordListing> list_records(Context& ctx, Reader& reader, const eth:
     std::vector<RecordListing> out;
     out.reserve(latest.size());
     for (const auto& [id, v] : latest) {
+        if (progress) progress(out.size(), latest.size());
         RecordListing l;
         l.record_id = id;
         l.latest = v;
@@ -350,10 +359,12 @@ std::vector<RecordListing> list_records(Context& ctx, Reader& reader, const eth:
             l.summary = fhir::summary(doc.resource);
             l.readable = true;
         } catch (const Error& e) {
+            if (e.code() == ErrorCode::cancelled) throw;  // a cancel is not an unreadable record
             l.summary = e.what();
         }
         out.push_back(std::move(l));
     }
+    if (progress) progress(out.size(), latest.size());
     return out;
 }
 

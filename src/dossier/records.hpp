@@ -15,7 +15,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -58,16 +60,34 @@ public:
     [[nodiscard]] const eth::PrivateKey& key() const noexcept { return key_; }
     [[nodiscard]] Keyring& keyring() noexcept { return keyring_; }
 
+    /// Records that this reader logged `what` of `patient`; false if it had already.
+    [[nodiscard]] bool first_log(const eth::Address& patient, const Bytes32& what) {
+        const std::lock_guard lock(logged_mutex_);
+        return logged_.emplace(patient, what).second;
+    }
+
 private:
     eth::PrivateKey key_;
     Keyring keyring_;
+    std::mutex logged_mutex_;
+    std::set<std::pair<eth::Address, Bytes32>> logged_;
 };
 
 struct ReadOptions {
     /// Log the read on chain when the reader is not the patient (a doctor). Off: nothing is sent,
     /// and a doctor without an active grant may still open what its old keys open.
     bool log_access = true;
+    /// Log each object at most once per Reader (a face's unlocked account keeps one Reader): a
+    /// repeated open checks the grant with a view call (DoctorContract.hasAccess, no gas) instead
+    /// of sending another logAccess, so refreshing a screen costs nothing.
+    bool log_once = false;
 };
+
+/// A doctor's read as ReadOptions say: nothing for the patient itself or with log_access off;
+/// else log_access() (audit.hpp), or with log_once a free grant check for a `what` this reader
+/// logged already (NoAccessError if the grant is gone).
+void log_read(Context& ctx, Reader& reader, const eth::Address& patient, const Bytes32& what,
+              const ReadOptions& options);
 
 /// One version as the chain records it.
 struct RecordVersionInfo {
@@ -159,9 +179,10 @@ inline constexpr std::size_t kRecordStoreBatch = 32;
 
 /// The latest version of every record, opened and summarised (records the reader cannot open are
 /// listed with readable = false and the reason). A doctor's listing is logged once (what =
-/// access_what(AccessTarget::list, 0, number of records)).
+/// access_what(AccessTarget::list, 0, number of records)). `progress(done, total)` counts records
+/// opened.
 [[nodiscard]] std::vector<RecordListing> list_records(Context& ctx, Reader& reader, const eth::Address& patient,
-                                                      const ReadOptions& options = {});
+                                                      const ReadOptions& options = {}, const ProgressFn& progress = {});
 
 /// Every version of a record, oldest first, from the chain only (nothing is decrypted or logged).
 /// Throws UnknownRecordError if there is none.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "base/cancel.hpp"
 #include "base/hex.hpp"
 #include "crypto/sealed_object.hpp"
 #include "ipfs/content_store.hpp"
@@ -38,6 +39,9 @@ public:
 
 private:
     void refill() {
+        // A cancel stops the import between chunks: the blocks written so far are not pinned and
+        // no chain pointer names them, so nothing half-written becomes visible.
+        throw_if_cancelled("encrypting into the store");
         out_.clear();
         pos_ = 0;
         chunk_.resize(kChunk);
@@ -168,6 +172,7 @@ void open_sealed(Context& ctx, Keyring& keyring, const eth::Address& patient, st
     Bytes plain;
     std::uint64_t done = 0;
     for (;;) {
+        throw_if_cancelled("decrypting from the store");
         const std::size_t n = source->read(chunk);
         if (n == 0) break;
         plain.clear();

@@ -1,0 +1,91 @@
+#pragma once
+/// An unlocked account: the only holder of a private key above the boundary, and the actor of
+/// every call that signs or decrypts. Made by Client::unlock(); lock() wipes the key (an idle
+/// timeout is the face's choice), after which every call throws Error(permission_denied).
+///
+/// Thread safety: every member may be called from several threads at once. Reads run in
+/// parallel; the account's transactions are sent one call at a time (their nonces are in order),
+/// while other accounts' writes and every read proceed.
+///
+/// Reads cost no gas: listing and refreshing never send a transaction. A doctor's client logs on
+/// chain (DoctorContract.logAccess, in the patient's audit trail) when it opens a record's content,
+/// a listing or a file, as the audit requires, and at most once per object while the account stays
+/// unlocked; a later open of the same object checks the grant with a free view call instead.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stop_token>
+#include <vector>
+
+#include "dossier/client/error.hpp"
+#include "dossier/client/progress.hpp"
+#include "dossier/client/types.hpp"
+
+namespace dossier::client {
+
+class Account {
+public:
+    virtual ~Account() = default;
+
+    [[nodiscard]] virtual const AccountInfo& info() const noexcept = 0;
+    [[nodiscard]] const Address& address() const noexcept { return info().address; }
+    /// Wipes the key; the handle stays, refusing every call. Idempotent.
+    virtual void lock() noexcept = 0;
+    [[nodiscard]] virtual bool locked() const noexcept = 0;
+
+    // ---- doctors ---------------------------------------------------------------------------
+    /// Publishes this doctor's key and public profile; the authority must then verify it.
+    virtual DoctorRegistration register_doctor(const DoctorProfile& profile) = 0;
+    /// Publishes a new profile; returns its digest.
+    virtual std::string update_doctor_profile(const DoctorProfile& profile) = 0;
+    /// A verified doctor asks a patient for access.
+    virtual void request_access(const Address& patient) = 0;
+    /// Creates, funds and registers a patient with the patient's consent (see NewPatient).
+    virtual AddedPatient add_patient(const NewPatient& patient, const ProgressFn& progress = {},
+                                     std::stop_token stop = {}) = 0;
+
+    // ---- the credentialing authority -------------------------------------------------------
+    virtual void verify_doctor(const Address& doctor) = 0;
+    virtual void suspend_doctor(const Address& doctor) = 0;
+    /// Deploys the contracts on the configured remote chain, this account paying, with
+    /// `authority` as the credentialing authority (default: this account). `replace` sets an
+    /// existing manifest aside.
+    virtual Deployment deploy(std::optional<Address> authority, bool replace, const ProgressFn& progress = {}) = 0;
+
+    // ---- patients --------------------------------------------------------------------------
+    virtual PatientRegistration register_patient(const PatientProfile& profile) = 0;
+    /// The patient's decrypted FHIR Patient document (this account must hold a key for it).
+    [[nodiscard]] virtual Json patient_profile(const Address& patient) = 0;
+    /// Approves a doctor's pending request for `days` from now (the chain's clock); returns the
+    /// expiry.
+    virtual std::uint64_t approve(const Address& doctor, unsigned days) = 0;
+    virtual void deny(const Address& doctor) = 0;
+    virtual RevokeResult revoke(const Address& doctor) = 0;
+
+    // ---- records and files -----------------------------------------------------------------
+    /// Seals, stores and records; waits for the chain (cancel: the sent transaction is named in
+    /// the error's detail, and may still be mined).
+    virtual WrittenRecord add_record(const Address& patient, const RecordContent& content,
+                                     std::stop_token stop = {}) = 0;
+    /// Adds a version to a record. Throws Error(conflict) if someone else added one since
+    /// `expected_version` (when given): re-read and retry, nothing is overwritten.
+    virtual WrittenRecord update_record(const Address& patient, std::uint32_t record_id, const RecordContent& content,
+                                        std::optional<std::uint32_t> expected_version = std::nullopt,
+                                        std::stop_token stop = {}) = 0;
+    [[nodiscard]] virtual Record show_record(const Address& patient, std::uint32_t record_id,
+                                             std::optional<std::uint32_t> version = std::nullopt) = 0;
+    [[nodiscard]] virtual std::vector<RecordListing> list_records(const Address& patient,
+                                                                  const ProgressFn& progress = {},
+                                                                  std::stop_token stop = {}) = 0;
+    virtual AttachedFile attach_file(const Address& patient, const AttachRequest& request,
+                                     const ProgressFn& progress = {}, std::stop_token stop = {}) = 0;
+    [[nodiscard]] virtual std::vector<FileListing> list_files(const Address& patient,
+                                                              std::optional<std::uint32_t> record_id = std::nullopt) = 0;
+    /// Decrypts an attachment to `destination` (a file, or a directory to keep its name); nothing
+    /// is left there unless all of it authenticated.
+    virtual FetchedFile fetch_file(const Address& patient, std::uint32_t record_id, std::uint32_t index,
+                                   const std::filesystem::path& destination, bool overwrite = false,
+                                   const ProgressFn& progress = {}, std::stop_token stop = {}) = 0;
+};
+
+}  // namespace dossier::client

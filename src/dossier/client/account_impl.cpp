@@ -1,0 +1,375 @@
+/// The Account of account.hpp over the library's workflows: everything that signs or decrypts.
+#include "dossier/client/account_impl.hpp"
+
+#include <shared_mutex>
+#include <type_traits>
+
+#include "base/hex.hpp"
+#include "dossier/client/convert.hpp"
+#include "dossier/record_fields.hpp"
+#include "fhir/summary.hpp"
+
+namespace dossier::client::detail {
+
+namespace {
+
+namespace cv = convert;
+
+class AccountImpl final : public Account {
+private:
+    /// Runs a call of this account about `patient`'s data and, when the chain or the client
+    /// refused it, says why as precisely as the chain can tell: the contract answers "no active
+    /// grant" and "not verified" alike for an expired grant and a suspended doctor, and a face
+    /// acts differently on those (ask the patient again; contact the authority).
+    template <class F>
+    auto refusals_for(const Address& patient, F&& body) {
+        try {
+            return body();
+        } catch (const Error& e) {
+            if (e.code() != ErrorCode::permission_denied || patient == info_.address) throw;
+            if (auto precise = precise_refusal(patient)) throw *precise;
+            throw;
+        }
+    }
+
+    std::optional<Error> precise_refusal(const Address& patient) {
+        try {
+            const auto ctx = connection_->context();
+            const auto me = cv::to_eth(info_.address);
+            if (core::doctor_status(*ctx, me) == core::DoctorStatus::suspended)
+                return Error(ErrorCode::suspended, "doctor " + info_.address.checksum() +
+                                                       " is suspended by the credentialing authority");
+            const auto grant = core::request_of(*ctx, cv::to_eth(patient), me);
+            if (grant.state == core::RequestState::expired)
+                return Error(ErrorCode::access_expired, "the access of doctor " + info_.address.checksum() +
+                                                            " to patient " + patient.checksum() + " has expired");
+        } catch (const dossier::Error&) {
+            // The node cannot tell now: the refusal as it came is still true.
+        }
+        return std::nullopt;
+    }
+
+    struct Session {
+        std::shared_ptr<core::Context> context;
+        std::shared_ptr<core::Reader> reader;
+    };
+
+    /// How this account's reads are logged: each object once while it stays unlocked.
+    static core::ReadOptions reading() { return core::ReadOptions{true, true}; }
+
+    eth::PrivateKey current_key() const {
+        const std::shared_lock lock(key_mutex_);
+        if (!key_)
+            throw Error(ErrorCode::permission_denied,
+                        "account " + info_.label + " " + info_.address.checksum() + " is locked: unlock it again");
+        return *key_;
+    }
+
+    /// The context and this account's Reader on it (its keyring caches epoch keys, and it
+    /// remembers what was logged). A new context (the node restarted) gets a new Reader.
+    Session session(const std::shared_ptr<core::Context>& ctx) {
+        const std::lock_guard lock(session_mutex_);
+        if (session_context_ != ctx || !reader_) {
+            reader_ = std::make_shared<core::Reader>(*ctx, current_key());
+            session_context_ = ctx;
+        }
+        return Session{session_context_, reader_};
+    }
+
+    /// A call that signs transactions: one at a time per account, so that its nonces stay in
+    /// order; other accounts and every read go on meanwhile.
+    template <class F>
+    auto write(std::stop_token stop, F&& body) {
+        return call(std::move(stop), [&] {
+            const std::lock_guard guard(write_mutex_);
+            const auto key = current_key();
+            const auto s = session(connection_->context());
+            if constexpr (std::is_invocable_v<F, core::Context&, const eth::PrivateKey&, core::Reader&>)
+                return body(*s.context, key, *s.reader);
+            else
+                return body(*s.context, key);
+        });
+    }
+    template <class F>
+    auto write(F&& body) {
+        return write(std::stop_token{}, std::forward<F>(body));
+    }
+
+    /// A call that decrypts (and, for a doctor, logs its reads): runs in parallel with others.
+    template <class F>
+    auto read(std::stop_token stop, F&& body) {
+        return call(std::move(stop), [&] {
+            (void)current_key();
+            const auto ctx = connection_->context();
+            const auto s = session(ctx);
+            return body(*s.context, *s.reader);
+        });
+    }
+
+    /// The kind and FHIR resource a RecordContent describes (the library maps simple fields).
+    static std::pair<core::RecordKind, fhir::Json> resource_of(const RecordContent& content, const eth::Address& patient,
+                                                               const eth::Address& author) {
+        if (content.resource) {
+            const auto kind = content.kind ? cv::to_core(*content.kind) : core::kind_of_resource(*content.resource);
+            return {kind, *content.resource};
+        }
+        if (!content.kind || !content.fields)
+            throw Error(ErrorCode::invalid_input, "a record needs a kind with its fields, or a FHIR resource");
+        const auto kind = cv::to_core(*content.kind);
+        return {kind, core::resource_from_fields(kind, cv::to_core(*content.fields), patient, author)};
+    }
+
+    static WrittenRecord written(const Address& patient, core::RecordKind kind, const core::WrittenRecord& w) {
+        return WrittenRecord{patient, w.record_id, w.version, cv::to_client(kind), to_hex(w.ref.digest),
+                             to_hex(w.tx_hash), w.block};
+    }
+
+    std::shared_ptr<Connection> connection_;
+    AccountInfo info_;
+
+    mutable std::shared_mutex key_mutex_;
+    std::optional<eth::PrivateKey> key_;
+    std::mutex write_mutex_;
+
+    std::mutex session_mutex_;
+    std::shared_ptr<core::Context> session_context_;
+    std::shared_ptr<core::Reader> reader_;
+
+public:
+    AccountImpl(std::shared_ptr<Connection> connection, AccountInfo info, eth::PrivateKey key)
+        : connection_(std::move(connection)), info_(std::move(info)), key_(std::move(key)) {}
+
+    ~AccountImpl() override { lock(); }
+
+    const AccountInfo& info() const noexcept override { return info_; }
+
+    void lock() noexcept override {
+        // Waits for a write of this account in progress: its sender holds a copy of the key.
+        const std::lock_guard write(write_mutex_);
+        const std::unique_lock key(key_mutex_);
+        const std::lock_guard session(session_mutex_);
+        if (session_context_) session_context_->drop_sender(cv::to_eth(info_.address));
+        reader_.reset();
+        session_context_.reset();
+        key_.reset();  // PrivateKey wipes its secret when destroyed
+    }
+
+    bool locked() const noexcept override {
+        const std::shared_lock lock(key_mutex_);
+        return !key_.has_value();
+    }
+
+    // ---- doctors -----------------------------------------------------------------------------
+
+    DoctorRegistration register_doctor(const DoctorProfile& profile) override {
+        return write([&](core::Context& ctx, const eth::PrivateKey& key) {
+            const auto r = core::register_doctor(ctx, key, cv::to_fhir(profile));
+            return DoctorRegistration{cv::to_client(r.doctor), to_hex(r.profile_digest), r.profile_cid.to_string(),
+                                      to_hex(r.tx_hash)};
+        });
+    }
+
+    std::string update_doctor_profile(const DoctorProfile& profile) override {
+        return write([&](core::Context& ctx, const eth::PrivateKey& key) {
+            return to_hex(core::update_doctor_profile(ctx, key, cv::to_fhir(profile)));
+        });
+    }
+
+    void request_access(const Address& patient) override {
+        refusals_for(patient, [&] {
+            write([&](core::Context& ctx, const eth::PrivateKey& key) { core::request_access(ctx, key, cv::to_eth(patient)); });
+        });
+    }
+
+    AddedPatient add_patient(const NewPatient& patient, const ProgressFn& progress, std::stop_token stop) override {
+        return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
+            const auto& cfg = connection_->config();
+            if (core::doctor_status(ctx, key.address()) != core::DoctorStatus::verified)
+                throw Error(ErrorCode::permission_denied,
+                            "doctor " + info_.address.checksum() + " is not verified and may not add patients");
+            const auto fields = cv::to_fhir(patient.profile);
+            (void)fhir::patient(fields);  // invalid fields are refused before an account exists
+            step(progress, "creating the patient's account");
+            const auto created = core::create_account(cfg, core::Role::patient, patient.label, patient.password);
+            const auto patient_key = core::unlock(cfg, created.address.to_checksum(), patient.password);
+            if (cfg.embedded_chain()) {
+                step(progress, "funding the patient's account");
+                (void)core::fund_account(ctx, created.address, core::ether(10));
+            }
+            step(progress, "registering the patient with their consent");
+            const auto expiry = ctx.chain_time() + std::uint64_t{patient.days} * 86400u;
+            const auto r = core::register_patient_by_doctor(ctx, key, patient_key, fields, expiry);
+            return AddedPatient{cv::to_client(created), cv::to_client(r), info_.address, expiry};
+        });
+    }
+
+    // ---- the authority -----------------------------------------------------------------------
+
+    void verify_doctor(const Address& doctor) override {
+        write([&](core::Context& ctx, const eth::PrivateKey& key) { core::verify_doctor(ctx, key, cv::to_eth(doctor)); });
+    }
+
+    void suspend_doctor(const Address& doctor) override {
+        write([&](core::Context& ctx, const eth::PrivateKey& key) { core::suspend_doctor(ctx, key, cv::to_eth(doctor)); });
+    }
+
+    Deployment deploy(std::optional<Address> authority, bool replace, const ProgressFn& progress) override {
+        return call([&] {
+            const auto& cfg = connection_->config();
+            if (cfg.embedded_chain())
+                throw Error(ErrorCode::invalid_input,
+                            "deploying is for a remote chain: the embedded node deploys the contracts itself when it "
+                            "starts");
+            const std::lock_guard guard(write_mutex_);
+            const auto key = current_key();
+            const auto auth = authority ? cv::to_eth(*authority) : key.address();
+            const auto m = core::deploy_remote(cfg, key, auth, replace,
+                                               [&](std::string_view msg) { step(progress, std::string(msg)); });
+            connection_->reset();  // a new manifest: reconnect on the next call
+            return cv::to_client(m);
+        });
+    }
+
+    // ---- patients ----------------------------------------------------------------------------
+
+    PatientRegistration register_patient(const PatientProfile& profile) override {
+        return write([&](core::Context& ctx, const eth::PrivateKey& key) {
+            return cv::to_client(core::register_patient(ctx, key, cv::to_fhir(profile)));
+        });
+    }
+
+    Json patient_profile(const Address& patient) override {
+        return refusals_for(patient, [&] {
+            return read({}, [&](core::Context& ctx, core::Reader& reader) {
+                return core::read_profile(ctx, reader.keyring(), cv::to_eth(patient));
+            });
+        });
+    }
+
+    std::uint64_t approve(const Address& doctor, unsigned days) override {
+        return write([&](core::Context& ctx, const eth::PrivateKey& key) {
+            const auto expiry = ctx.chain_time() + std::uint64_t{days} * 86400u;
+            core::approve(ctx, key, cv::to_eth(doctor), expiry);
+            return expiry;
+        });
+    }
+
+    void deny(const Address& doctor) override {
+        write([&](core::Context& ctx, const eth::PrivateKey& key) { core::deny(ctx, key, cv::to_eth(doctor)); });
+    }
+
+    RevokeResult revoke(const Address& doctor) override {
+        return write([&](core::Context& ctx, const eth::PrivateKey& key) {
+            const auto r = core::revoke(ctx, key, cv::to_eth(doctor));
+            RevokeResult out{r.new_epoch, {}};
+            for (const auto& k : r.kept) out.kept.push_back(cv::to_client(k));
+            return out;
+        });
+    }
+
+    // ---- records and files -------------------------------------------------------------------
+
+    WrittenRecord add_record(const Address& patient, const RecordContent& content, std::stop_token stop) override {
+        return refusals_for(patient, [&] {
+            return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key, core::Reader& reader) {
+                const auto p = cv::to_eth(patient);
+                const auto [kind, resource] = resource_of(content, p, key.address());
+                return written(patient, kind, core::add_record(ctx, key, reader.keyring(), p, kind, resource));
+            });
+        });
+    }
+
+    WrittenRecord update_record(const Address& patient, std::uint32_t record_id, const RecordContent& content,
+                                std::optional<std::uint32_t> expected_version, std::stop_token stop) override {
+        return refusals_for(patient, [&] {
+            return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
+                const auto p = cv::to_eth(patient);
+                const auto [kind, resource] = resource_of(content, p, key.address());
+                if (expected_version) {
+                    const auto latest = core::record_history(ctx, p, record_id).back().version;
+                    if (latest != *expected_version)
+                        throw Error(ErrorCode::conflict, "record " + std::to_string(record_id) + " is at version " +
+                                                             std::to_string(latest) + ", not " +
+                                                             std::to_string(*expected_version) +
+                                                             ": someone changed it meanwhile; read it again");
+                }
+                return written(patient, kind, core::update_record(ctx, key, p, record_id, resource));
+            });
+        });
+    }
+
+    Record show_record(const Address& patient, std::uint32_t record_id, std::optional<std::uint32_t> version) override {
+        return refusals_for(patient, [&] {
+            return read({}, [&](core::Context& ctx, core::Reader& reader) {
+                const auto r = core::show_record(ctx, reader, cv::to_eth(patient), record_id, version, reading());
+                return Record{cv::to_client(r.info),         r.latest_version,      r.attachments,
+                              cv::to_client(r.document.kind), r.document.resource, r.document.created,
+                              fhir::summary(r.document.resource)};
+            });
+        });
+    }
+
+    std::vector<RecordListing> list_records(const Address& patient, const ProgressFn& progress,
+                                            std::stop_token stop) override {
+        return refusals_for(patient, [&] {
+            return read(std::move(stop), [&](core::Context& ctx, core::Reader& reader) {
+                std::vector<RecordListing> out;
+                for (const auto& r : core::list_records(ctx, reader, cv::to_eth(patient), reading(),
+                                                        phase(progress, "opening records", "records")))
+                    out.push_back(cv::to_client(r));
+                return out;
+            });
+        });
+    }
+
+    AttachedFile attach_file(const Address& patient, const AttachRequest& request, const ProgressFn& progress,
+                             std::stop_token stop) override {
+        return refusals_for(patient, [&] {
+            return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
+                core::AttachOptions opt;
+                opt.name = request.name;
+                opt.content_type = request.content_type;
+                opt.type_text = request.type_text;
+                opt.progress = phase(progress, "encrypting", "bytes");
+                const auto f = core::attach_file(ctx, key, cv::to_eth(patient), request.record_id, request.path, opt);
+                return AttachedFile{f.record_id, f.index,   f.file_record_id, to_hex(f.ref.digest), to_hex(f.ref.meta),
+                                    f.size,      f.name,    opt.content_type, to_hex(f.tx_hash)};
+            });
+        });
+    }
+
+    std::vector<FileListing> list_files(const Address& patient, std::optional<std::uint32_t> record_id) override {
+        return refusals_for(patient, [&] {
+            return read({}, [&](core::Context& ctx, core::Reader& reader) {
+                std::vector<FileListing> out;
+                for (const auto& f : core::list_files(ctx, reader, cv::to_eth(patient), record_id, reading()))
+                    out.push_back(cv::to_client(f));
+                return out;
+            });
+        });
+    }
+
+    FetchedFile fetch_file(const Address& patient, std::uint32_t record_id, std::uint32_t index,
+                           const std::filesystem::path& destination, bool overwrite, const ProgressFn& progress,
+                           std::stop_token stop) override {
+        return refusals_for(patient, [&] {
+            return read(std::move(stop), [&](core::Context& ctx, core::Reader& reader) {
+                core::FetchOptions opt;
+                opt.overwrite = overwrite;
+                opt.log_once = true;
+                opt.progress = phase(progress, "decrypting", "bytes");
+                const auto f = core::fetch_file(ctx, reader, cv::to_eth(patient), record_id, index, destination, opt);
+                return FetchedFile{f.path, f.size, to_hex(f.ref.digest)};
+            });
+        });
+    }
+
+};
+
+}  // namespace
+
+std::unique_ptr<Account> make_account(std::shared_ptr<Connection> connection, AccountInfo info, eth::PrivateKey key) {
+    return std::make_unique<AccountImpl>(std::move(connection), std::move(info), std::move(key));
+}
+
+}  // namespace dossier::client::detail

@@ -1,0 +1,130 @@
+#pragma once
+/// The one door through which a face (the `dossier` CLI, the desktop app) reaches Dossier.
+///
+/// make_client(Config) returns a Client for a data directory and the chain and IPFS node it names;
+/// Client::unlock() returns an Account, the actor of every call that signs or decrypts. Only plain
+/// values cross (types.hpp), every failure is an Error with a code (error.hpp), long calls report
+/// Progress and take a std::stop_token (progress.hpp), and live changes arrive through Handlers
+/// (handler.hpp). Nothing below (RPC client, contract bindings, content store, journal) is visible,
+/// so it can change without touching a face.
+///
+/// Thread safety: a Client and its Accounts may be called from several threads at once (a GUI
+/// runs reads on a worker pool while a write is in flight). Connections to the chain and the store
+/// are opened on first use and shared; a Client outlives the Accounts and Handlers it made.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dossier/client/account.hpp"
+#include "dossier/client/error.hpp"
+#include "dossier/client/handler.hpp"
+#include "dossier/client/progress.hpp"
+#include "dossier/client/types.hpp"
+
+namespace dossier::client {
+
+/// Where Dossier keeps its files and which chain and IPFS node it talks to (the CLI's global
+/// options). Empty rpc_url / ipfs_api: the embedded node of the data directory.
+struct Config {
+    std::filesystem::path data_dir;  ///< empty: default_data_dir()
+    std::optional<std::string> rpc_url;
+    std::optional<std::uint64_t> chain_id;
+    std::optional<std::string> ipfs_api;
+    std::optional<std::filesystem::path> manifest_file;
+};
+
+/// $DOSSIER_DATA_DIR, else $XDG_DATA_HOME/dossier, else ~/.local/share/dossier.
+[[nodiscard]] std::filesystem::path default_data_dir();
+
+/// One line about a FHIR resource, for lists ("Condition: Type 2 diabetes mellitus (active)").
+[[nodiscard]] std::string summarize(const Json& resource);
+
+/// Reads a FHIR resource from a JSON file; Error(io) if unreadable, Error(invalid_input) if not JSON.
+[[nodiscard]] Json load_resource(const std::filesystem::path& path);
+
+class Client {
+public:
+    virtual ~Client() = default;
+
+    [[nodiscard]] virtual const Config& config() const noexcept = 0;
+    /// True when the chain is the embedded anvil of the data directory.
+    [[nodiscard]] virtual bool embedded_chain() const noexcept = 0;
+
+    // ---- accounts --------------------------------------------------------------------------
+    [[nodiscard]] virtual std::vector<AccountInfo> accounts() = 0;
+    /// The account of the data directory named by label or address; Error(not_found).
+    [[nodiscard]] virtual AccountInfo account(std::string_view who) = 0;
+    /// The address `who` names: an account's label, or any address (a doctor knows a patient by
+    /// address only). Error(not_found) for an unknown label, Error(invalid_input) for a malformed
+    /// address.
+    [[nodiscard]] virtual Address resolve(std::string_view who) = 0;
+    /// "label (0xAbC...)" for an account of the data directory, else the checksummed address.
+    [[nodiscard]] virtual std::string display_name(const Address& address) = 0;
+    /// A fresh key in a keystore encrypted under `password`, funded as `funding` says.
+    virtual CreatedAccount create_account(Role role, std::string_view label, std::string_view password,
+                                          const FundingOptions& funding = {}) = 0;
+    virtual CreatedAccount import_account(const ImportSource& source, std::string_view password, Role role,
+                                          std::string_view label, const FundingOptions& funding = {}) = 0;
+    /// Sends ether for gas from the embedded chain's dev account; returns the transaction hash.
+    /// Error(invalid_input) on a remote chain.
+    virtual std::string fund_account(const Address& address, std::uint64_t ether) = 0;
+    /// Copies the encrypted keystore to `destination` (a file or an existing directory).
+    virtual std::filesystem::path export_keystore(std::string_view who, const std::filesystem::path& destination) = 0;
+    /// The raw private key (0x + 64 hex), after checking the password: only for an explicit request.
+    [[nodiscard]] virtual std::string export_private_key(std::string_view who, std::string_view password) = 0;
+    /// Decrypts the account's key (scrypt: about a second with standard parameters).
+    /// Error(not_found), Error(wrong_password).
+    [[nodiscard]] virtual std::unique_ptr<Account> unlock(std::string_view who, std::string_view password,
+                                                          const ProgressFn& progress = {}) = 0;
+
+    // ---- the node --------------------------------------------------------------------------
+    /// Never throws for a node that is down: it says so (problems, healthy).
+    [[nodiscard]] virtual NodeStatus node_status() = 0;
+    /// Starts (or reuses) the embedded chain and IPFS gateway, replays the journal, deploys the
+    /// first time. Progress phases are the steps, for people.
+    virtual NodeStatus node_up(const NodeUpOptions& options = {}, const ProgressFn& progress = {},
+                               std::stop_token stop = {}) = 0;
+    virtual NodeDownReport node_down() = 0;
+    /// Serves the embedded IPFS store on 127.0.0.1:`port` (0: any) until `stop`; `on_ready(port)`.
+    virtual void serve_ipfs(int port, std::stop_token stop, const std::function<void(int)>& on_ready = {}) = 0;
+
+    // ---- public reads (no key needed, nothing sent) ----------------------------------------
+    [[nodiscard]] virtual DoctorInfo doctor(const Address& doctor) = 0;
+    [[nodiscard]] virtual std::vector<DoctorInfo> doctors() = 0;
+    [[nodiscard]] virtual PatientInfo patient(const Address& patient) = 0;
+    /// Every registered patient, in registration order.
+    [[nodiscard]] virtual std::vector<Address> patients() = 0;
+    /// Every doctor that asked `patient` (or registered it), with the state of its grant.
+    [[nodiscard]] virtual std::vector<AccessRequest> access_requests(const Address& patient) = 0;
+    [[nodiscard]] virtual std::vector<RecordVersion> record_history(const Address& patient, std::uint32_t record_id) = 0;
+    [[nodiscard]] virtual std::vector<AuditEntry> audit_trail(const Address& patient, const ProgressFn& progress = {},
+                                                              std::stop_token stop = {}) = 0;
+    /// Recomputes the patient's hash chain over what the node returned and compares it with the
+    /// contract's head.
+    [[nodiscard]] virtual AuditVerification verify_audit(const Address& patient, const ProgressFn& progress = {},
+                                                         std::stop_token stop = {}) = 0;
+    /// Reads back every object the chain names for `patient` (ciphertext only) and re-hashes it.
+    [[nodiscard]] virtual StoreCheck check_store(const Address& patient, const ProgressFn& progress = {},
+                                                 std::stop_token stop = {}) = 0;
+
+    // ---- notifications ---------------------------------------------------------------------
+    /// Polls the chain for new blocks every `poll` (default: 250 ms on the embedded node, 2 s on a
+    /// remote chain) and calls `on_event` for each event matching `filter`, from the next block on.
+    [[nodiscard]] virtual std::unique_ptr<Handler> watch(const EventFilter& filter, EventFn on_event,
+                                                         std::chrono::milliseconds poll = std::chrono::milliseconds{0}) = 0;
+
+    // ---- the demonstration -----------------------------------------------------------------
+    virtual DemoResult run_demo(const DemoOptions& options, const std::function<void(const DemoStep&)>& on_step) = 0;
+};
+
+/// A client for `config` (nothing is opened until first used).
+[[nodiscard]] std::unique_ptr<Client> make_client(Config config);
+
+}  // namespace dossier::client

@@ -1,0 +1,285 @@
+/// The Client of client.hpp over the library's workflows (src/dossier): accounts, the node, public
+/// reads, notifications and the demo. What needs a key is in account_impl.cpp.
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+#include "base/hex.hpp"
+#include "dossier/client/account_impl.hpp"
+#include "dossier/client/client.hpp"
+#include "dossier/client/connection.hpp"
+#include "dossier/client/convert.hpp"
+#include "dossier/client/watcher.hpp"
+#include "dossier/demo.hpp"
+#include "fhir/summary.hpp"
+
+namespace dossier::client {
+
+using detail::call;
+using detail::Connection;
+namespace cv = convert;
+
+std::filesystem::path default_data_dir() { return core::default_data_dir(); }
+
+std::string summarize(const Json& resource) { return fhir::summary(resource); }
+
+Json load_resource(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorCode::io, "cannot read '" + path.string() + "'");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto json = Json::parse(ss.str(), nullptr, false);
+    if (json.is_discarded()) throw Error(ErrorCode::invalid_input, "'" + path.string() + "' is not valid JSON");
+    return json;
+}
+
+namespace {
+
+class ClientImpl final : public Client {
+public:
+    explicit ClientImpl(Config config)
+        : config_(std::move(config)), connection_(std::make_shared<Connection>(cv::to_core(config_))) {
+        config_.data_dir = connection_->config().data_dir;
+    }
+
+    const Config& config() const noexcept override { return config_; }
+    bool embedded_chain() const noexcept override { return cfg().embedded_chain(); }
+
+    // ---- accounts ----------------------------------------------------------------------------
+
+    std::vector<AccountInfo> accounts() override {
+        return call([&] {
+            std::vector<AccountInfo> out;
+            for (const auto& a : core::list_accounts(cfg())) out.push_back(cv::to_client(a));
+            return out;
+        });
+    }
+
+    AccountInfo account(std::string_view who) override {
+        return call([&] { return cv::to_client(core::find_account(cfg(), who)); });
+    }
+
+    Address resolve(std::string_view who) override {
+        return call([&] {
+            if (who.size() == 42 && who.substr(0, 2) == "0x") return Address::from_hex(who);
+            return cv::to_client(core::find_account(cfg(), who).address);
+        });
+    }
+
+    std::string display_name(const Address& address) override {
+        return call([&] {
+            for (const auto& a : core::list_accounts(cfg()))
+                if (a.address == cv::to_eth(address)) return a.label + " (" + address.checksum() + ")";
+            return address.checksum();
+        });
+    }
+
+    CreatedAccount create_account(Role role, std::string_view label, std::string_view password,
+                                  const FundingOptions& funding) override {
+        return call([&] {
+            CreatedAccount out{cv::to_client(core::create_account(cfg(), cv::to_core(role), label, password)), false, {}};
+            fund_new(out, funding);
+            return out;
+        });
+    }
+
+    CreatedAccount import_account(const ImportSource& source, std::string_view password, Role role,
+                                  std::string_view label, const FundingOptions& funding) override {
+        return call([&] {
+            std::string text = source.value;
+            switch (source.kind) {
+                case ImportSource::Kind::keystore_file: break;
+                case ImportSource::Kind::private_key_hex:
+                    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+                    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.erase(0, 1);
+                    break;
+                case ImportSource::Kind::embedded_authority:
+                    if (!cfg().embedded_chain())
+                        throw Error(ErrorCode::invalid_input,
+                                    "the embedded chain's authority exists only on the embedded chain");
+                    text = std::string(core::kEmbeddedDevKeyHex.substr(2));
+                    break;
+            }
+            CreatedAccount out{cv::to_client(core::import_account(cfg(), text, password, cv::to_core(role), label)),
+                               false, {}};
+            fund_new(out, funding);
+            return out;
+        });
+    }
+
+    std::string fund_account(const Address& address, std::uint64_t ether) override {
+        return call([&] {
+            if (!cfg().embedded_chain())
+                throw Error(ErrorCode::invalid_input, "only the embedded chain has a dev account to fund accounts "
+                                                      "from: on a remote chain, send ether from a funded wallet");
+            const auto receipt = core::fund_account(*connection_->context(), cv::to_eth(address), core::ether(ether));
+            return to_hex(receipt.transaction_hash);
+        });
+    }
+
+    std::filesystem::path export_keystore(std::string_view who, const std::filesystem::path& destination) override {
+        return call([&] { return core::export_account(cfg(), who, destination); });
+    }
+
+    std::string export_private_key(std::string_view who, std::string_view password) override {
+        return call([&] { return core::export_private_key(cfg(), who, password); });
+    }
+
+    std::unique_ptr<Account> unlock(std::string_view who, std::string_view password,
+                                    const ProgressFn& progress) override {
+        return call([&]() -> std::unique_ptr<Account> {
+            const auto info = core::find_account(cfg(), who);
+            detail::step(progress, "unlocking " + info.label);
+            auto key = core::unlock(cfg(), info.address.to_checksum(), password);
+            return detail::make_account(connection_, cv::to_client(info), std::move(key));
+        });
+    }
+
+    // ---- the node ----------------------------------------------------------------------------
+
+    NodeStatus node_status() override {
+        return call([&] { return cv::to_client(core::node_status(cfg())); });
+    }
+
+    NodeStatus node_up(const NodeUpOptions& options, const ProgressFn& progress, std::stop_token stop) override {
+        return call(std::move(stop), [&] {
+            core::UpOptions up;
+            up.dossier_binary = "/proc/self/exe";
+            if (options.chain_id) up.chain_id = *options.chain_id;
+            if (cfg().chain_id) up.chain_id = *cfg().chain_id;
+            up.redeploy_if_lost = options.redeploy_if_lost;
+            const auto status = core::node_up(cfg(), up, [&](std::string_view m) { detail::step(progress, std::string(m)); });
+            connection_->reset();  // the next call connects to what runs now
+            return cv::to_client(status);
+        });
+    }
+
+    NodeDownReport node_down() override {
+        return call([&] {
+            connection_->reset();
+            const auto r = core::node_down(cfg());
+            return NodeDownReport{r.anvil_was_running, r.gateway_was_running, r.state_saved, r.journal_compacted,
+                                  r.journal_kept};
+        });
+    }
+
+    void serve_ipfs(int port, std::stop_token stop, const std::function<void(int)>& on_ready) override {
+        call([&] { core::serve_ipfs(cfg(), port, stop, on_ready); });
+    }
+
+    // ---- public reads ------------------------------------------------------------------------
+
+    DoctorInfo doctor(const Address& doctor) override {
+        return call([&] { return cv::to_client(core::doctor_info(*connection_->context(), cv::to_eth(doctor))); });
+    }
+
+    std::vector<DoctorInfo> doctors() override {
+        return call([&] {
+            std::vector<DoctorInfo> out;
+            for (const auto& d : core::list_doctors(*connection_->context())) out.push_back(cv::to_client(d));
+            return out;
+        });
+    }
+
+    PatientInfo patient(const Address& patient) override {
+        return call([&] { return cv::to_client(core::patient_info(*connection_->context(), cv::to_eth(patient))); });
+    }
+
+    std::vector<Address> patients() override {
+        return call([&] {
+            std::vector<Address> out;
+            for (const auto& p : core::registered_patients(*connection_->context())) out.push_back(cv::to_client(p));
+            return out;
+        });
+    }
+
+    std::vector<AccessRequest> access_requests(const Address& patient) override {
+        return call([&] {
+            std::vector<AccessRequest> out;
+            for (const auto& r : core::list_requests(*connection_->context(), cv::to_eth(patient)))
+                out.push_back(cv::to_client(r));
+            return out;
+        });
+    }
+
+    std::vector<RecordVersion> record_history(const Address& patient, std::uint32_t record_id) override {
+        return call([&] {
+            std::vector<RecordVersion> out;
+            for (const auto& v : core::record_history(*connection_->context(), cv::to_eth(patient), record_id))
+                out.push_back(cv::to_client(v));
+            return out;
+        });
+    }
+
+    std::vector<AuditEntry> audit_trail(const Address& patient, const ProgressFn& progress,
+                                        std::stop_token stop) override {
+        return call(std::move(stop), [&] {
+            detail::step(progress, "reading the audit trail");
+            std::vector<AuditEntry> out;
+            for (const auto& e : core::audit_history(*connection_->context(), cv::to_eth(patient)))
+                out.push_back(cv::to_client(e));
+            return out;
+        });
+    }
+
+    AuditVerification verify_audit(const Address& patient, const ProgressFn& progress, std::stop_token stop) override {
+        return call(std::move(stop), [&] {
+            detail::step(progress, "verifying the audit trail");
+            return cv::to_client(core::verify_audit(*connection_->context(), cv::to_eth(patient)));
+        });
+    }
+
+    StoreCheck check_store(const Address& patient, const ProgressFn& progress, std::stop_token stop) override {
+        return call(std::move(stop), [&] {
+            const auto p = cv::to_eth(patient);
+            return cv::to_client(p, core::check_patient_objects(*connection_->context(), p,
+                                                                detail::phase(progress, "checking", "objects")));
+        });
+    }
+
+    std::unique_ptr<Handler> watch(const EventFilter& filter, EventFn on_event, std::chrono::milliseconds poll) override {
+        if (poll.count() <= 0) poll = cfg().embedded_chain() ? std::chrono::milliseconds(250) : std::chrono::milliseconds(2000);
+        return detail::make_watcher(connection_, filter, std::move(on_event), poll);
+    }
+
+    DemoResult run_demo(const DemoOptions& options, const std::function<void(const DemoStep&)>& on_step) override {
+        return call([&] {
+            core::DemoOptions opt;
+            opt.examples_dir = options.examples_dir;
+            opt.dossier_binary = "/proc/self/exe";
+            opt.password = options.password;
+            const auto r = core::run_demo(cfg(), opt, [&](const core::DemoStep& s) {
+                if (on_step) on_step(DemoStep{s.name, s.text, s.data, s.refusal});
+            });
+            connection_->reset();  // the demo may have started the node
+            return DemoResult{r.run, r.steps, r.expected_refusals, r.audit_verified, r.started_node, r.private_strings};
+        });
+    }
+
+private:
+    const core::Config& cfg() const noexcept { return connection_->config(); }
+
+    /// The funding policy of new accounts: on the embedded chain, ether from its dev account so
+    /// that the account can pay for its first transaction; on a remote chain its owner funds it.
+    /// The account exists whatever happens here, so a failure is reported, not thrown.
+    void fund_new(CreatedAccount& created, const FundingOptions& funding) {
+        if (!funding.fund || !cfg().embedded_chain()) return;
+        try {
+            (void)core::fund_account(*connection_->context(), cv::to_eth(created.info.address), core::ether(funding.ether));
+            created.funded = true;
+        } catch (const dossier::Error& e) {
+            if (e.code() == ErrorCode::cancelled) throw;
+            created.funding_error = "account " + created.info.label + " " + created.info.address.checksum() +
+                                    " was created but not funded (" + e.what() + ")";
+        }
+    }
+
+    Config config_;
+    std::shared_ptr<Connection> connection_;
+};
+
+}  // namespace
+
+std::unique_ptr<Client> make_client(Config config) { return std::make_unique<ClientImpl>(std::move(config)); }
+
+}  // namespace dossier::client

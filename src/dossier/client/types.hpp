@@ -1,0 +1,370 @@
+#pragma once
+/// The plain values that cross the client boundary: addresses, accounts, node status, doctors,
+/// patients, grants, records, files, audit entries. They hold no handle to anything below the
+/// boundary (no RPC client, binding, store or journal), copy freely between threads, and say
+/// everything a face prints. Digests, hashes and keys are 0x-prefixed lower-case hex text; FHIR
+/// resources are JSON values (nlohmann::json); times are unix seconds of the chain's clock.
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dossier::client {
+
+using Json = nlohmann::json;
+
+/// An Ethereum account address (20 bytes). A strong type, so that a label or a digest cannot be
+/// passed where an address is meant.
+class Address {
+public:
+    Address() = default;  ///< the zero address
+    explicit Address(const std::array<std::uint8_t, 20>& bytes) noexcept : bytes_(bytes) {}
+    /// "0x" + 40 hex digits, any case (a mixed-case text must be a correct EIP-55 checksum).
+    /// Throws Error(invalid_input) otherwise.
+    [[nodiscard]] static Address from_hex(std::string_view text);
+    /// from_hex() that says "not an address" with nullopt instead of throwing.
+    [[nodiscard]] static std::optional<Address> parse(std::string_view text) noexcept;
+
+    /// EIP-55 mixed-case text, as people and wallets show it.
+    [[nodiscard]] std::string checksum() const;
+    /// Lower-case "0x..." text.
+    [[nodiscard]] std::string hex() const;
+    [[nodiscard]] const std::array<std::uint8_t, 20>& bytes() const noexcept { return bytes_; }
+
+    auto operator<=>(const Address&) const = default;
+
+private:
+    std::array<std::uint8_t, 20> bytes_{};
+};
+
+// ---- accounts ----------------------------------------------------------------------------
+
+enum class Role { doctor, patient, admin };
+/// "doctor", "patient", "admin".
+[[nodiscard]] std::string_view role_name(Role role) noexcept;
+/// The inverse of role_name(); throws Error(invalid_input) naming the accepted values.
+[[nodiscard]] Role parse_role(std::string_view text);
+
+struct AccountInfo {
+    Address address;
+    Role role = Role::patient;
+    std::string label;
+    std::filesystem::path keystore;  ///< its encrypted keystore file
+    std::uint64_t created = 0;
+};
+
+/// How a new account gets gas: on the embedded chain it is funded from the chain's dev account
+/// (the library's policy: 10 ETH unless told otherwise); on a remote chain its owner funds it.
+struct FundingOptions {
+    bool fund = true;
+    std::uint64_t ether = 10;
+};
+
+struct CreatedAccount {
+    AccountInfo info;
+    bool funded = false;
+    /// Set when funding was attempted and failed: the account exists (it is not rolled back);
+    /// one sentence saying why, for the face to show with its own way of funding it later.
+    std::string funding_error;
+};
+
+/// Where an imported key comes from.
+struct ImportSource {
+    enum class Kind {
+        keystore_file,       ///< a Web3 v3 keystore of any wallet (opened with the password to prove it)
+        private_key_hex,     ///< 64 hex digits (then encrypted under the password)
+        embedded_authority,  ///< the embedded chain's credentialing authority (its key is public)
+    };
+    Kind kind = Kind::keystore_file;
+    std::string value;  ///< the keystore path, or the hex key; empty for embedded_authority
+};
+
+// ---- node --------------------------------------------------------------------------------
+
+struct Deployment {
+    std::uint64_t chain_id = 0;
+    Address patient_contract, doctor_contract, audit_contract;
+    std::uint64_t deployment_block = 0;
+    Json manifest;  ///< the deployment manifest as written
+};
+
+struct RecoveryReport {
+    std::size_t journaled = 0, already_on_chain = 0, in_flight = 0, resent = 0, reverted = 0, superseded = 0,
+                rejected = 0, unrecoverable = 0;
+    std::vector<std::string> problems;
+};
+
+struct NodeStatus {
+    bool embedded = true;  ///< false: a remote chain (no anvil, no gateway of ours)
+    bool anvil_running = false;
+    int anvil_pid = -1;
+    std::string rpc_url;
+    bool rpc_ok = false;
+    std::optional<std::uint64_t> chain_id;
+    std::optional<std::uint64_t> block_number;
+    std::filesystem::path manifest_path;
+    std::optional<Deployment> deployment;  ///< absent: not deployed yet (or unreadable: see problems)
+    bool deployment_ok = false;
+    std::optional<Address> authority;
+    bool gateway_enabled = false, gateway_running = false, gateway_ok = false;
+    int gateway_pid = -1;
+    std::string gateway_url;
+    // Set by node_up only.
+    bool started_anvil = false, started_gateway = false, deployed = false;
+    RecoveryReport recovery;
+    std::vector<std::string> problems;  ///< one sentence each; empty when healthy
+    bool healthy = false;
+};
+
+struct NodeUpOptions {
+    std::optional<std::uint64_t> chain_id;  ///< of a chain created now (default 31337)
+    bool redeploy_if_lost = false;          ///< the chain lost the contracts: deploy afresh instead of failing
+};
+
+struct NodeDownReport {
+    bool anvil_was_running = false, gateway_was_running = false, state_saved = false;
+    std::size_t journal_compacted = 0, journal_kept = 0;
+};
+
+// ---- doctors and patients ------------------------------------------------------------------
+
+enum class DoctorStatus { none, registered, verified, suspended };
+/// "none", "registered", "verified", "suspended".
+[[nodiscard]] std::string_view status_name(DoctorStatus status) noexcept;
+
+/// A doctor's public profile (a FHIR Practitioner is built from it).
+struct DoctorProfile {
+    std::string name;  ///< full name, family name last
+    std::string specialty, licence, phone, email;
+};
+
+struct DoctorInfo {
+    Address address;
+    DoctorStatus status = DoctorStatus::none;
+    std::uint64_t since = 0;
+    std::optional<std::string> public_key;      ///< hex, 64 bytes x || y
+    std::optional<std::string> profile_digest;  ///< hex
+    std::optional<Json> profile;                ///< the FHIR Practitioner, if the store has it
+    std::string summary;                        ///< one line about the profile ("" if none)
+};
+
+struct DoctorRegistration {
+    Address doctor;
+    std::string profile_digest, profile_cid, tx;
+};
+
+/// What a patient's profile says (a FHIR Patient is built from it).
+struct PatientProfile {
+    std::string name;        ///< full name, family name last
+    std::string birth_date;  ///< YYYY-MM-DD
+    std::string gender;      ///< male, female, other, unknown or empty
+    std::string phone, email;
+};
+
+struct PatientRegistration {
+    Address patient;
+    std::string profile_digest, profile_meta, tx;
+};
+
+/// A doctor registers a new patient sitting next to it: the patient's account is created here
+/// (its password chosen by the patient), funded on the embedded chain, and registered with the
+/// patient's signed consent; the doctor gets access for `days`.
+struct NewPatient {
+    std::string label;
+    std::string password;
+    PatientProfile profile;
+    unsigned days = 365;
+};
+
+struct AddedPatient {
+    AccountInfo account;
+    PatientRegistration registration;
+    Address doctor;
+    std::uint64_t grant_expiry = 0;
+};
+
+struct PatientInfo {
+    Address patient;
+    bool registered = false;
+    std::uint32_t epoch = 0;
+    std::uint32_t records = 0;
+};
+
+// ---- access --------------------------------------------------------------------------------
+
+enum class RequestState { none, pending, approved, expired, denied, revoked };
+/// "none", "pending", "approved", "expired", "denied", "revoked".
+[[nodiscard]] std::string_view state_name(RequestState state) noexcept;
+
+struct AccessRequest {
+    Address doctor;
+    RequestState state = RequestState::none;
+    std::uint64_t expiry = 0;
+    std::uint32_t epoch = 0;
+    std::uint64_t requested_at = 0;
+    std::uint64_t updated_at = 0;
+};
+
+struct RevokeResult {
+    std::uint32_t new_epoch = 0;
+    std::vector<Address> kept;  ///< doctors that received the new key
+};
+
+// ---- records and files ---------------------------------------------------------------------
+
+enum class RecordKind { condition, medication, allergy, appointment, note, file };
+/// "condition", "medication", "allergy", "appointment", "note", "file".
+[[nodiscard]] std::string_view kind_name(RecordKind kind) noexcept;
+/// The inverse of kind_name(); throws Error(invalid_input) naming the accepted kinds.
+[[nodiscard]] RecordKind parse_kind(std::string_view text);
+
+/// A record as a person types it (a form, the CLI's flags); the library maps it onto FHIR.
+struct RecordFields {
+    std::string code;         ///< condition: diagnosis; medication: drug and strength; allergy: substance
+    std::string text;         ///< note: its text; condition: a note; appointment: description
+    std::string status;       ///< clinical status (condition, allergy) or status (medication, appointment)
+    std::string start;        ///< onset (condition), start (medication, appointment)
+    std::string end;          ///< end (medication, appointment)
+    std::string dosage;       ///< medication: dosage instructions
+    std::string criticality;  ///< allergy: low, high or unable-to-assess
+    std::string reaction;     ///< allergy: the reaction
+    std::string title;        ///< note: title
+};
+
+/// What to write: simple fields of a kind, or a whole FHIR resource (its kind is read from its
+/// resourceType unless given).
+struct RecordContent {
+    std::optional<RecordKind> kind;
+    std::optional<RecordFields> fields;  ///< needs kind
+    std::optional<Json> resource;
+};
+
+/// One version as the chain records it (nothing decrypted).
+struct RecordVersion {
+    std::uint32_t record_id = 0;
+    std::uint32_t version = 0;
+    Address author;
+    std::string digest, meta, previous;
+    std::uint64_t block = 0;
+    std::uint64_t timestamp = 0;
+    std::string tx;
+};
+
+struct WrittenRecord {
+    Address patient;
+    std::uint32_t record_id = 0;
+    std::uint32_t version = 0;
+    RecordKind kind = RecordKind::note;
+    std::string digest, tx;
+    std::uint64_t block = 0;
+};
+
+struct Record {
+    RecordVersion info;
+    std::uint32_t latest_version = 0;
+    std::uint32_t attachments = 0;
+    RecordKind kind = RecordKind::note;
+    Json resource;             ///< the FHIR resource
+    std::uint64_t created = 0;  ///< the writer's clock
+    std::string summary;       ///< one line
+};
+
+struct RecordListing {
+    std::uint32_t record_id = 0;
+    RecordVersion latest;
+    std::uint32_t attachments = 0;
+    std::optional<RecordKind> kind;  ///< absent if the reader could not open it
+    std::string summary;             ///< the resource in one line, or why it could not be opened
+    bool readable = false;
+};
+
+struct AttachRequest {
+    std::optional<std::uint32_t> record_id;  ///< the record to attach to; none: the file's own record
+    std::filesystem::path path;
+    std::string name;          ///< default: the path's file name
+    std::string content_type;  ///< default: detected from the content
+    std::string type_text;     ///< what it is, e.g. "Radiology report"
+};
+
+struct AttachedFile {
+    std::uint32_t record_id = 0, index = 0, file_record_id = 0;
+    std::string digest, meta;
+    std::uint64_t size = 0;
+    std::string name, content_type, tx;
+};
+
+struct FileListing {
+    std::uint32_t record_id = 0, index = 0;
+    Address author;
+    std::string digest;
+    std::uint64_t block = 0, timestamp = 0;
+    std::string tx;
+    std::optional<std::uint32_t> file_record_id;
+    /// From the file's description, when the reader can open it (else see error).
+    std::optional<std::string> name, content_type;
+    std::optional<std::uint64_t> size;
+    std::string error;
+};
+
+struct FetchedFile {
+    std::filesystem::path path;
+    std::uint64_t size = 0;
+    std::string digest;
+};
+
+// ---- audit and store -----------------------------------------------------------------------
+
+struct AuditEntry {
+    std::uint64_t seq = 0;
+    std::string kind;  ///< "registered", "requested", "approved", ..., "accessed", "unknown"
+    Address actor;
+    std::uint64_t timestamp = 0, block = 0;
+    std::string tx;
+    std::string text;  ///< one line in English
+    std::optional<Address> doctor;
+    std::optional<std::uint32_t> record_id;
+};
+
+struct AuditVerification {
+    bool ok = false;
+    std::uint64_t entries = 0, chain_seq = 0;
+    std::optional<std::uint64_t> first_bad_seq;
+    std::string message;
+};
+
+struct ObjectProblem {
+    std::string object, cid, problem;
+};
+
+struct StoreCheck {
+    Address patient;
+    std::uint64_t objects = 0, bytes = 0;
+    std::vector<ObjectProblem> problems;
+};
+
+// ---- the demonstration ---------------------------------------------------------------------
+
+struct DemoOptions {
+    std::filesystem::path examples_dir;  ///< HL7's FHIR R4 examples; empty: found as the library says
+    std::string password = "dossier-demo";
+};
+
+struct DemoStep {
+    std::string name, text;
+    Json data;
+    bool refusal = false;
+};
+
+struct DemoResult {
+    std::uint32_t run = 0;
+    std::size_t steps = 0, expected_refusals = 0;
+    bool audit_verified = false, started_node = false;
+    std::vector<std::string> private_strings;
+};
+
+}  // namespace dossier::client

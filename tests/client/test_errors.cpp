@@ -1,0 +1,104 @@
+/// Every refusal a face meets maps to an ErrorCode it can act on: the tests assert codes, never
+/// English text.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "client_fixture.hpp"
+
+namespace dossier::test {
+namespace {
+
+namespace fs = std::filesystem;
+using client::Role;
+
+TEST(ClientErrors, StrangerAndUnverifiedDoctorsArePermissionDenied) {
+    ClientFixture f;
+    auto house = f.doctor("dr-house");
+    auto alice = f.patient("alice");
+    // A verified doctor without a grant writes and reads nothing.
+    EXPECT_EQ(code_of([&] { (void)house->add_record(alice->address(), condition("Flu")); }),
+              ErrorCode::permission_denied);
+    (void)alice->add_record(alice->address(), condition("Asthma"));
+    EXPECT_EQ(code_of([&] { (void)house->show_record(alice->address(), 1); }), ErrorCode::permission_denied);
+    // A registered but unverified doctor may not ask.
+    auto wilson = f.account(Role::doctor, "dr-wilson");
+    (void)wilson->register_doctor({"James Wilson", "Oncology", "NJ-2", "", ""});
+    EXPECT_EQ(code_of([&] { wilson->request_access(alice->address()); }), ErrorCode::permission_denied);
+}
+
+TEST(ClientErrors, ExpiredGrantIsAccessExpired) {
+    ClientFixture f;
+    auto house = f.doctor("dr-house");
+    auto alice = f.patient_of(*house, "alice", 1);
+    (void)house->add_record(alice->address(), condition("Flu"));
+    f.advance_time(2 * 86400);
+    EXPECT_EQ(code_of([&] { (void)house->add_record(alice->address(), condition("Cough")); }),
+              ErrorCode::access_expired);
+    EXPECT_EQ(code_of([&] { (void)house->show_record(alice->address(), 1); }), ErrorCode::access_expired);
+}
+
+TEST(ClientErrors, SuspendedDoctorIsSuspended) {
+    ClientFixture f;
+    auto house = f.doctor("dr-house");
+    auto alice = f.patient_of(*house, "alice");
+    f.admin().suspend_doctor(house->address());
+    EXPECT_EQ(code_of([&] { (void)house->add_record(alice->address(), condition("Flu")); }), ErrorCode::suspended);
+    auto bob = f.patient("bob");
+    EXPECT_EQ(code_of([&] { house->request_access(bob->address()); }), ErrorCode::suspended);
+}
+
+TEST(ClientErrors, WrongPasswordUnknownAccountUnknownRecord) {
+    ClientFixture f;
+    auto alice = f.patient("alice");
+    EXPECT_EQ(code_of([&] { (void)f.client().unlock("alice", "not the password"); }), ErrorCode::wrong_password);
+    EXPECT_EQ(code_of([&] { (void)f.client().unlock("nobody", "x"); }), ErrorCode::not_found);
+    EXPECT_EQ(code_of([&] { (void)alice->show_record(alice->address(), 99); }), ErrorCode::not_found);
+    EXPECT_EQ(code_of([&] { (void)f.client().record_history(alice->address(), 99); }), ErrorCode::not_found);
+}
+
+TEST(ClientErrors, ContractRefusalNamesTheContractError) {
+    ClientFixture f;
+    auto house = f.doctor("dr-house");
+    auto alice = f.patient("alice");
+    // Approving a doctor that never asked: the contract's NoPendingRequest.
+    try {
+        (void)alice->approve(house->address(), 30);
+        ADD_FAILURE() << "approve without a request succeeded";
+    } catch (const Error& e) {
+        EXPECT_NE(e.code(), ErrorCode::internal) << e.what();
+    }
+}
+
+std::set<fs::path> files_under(const fs::path& dir) {
+    std::set<fs::path> out;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.is_regular_file()) out.insert(e.path());
+    return out;
+}
+
+TEST(ClientErrors, TamperedObjectIsTampered) {
+    ClientFixture f;
+    auto alice = f.patient("alice");
+    const fs::path blocks = fs::path(f.data_dir()) / "ipfs";
+    const auto before = files_under(blocks);
+    (void)alice->add_record(alice->address(), condition("Migraine"));
+    std::size_t flipped = 0;
+    for (const auto& p : files_under(blocks)) {
+        if (before.count(p) || p.extension() != ".data") continue;
+        std::fstream io(p, std::ios::in | std::ios::out | std::ios::binary);
+        io.seekg(40);
+        char c = 0;
+        io.get(c);
+        io.seekp(40);
+        io.put(static_cast<char>(c ^ 0x5a));
+        ++flipped;
+    }
+    ASSERT_GT(flipped, 0u) << "no new block file found under " << blocks;
+    EXPECT_EQ(code_of([&] { (void)alice->show_record(alice->address(), 1); }), ErrorCode::tampered);
+}
+
+}  // namespace
+}  // namespace dossier::test
