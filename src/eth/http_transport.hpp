@@ -1,6 +1,7 @@
 #pragma once
 /// How JSON-RPC request bodies reach a node. `Transport` is the interface (HTTP today; an IPC or
-/// WebSocket transport could implement it); `HttpTransport` POSTs with the shared HTTP client (base/http_client.hpp).
+/// WebSocket transport could implement it); `HttpTransport` POSTs with the shared HTTP client
+/// (base/http_client.hpp).
 #include <chrono>
 #include <memory>
 #include <string>
