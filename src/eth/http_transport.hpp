@@ -1,11 +1,15 @@
 #pragma once
 /// How JSON-RPC request bodies reach a node. `Transport` is the interface (HTTP today; an IPC or
-/// WebSocket transport could implement it); `HttpTransport` POSTs over libcurl.
+/// WebSocket transport could implement it); `HttpTransport` POSTs with the shared HTTP client
+/// (base/http_client.hpp).
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
+
+namespace dossier::http {
+class Client;
+}
 
 namespace dossier::eth {
 
@@ -19,8 +23,9 @@ class Transport {
 public:
     virtual ~Transport() = default;
     /// Sends one request body (a JSON-RPC request or batch) and returns the answer. Throws
-    /// NodeUnreachableError when nothing usable came back (refused, DNS, timeout, reset), and
-    /// MalformedResponseError for an answer larger than the transport accepts.
+    /// NodeUnreachableError when nothing usable came back (refused, DNS, timeout, reset),
+    /// MalformedResponseError for an answer larger than the transport accepts, and
+    /// Error(ErrorCode::cancelled) when the calling thread's stop token is triggered.
     [[nodiscard]] virtual TransportResponse post(std::string_view body) = 0;
     /// The endpoint, for error messages.
     [[nodiscard]] virtual const std::string& url() const noexcept = 0;
@@ -33,16 +38,17 @@ struct HttpOptions {
     std::chrono::milliseconds timeout{30000};
     /// Answers larger than this are cut off and reported as MalformedResponseError (protects memory).
     std::size_t max_response_bytes = 256u << 20;
+    /// Connections kept open between requests; more are opened while that many requests run.
+    std::size_t max_idle_connections = 4;
 };
 
-/// HTTP POST with one libcurl easy handle that lives as long as the transport, so the TCP
-/// connection is kept alive between requests (a fresh connection per request costs a handshake
-/// and, on loopback, most of the request time). TCP_NODELAY is set: JSON-RPC requests are small
-/// and latency-bound.
+/// JSON-RPC over HTTP POST with the shared HTTP client (base/http_client.hpp): a small pool of
+/// kept-alive connections with TCP_NODELAY (JSON-RPC requests are small and latency-bound).
 ///
-/// Thread safety: post() takes an internal mutex, so one transport may be shared by threads, but
-/// their requests are serialised on the one connection. Give each thread its own transport (and
-/// RpcClient) for parallel requests.
+/// Thread safety: post() may be called from several threads at once; their requests run in
+/// parallel, each on a pooled connection, and a thread's successive requests reuse a warm one.
+/// A request notices the calling thread's stop token (base/cancel.hpp) and throws
+/// Error(ErrorCode::cancelled).
 class HttpTransport final : public Transport {
 public:
     explicit HttpTransport(std::string url, HttpOptions options = {});
@@ -54,11 +60,9 @@ public:
     [[nodiscard]] const std::string& url() const noexcept override { return url_; }
 
 private:
-    struct Handle;
     std::string url_;
     HttpOptions options_;
-    std::mutex mutex_;
-    std::unique_ptr<Handle> handle_;
+    std::unique_ptr<http::Client> client_;
 };
 
 }  // namespace dossier::eth

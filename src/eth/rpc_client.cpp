@@ -1,8 +1,8 @@
 #include "eth/rpc_client.hpp"
 
 #include <algorithm>
-#include <thread>
 
+#include "base/cancel.hpp"
 #include "base/hex.hpp"
 #include "eth/abi_revert.hpp"
 #include "eth/keccak.hpp"
@@ -12,6 +12,10 @@ namespace dossier::eth {
 namespace {
 
 constexpr std::size_t kMaxDepth = 64;
+
+/// The longest sleep between receipt polls. wait_or_cancel wakes at once on a cancel; the cap
+/// also bounds how late a cancel is seen if it lands while a poll is being answered.
+constexpr std::chrono::milliseconds kMaxReceiptPollDelay{200};
 
 [[noreturn]] void malformed(const std::string& problem) {
     throw MalformedResponseError("malformed JSON-RPC response: " + problem + ".");
@@ -323,6 +327,7 @@ std::vector<Log> RpcClient::get_logs_paged(const LogFilter& filter, std::uint64_
     std::uint64_t range = max_range;
     std::uint64_t start = from;
     for (;;) {
+        throw_if_cancelled("reading the chain's event logs");
         const std::uint64_t end = (to - start >= range - 1) ? start + (range - 1) : to;
         std::vector<Log> page;
         try {
@@ -344,14 +349,28 @@ std::vector<Log> RpcClient::get_logs_paged(const LogFilter& filter, std::uint64_
 
 Receipt RpcClient::wait_for_receipt(const Bytes32& tx_hash, std::chrono::steady_clock::time_point deadline) {
     using namespace std::chrono;
+    // The transaction is out of the caller's hands: a cancel must say which one may still be mined.
+    const auto stopped = [&] {
+        return Error(ErrorCode::cancelled,
+                     "stopped waiting for transaction " + to_hex(tx_hash) + "; it was sent and may still be mined",
+                     to_hex(tx_hash));
+    };
     milliseconds delay{2};
     for (;;) {
-        if (auto receipt = get_transaction_receipt(tx_hash)) return std::move(*receipt);
+        if (cancelled()) throw stopped();
+        std::optional<Receipt> receipt;
+        try {
+            receipt = get_transaction_receipt(tx_hash);
+        } catch (const Error& e) {
+            if (e.code() == ErrorCode::cancelled) throw stopped();
+            throw;
+        }
+        if (receipt) return std::move(*receipt);
         const auto now = steady_clock::now();
         if (now >= deadline)
             throw ReceiptTimeoutError("Transaction " + to_hex(tx_hash) + " was not mined before the deadline.");
-        std::this_thread::sleep_for(std::min<steady_clock::duration>(delay, deadline - now));
-        delay = std::min(delay * 2, milliseconds{1000});
+        if (!wait_or_cancel(std::min<steady_clock::duration>(delay, deadline - now))) throw stopped();
+        delay = std::min(delay * 2, kMaxReceiptPollDelay);
     }
 }
 

@@ -65,7 +65,8 @@ public:
     explicit RpcClient(std::string url, HttpOptions options = {});
 
     /// Calls `method` and returns its result. call() and every helper are thread-safe as far as the
-    /// transport is (HttpTransport serialises); set_custom_errors() must happen before sharing.
+    /// transport is (HttpTransport runs concurrent requests in parallel); set_custom_errors() must
+    /// happen before sharing.
     [[nodiscard]] json call(std::string_view method, json params = json::array());
     /// Sends all requests as one JSON-RPC batch (one HTTP request); answers in request order.
     /// An empty batch sends nothing.
@@ -110,14 +111,18 @@ public:
     /// eth_getLogs over [from, to] in windows of at most `max_range` blocks. When the node says a
     /// window's answer is too large (is_log_limit_error), the window is halved and retried; the
     /// smaller window is kept for the rest of the range. Logs come back in chain order. Throws the
-    /// node's RpcError if even a one-block window is refused.
+    /// node's RpcError if even a one-block window is refused. A cancel of the calling thread's stop
+    /// token is noticed between pages (and during a page's request): Error(ErrorCode::cancelled).
     [[nodiscard]] std::vector<Log> get_logs_paged(const LogFilter& filter, std::uint64_t from, std::uint64_t to,
                                                   std::uint64_t max_range);
 
     /// Polls for the receipt until `deadline`, with a delay doubling from 2 ms (a local automining node
-    /// answers within milliseconds) to 1 s (a public chain mines every few seconds).
+    /// answers within milliseconds) to 200 ms.
     /// Throws ReceiptTimeoutError (naming the hash) if it is not mined in time; errors of the
-    /// polls themselves (NodeUnreachableError...) propagate at once.
+    /// polls themselves (NodeUnreachableError...) propagate at once. When the calling thread's stop
+    /// token (base/cancel.hpp) is triggered, during a poll or between polls, it throws
+    /// Error(ErrorCode::cancelled) at once, with the transaction hash (0x hex) as detail: the
+    /// transaction was sent and may still be mined.
     [[nodiscard]] Receipt wait_for_receipt(const Bytes32& tx_hash, std::chrono::steady_clock::time_point deadline);
 
     /// For a receipt with status 0: replays the transaction with eth_call on the state before its

@@ -23,7 +23,8 @@ namespace dossier::eth {
 class NodeUnreachableError : public Error {
 public:
     NodeUnreachableError(std::string url, const std::string& reason)
-        : Error("the Ethereum node at " + url + " is unreachable: " + reason + "."), url_(std::move(url)) {}
+        : Error(ErrorCode::node_unavailable, "the Ethereum node at " + url + " is unreachable: " + reason + "."),
+          url_(std::move(url)) {}
     [[nodiscard]] const std::string& url() const noexcept { return url_; }
 
 private:

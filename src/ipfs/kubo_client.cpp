@@ -1,7 +1,5 @@
 #include "ipfs/kubo_client.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cstring>
 #include <istream>
@@ -97,152 +95,61 @@ Cid remote_cid(const std::string& text, const std::string& base) {
 
 }  // namespace
 
-namespace {
-
-/// The state of a streamed multipart upload: bytes come from `source` and are also teed into a
-/// pipe that a local verifier (importer, CAR reader) consumes on another thread.
-struct Upload {
-    ByteSource& source;
-    BytePipe& tee;
-    std::exception_ptr error{};
-};
-
-std::size_t upload_read(char* buffer, std::size_t size, std::size_t nitems, void* arg) {
-    auto* up = static_cast<Upload*>(arg);
-    try {
-        const std::size_t n = up->source.read(std::span(reinterpret_cast<std::uint8_t*>(buffer), size * nitems));
-        if (n > 0 && !up->tee.write(ByteView(reinterpret_cast<const std::uint8_t*>(buffer), n)))
-            throw IpfsError("the local verification of the upload stopped");
-        return n;
-    } catch (...) {
-        up->error = std::current_exception();
-        return CURL_READFUNC_ABORT;
-    }
-}
-
-struct WriteState {
-    CURL* curl;
-    const std::function<bool(const char*, std::size_t)>* sink;
-    long status = 0;
-    std::string error_body{};
-    std::exception_ptr error{};
-};
-
-std::size_t write_cb(char* data, std::size_t size, std::size_t nmemb, void* arg) {
-    auto* st = static_cast<WriteState*>(arg);
-    const std::size_t n = size * nmemb;
-    if (st->status == 0) curl_easy_getinfo(st->curl, CURLINFO_RESPONSE_CODE, &st->status);
-    if (st->status >= 300) {
-        if (st->error_body.size() < 65536) st->error_body.append(data, std::min<std::size_t>(n, 65536));
-        return n;
-    }
-    try {
-        return (*st->sink)(data, n) ? n : 0;
-    } catch (...) {
-        st->error = std::current_exception();
-        return 0;
-    }
-}
-
-}  // namespace
-
 KuboClient::KuboClient(std::string api, KuboClientOptions options)
-    : base_(normalise_api(std::move(api))), options_(options), curl_(curl_easy_init()) {
-    if (!curl_) throw IpfsError("cannot initialise libcurl");
-}
+    : base_(normalise_api(std::move(api))), options_(options),
+      http_(http::ClientOptions{.connect_timeout = options.connect_timeout,
+                                .timeout = {},  // a large transfer may take long; the stall timeout guards it
+                                .stall_timeout = options.stall_timeout,
+                                .max_idle_handles = 4}) {}
 
-KuboClient::~KuboClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
-
-void KuboClient::perform(const std::string& command, const std::string& query, void* mime,
-                         const std::function<bool(const char*, std::size_t)>& sink) {
-    std::lock_guard lock(mutex_);
-    request(curl_, command, query, mime, sink);
-}
+KuboClient::~KuboClient() = default;
 
 void KuboClient::stream(const std::string& command, const std::string& query,
                         const std::function<bool(const char*, std::size_t)>& sink, const std::atomic<bool>& cancel) {
-    CURL* c = curl_easy_init();
-    if (!c) throw IpfsError("cannot initialise libcurl");
-    try {
-        request(c, command, query, nullptr, sink, &cancel);
-    } catch (...) {
-        curl_easy_cleanup(c);
-        throw;
-    }
-    curl_easy_cleanup(c);
+    request(command, query, std::nullopt, sink, &cancel);
 }
 
-void KuboClient::request(void* handle, const std::string& command, const std::string& query, void* mime,
-                         const std::function<bool(const char*, std::size_t)>& sink,
-                         const std::atomic<bool>* cancel) const {
-    CURL* c = static_cast<CURL*>(handle);
-    curl_easy_reset(c);  // keeps the connection
-    const std::string url = base_ + "/api/v0/" + command + (query.empty() ? "" : "?" + query);
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, std::max<long>(1, static_cast<long>(options_.stall_timeout.count() / 1000)));
-    // No "Expect: 100-continue" round trip before an upload.
-    curl_slist* headers = curl_slist_append(nullptr, "Expect:");
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    if (mime) {
-        curl_easy_setopt(c, CURLOPT_MIMEPOST, static_cast<curl_mime*>(mime));
-    } else {
-        curl_easy_setopt(c, CURLOPT_POST, 1L);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
-    }
-    if (cancel) {
-        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-        curl_easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(cancel));
-        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION,
-                         +[](void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> int {
-                             return static_cast<std::atomic<bool>*>(flag)->load() ? 1 : 0;
-                         });
-    }
-    WriteState st{c, &sink};
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &st);
-    char errbuf[CURL_ERROR_SIZE] = {};
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    const CURLcode rc = curl_easy_perform(c);
-    curl_slist_free_all(headers);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
-    if (st.error) std::rethrow_exception(st.error);
-    if (rc == CURLE_ABORTED_BY_CALLBACK || rc == CURLE_READ_ERROR) return;  // the caller knows why
-    if (rc != CURLE_OK) {
-        const std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
-        if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY)
-            throw NodeUnreachableError("cannot reach the IPFS node at " + base_ + ": " + detail);
+void KuboClient::request(const std::string& command, const std::string& query, std::optional<http::StreamedPart> part,
+                         const std::function<bool(const char*, std::size_t)>& sink, const std::atomic<bool>* cancel) {
+    http::Request req;
+    req.url = base_ + "/api/v0/" + command + (query.empty() ? "" : "?" + query);
+    req.part = std::move(part);
+    req.sink = sink;
+    req.max_response_bytes = 65536;  // of an error answer, kept only for its message
+    req.stop_flag = cancel;
+    http::Response r;
+    try {
+        r = http_.perform(req);
+    } catch (const http::TransferError& e) {
+        if (e.kind() == http::TransferError::Kind::connect)
+            throw NodeUnreachableError("cannot reach the IPFS node at " + base_ + ": " + e.reason());
         throw NodeUnreachableError("the connection to the IPFS node at " + base_ + " failed during " + command + ": " +
-                                   detail);
+                                   e.reason());
     }
-    if (st.status == 0) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &st.status);
-    if (st.status >= 300) {
-        std::string message = st.error_body;
+    if (r.stopped) return;  // the caller knows why
+    if (r.status >= 300) {
+        std::string message = r.body;
         try {
-            const json j = json::parse(st.error_body);
+            const json j = json::parse(r.body);
             if (j.is_object() && j.contains("Message") && j["Message"].is_string()) message = j["Message"].get<std::string>();
         } catch (const json::exception&) {
             if (message.size() > 200) message.resize(200);
         }
         while (!message.empty() && (message.back() == '\n' || message.back() == '\r')) message.pop_back();
         throw NodeApiError("the IPFS node at " + base_ + " refused " + command + ": " + message + " (HTTP " +
-                               std::to_string(st.status) + ")",
-                           st.status, message);
+                               std::to_string(r.status) + ")",
+                           r.status, message);
     }
 }
 
 void KuboClient::post(const std::string& command, const std::string& query,
                       const std::function<bool(const char*, std::size_t)>& sink) {
-    perform(command, query, nullptr, sink);
+    request(command, query, std::nullopt, sink);
 }
 
 std::string KuboClient::post_collect(const std::string& command, const std::string& query, std::size_t limit) {
     std::string body;
-    perform(command, query, nullptr, [&](const char* d, std::size_t n) {
+    request(command, query, std::nullopt, [&](const char* d, std::size_t n) {
         if (body.size() + n > limit)
             throw IpfsError("the IPFS node's answer to " + command + " exceeds " + std::to_string(limit) + " bytes");
         body.append(d, n);
@@ -253,31 +160,21 @@ std::string KuboClient::post_collect(const std::string& command, const std::stri
 
 std::string KuboClient::post_upload(const std::string& command, const std::string& query, ByteSource& source,
                                     BytePipe& tee, const std::string& filename) {
-    Upload upload{source, tee};
-    curl_mime* mime = nullptr;
-    {
-        std::lock_guard lock(mutex_);
-        mime = curl_mime_init(static_cast<CURL*>(curl_));
-    }
-    curl_mimepart* part = curl_mime_addpart(mime);
-    curl_mime_name(part, "file");
-    curl_mime_filename(part, filename.c_str());
-    curl_mime_type(part, "application/octet-stream");
-    // Unknown size: libcurl sends the body with chunked transfer encoding, pulling as it goes.
-    curl_mime_data_cb(part, -1, upload_read, nullptr, nullptr, &upload);
+    http::StreamedPart part;
+    part.field = "file";
+    part.filename = filename;
+    part.read = [&](std::span<std::uint8_t> buffer) {
+        const std::size_t n = source.read(buffer);
+        if (n > 0 && !tee.write(ByteView(buffer.data(), n)))
+            throw IpfsError("the local verification of the upload stopped");
+        return n;
+    };
     std::string body;
-    try {
-        perform(command, query, mime, [&](const char* d, std::size_t n) {
-            if (body.size() + n > (64u << 20)) throw IpfsError("the IPFS node's answer to " + command + " is too large");
-            body.append(d, n);
-            return true;
-        });
-    } catch (...) {
-        curl_mime_free(mime);
-        throw;
-    }
-    curl_mime_free(mime);
-    if (upload.error) std::rethrow_exception(upload.error);
+    request(command, query, std::move(part), [&](const char* d, std::size_t n) {
+        if (body.size() + n > (64u << 20)) throw IpfsError("the IPFS node's answer to " + command + " is too large");
+        body.append(d, n);
+        return true;
+    });
     return body;
 }
 

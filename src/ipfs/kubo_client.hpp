@@ -1,6 +1,7 @@
 #pragma once
 /// ContentStore over a remote Kubo node's RPC API (or Dossier's own gateway, which speaks the same
-/// subset), with libcurl: one reused connection per client, TCP_NODELAY, connect and stall timeouts.
+/// subset), over the shared HTTP client (base/http_client.hpp): a small pool of kept-alive
+/// connections, TCP_NODELAY, connect and stall timeouts.
 ///
 /// Nothing the node says about content is trusted:
 /// - add() uploads the bytes (multipart, streamed from the ByteSource with chunked encoding) while
@@ -15,15 +16,17 @@
 /// - import_car() checks the CAR locally as it uploads it and compares the node's roots.
 /// Pins are the node's word (nothing to verify). has() asks the node offline, block by block.
 ///
-/// A client is safe to use from several threads (requests are serialised on its one connection).
+/// A client is safe to use from several threads; their requests run in parallel on pooled
+/// connections. Requests notice the calling thread's stop token (base/cancel.hpp) and throw
+/// Error(ErrorCode::cancelled).
 /// Streams returned by cat() borrow the client, which must outlive them.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "base/http_client.hpp"
 #include "ipfs/block_store.hpp"
 #include "ipfs/content_store.hpp"
 #include "ipfs/errors.hpp"
@@ -33,7 +36,7 @@ namespace dossier::ipfs {
 /// The node cannot be reached (refused, timed out, DNS); the message names the URL.
 class NodeUnreachableError : public IpfsError {
 public:
-    using IpfsError::IpfsError;
+    explicit NodeUnreachableError(const std::string& message) : IpfsError(ErrorCode::node_unavailable, message) {}
 };
 
 /// The node answered with an HTTP error; message() is Kubo's "Message" (or the body's start).
@@ -123,23 +126,20 @@ private:
     /// byte into `tee` for local verification; returns the response body.
     std::string post_upload(const std::string& command, const std::string& query, ByteSource& source, BytePipe& tee,
                             const std::string& filename);
-    /// A request on the shared connection (serialised).
-    void perform(const std::string& command, const std::string& query, void* mime,
-                 const std::function<bool(const char*, std::size_t)>& sink);
-    /// A request on a connection of its own, so that a long streamed answer does not hold up the
-    /// block requests made while it is being read.
-    /// `cancel` (checked at least once a second) ends it early, even while the node is silent.
+    /// A request for a long streamed answer read on a helper thread (outside the caller's
+    /// CancelScope): `cancel` (checked at least once a second) ends it early and quietly, even
+    /// while the node is silent.
     void stream(const std::string& command, const std::string& query,
                 const std::function<bool(const char*, std::size_t)>& sink, const std::atomic<bool>& cancel);
-    void request(void* curl, const std::string& command, const std::string& query, void* mime,
-                 const std::function<bool(const char*, std::size_t)>& sink,
-                 const std::atomic<bool>* cancel = nullptr) const;
+    /// One request: `part` is an upload (else the body is empty); 2xx answers go to `sink`.
+    /// Maps the HTTP client's failures to this client's errors.
+    void request(const std::string& command, const std::string& query, std::optional<http::StreamedPart> part,
+                 const std::function<bool(const char*, std::size_t)>& sink, const std::atomic<bool>* cancel = nullptr);
     friend class VerifiedCat;
 
     std::string base_;
     KuboClientOptions options_;
-    std::mutex mutex_;
-    void* curl_ = nullptr;  // CURL*
+    http::Client http_;
     KuboBlockStore blocks_{*this, false};
     KuboBlockStore offline_blocks_{*this, true};
 };

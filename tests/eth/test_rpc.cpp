@@ -246,6 +246,7 @@ TEST(Transport, UnreachableNodeFailsFastNamingTheUrl) {
         (void)rpc.block_number();
         FAIL() << "no error";
     } catch (const NodeUnreachableError& e) {
+        EXPECT_EQ(e.code(), ErrorCode::node_unavailable);
         EXPECT_EQ(e.url(), url);
         EXPECT_NE(std::string(e.what()).find(url), std::string::npos);
     }
@@ -365,7 +366,8 @@ TEST(Transport, OversizedAnswerIsRefused) {
 }
 
 TEST(Transport, OneClientSharedByThreads) {
-    // HttpTransport serialises requests on its one connection; every thread gets its own answers.
+    // Threads share one client; their requests run in parallel on pooled connections, and every
+    // thread gets its own answers.
     RpcClient rpc(shared_anvil().url());
     const std::uint64_t chain = rpc.chain_id();
     std::atomic<int> good{0};

@@ -210,6 +210,7 @@ TEST(KuboClientErrors, UnreachableNodeNamesTheUrl) {
         (void)c.version();
         FAIL() << "no error";
     } catch (const NodeUnreachableError& e) {
+        EXPECT_EQ(e.code(), ErrorCode::node_unavailable);
         EXPECT_NE(std::string(e.what()).find(url), std::string::npos) << e.what();
     }
     auto src = source_from_bytes(as_bytes(std::string("x")));
