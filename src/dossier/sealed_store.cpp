@@ -22,7 +22,8 @@ class SealingSource final : public ipfs::ByteSource {
 public:
     SealingSource(ipfs::ByteSource& plaintext, const crypto::SecretKey32& key, const crypto::ObjectId& id,
                   std::optional<std::uint64_t> total, const ProgressFn& progress)
-        : in_(plaintext), sealer_(key, id), total_(total.value_or(0)), progress_(progress) {}
+        : in_(plaintext), sealer_(key, id), total_(total.value_or(0)), progress_(progress),
+          stop_(current_stop_token()) {}
 
     ~SealingSource() override {
         crypto::wipe(chunk_);
@@ -40,8 +41,9 @@ public:
 private:
     void refill() {
         // A cancel stops the import between chunks: the blocks written so far are not pinned and
-        // no chain pointer names them, so nothing half-written becomes visible.
-        throw_if_cancelled("encrypting into the store");
+        // no chain pointer names them, so nothing half-written becomes visible. The caller's token
+        // is the one taken at construction: a store may pull this source on a thread of its own.
+        if (stop_.stop_requested()) throw Error(ErrorCode::cancelled, "encrypting into the store was cancelled");
         out_.clear();
         pos_ = 0;
         chunk_.resize(kChunk);
@@ -63,6 +65,7 @@ private:
     crypto::ObjectSealer sealer_;
     std::uint64_t total_;
     const ProgressFn& progress_;
+    std::stop_token stop_;
     Bytes chunk_;
     Bytes out_;
     std::size_t pos_ = 0;

@@ -237,8 +237,23 @@ void FsBlockStore::append_pin_log_locked(char op, std::span<const Cid> cids) {
 }
 
 FsBlockStore::~FsBlockStore() {
+    remove_abandoned_temps();
     if (log_fd_ >= 0) ::close(log_fd_);
     if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+void FsBlockStore::abandon_temps(std::vector<std::string> names) {
+    const std::lock_guard lock(mutex_);
+    abandoned_.insert(abandoned_.end(), std::make_move_iterator(names.begin()), std::make_move_iterator(names.end()));
+}
+
+void FsBlockStore::remove_abandoned_temps() {
+    std::vector<std::string> names;
+    {
+        const std::lock_guard lock(mutex_);
+        names.swap(abandoned_);
+    }
+    for (const auto& n : names) (void)::unlink((temp_ / n).c_str());
 }
 
 std::string FsBlockStore::key_of(const Multihash& mh) { return multibase::base32_upper(mh.bytes()); }
@@ -326,6 +341,10 @@ void FsBlockStore::for_each(const std::function<void(const Multihash&)>& fn) {
 class FsBlockWriter final : public BlockWriter {
 public:
     explicit FsBlockWriter(FsBlockStore& store) : store_(store) {
+        {
+            const std::lock_guard lock(store_.mutex_);
+            writer_ = "w" + std::to_string(store_.temp_counter_++);
+        }
         temp_fd_ = UniqueFd(::open(store_.temp_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         if (temp_fd_.get() < 0) sys_error("cannot open", store_.temp_);
         blocks_fd_ = UniqueFd(::open(store_.blocks_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -347,7 +366,14 @@ public:
         } catch (...) {       // NOLINT(bugprone-empty-catch): the import already failed
         }
         if (in_flight_.valid()) in_flight_.wait();
-        for (const auto& s : batch_) (void)::unlinkat(temp_fd_.get(), s.temp.c_str(), 0);
+        if (batch_.empty()) return;
+        std::vector<std::string> names;
+        names.reserve(batch_.size());
+        for (auto& s : batch_) names.push_back(std::move(s.temp));
+        try {
+            store_.abandon_temps(std::move(names));
+        } catch (...) {  // NOLINT(bugprone-empty-catch): out of memory: the next open removes them
+        }
     }
 
     void put(const Cid& cid, Bytes&& block) override {
@@ -394,6 +420,7 @@ private:
 
     void run() {
         try {
+            store_.remove_abandoned_temps();  // an earlier failed import's, off the caller's path
             for (;;) {
                 std::unique_lock lock(m_);
                 cv_work_.wait(lock, [&] { return abort_ || closing_ || !queue_.empty(); });
@@ -434,7 +461,7 @@ private:
         // A new shard directory made here becomes durable with the batch's syncfs, which runs
         // before any block is renamed into it. Once per shard and batch: the set is the batch's.
         if (new_shards_.insert(shard).second) store_.ensure_shard(shard, false);
-        std::string name = key + "." + pid_ + "." + std::to_string(counter_++) + ".w";
+        std::string name = key + "." + pid_ + "." + writer_ + "." + std::to_string(counter_++) + ".w";
         DirectWriteQueue* const direct = direct_queue(block.size());
         const int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
         UniqueFd fd(::openat(temp_fd_.get(), name.c_str(), flags | (direct ? O_DIRECT : 0), 0644));
@@ -508,6 +535,9 @@ private:
     std::future<void> in_flight_;
     std::atomic<bool> renamed_any_{false};
     std::uint64_t counter_ = 0;
+    /// Unique among the store's writers, so that two imports in one process (or an abandoned
+    /// temp file awaiting removal) never share a temp name.
+    std::string writer_;
     std::unique_ptr<DirectWriteQueue> direct_;  ///< made for the first full leaf: small adds need no threads
 };
 

@@ -95,6 +95,11 @@ private:
     static constexpr std::size_t kPinLogFoldLines = 1024;
     void ensure_shard(const std::string& shard, bool sync_parent);
     void shard_durable(const std::string& shard);
+    /// The temp files (names in blocks/.temp/) of an import that failed or was cancelled. Removing
+    /// them costs milliseconds each on a busy disk, so a failed import does not wait for it: the
+    /// next import's writer thread removes them, or the store when it closes (or opens next).
+    void abandon_temps(std::vector<std::string> names);
+    void remove_abandoned_temps();
 
     std::filesystem::path dir_;
     std::filesystem::path blocks_;
@@ -107,6 +112,7 @@ private:
     std::set<Cid> pins_;
     std::set<std::string> shards_;
     std::uint64_t temp_counter_ = 0;
+    std::vector<std::string> abandoned_;  // guarded by mutex_
     std::shared_mutex gc_mutex_;
 };
 
