@@ -99,9 +99,9 @@ void add_patient_commands(CLI::App& app, Session& s) {
             const auto patient_pw = read_password(src, "patient's new password: ", true);
             auto ctx = s.open();
             // Check the doctor first, so that a refused doctor leaves no patient account behind.
-            if (core::doctor_status(*ctx, doctor.address()) != core::DoctorStatus::verified)
-                throw core::RefusedError("doctor " + doctor.address().to_checksum() +
-                                         " is not verified and may not add patients");
+            if (const auto status = core::doctor_status(*ctx, doctor.address()); status != core::DoctorStatus::verified)
+                core::refuse_unverified(status, "doctor " + doctor.address().to_checksum() +
+                                                    " is not verified and may not add patients");
             (void)fhir::patient(fields_of(*aa));  // invalid fields are refused before an account exists
             const auto info = core::create_account(cfg, core::Role::patient, aa->label, patient_pw);
             const auto patient_key = core::unlock(cfg, info.address.to_checksum(), patient_pw);

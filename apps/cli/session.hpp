@@ -37,7 +37,8 @@ struct Session {
     std::string failure;
 
     [[nodiscard]] core::Config config() const;
-    /// Opens the chain and the content store (throws NodeNotRunningError etc.).
+    /// Opens the chain and the content store (throws Error with code node_unavailable if the node
+    /// is not running, etc.).
     [[nodiscard]] std::unique_ptr<core::Context> open() const;
     /// A password from --password-file, DOSSIER_PASSWORD or the terminal.
     [[nodiscard]] std::string password(const std::string& prompt, bool confirm = false) const;

@@ -349,7 +349,8 @@ Receipt RpcClient::wait_for_receipt(const Bytes32& tx_hash, std::chrono::steady_
         if (auto receipt = get_transaction_receipt(tx_hash)) return std::move(*receipt);
         const auto now = steady_clock::now();
         if (now >= deadline)
-            throw ReceiptTimeoutError("Transaction " + to_hex(tx_hash) + " was not mined before the deadline.");
+            throw Error(ErrorCode::node_unavailable,
+                        "Transaction " + to_hex(tx_hash) + " was not mined before the deadline.");
         std::this_thread::sleep_for(std::min<steady_clock::duration>(delay, deadline - now));
         delay = std::min(delay * 2, milliseconds{1000});
     }

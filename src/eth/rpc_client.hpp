@@ -116,7 +116,7 @@ public:
 
     /// Polls for the receipt until `deadline`, with a delay doubling from 2 ms (a local automining node
     /// answers within milliseconds) to 1 s (a public chain mines every few seconds).
-    /// Throws ReceiptTimeoutError (naming the hash) if it is not mined in time; errors of the
+    /// Throws Error with code node_unavailable (naming the hash) if it is not mined in time; errors of the
     /// polls themselves (NodeUnreachableError...) propagate at once.
     [[nodiscard]] Receipt wait_for_receipt(const Bytes32& tx_hash, std::chrono::steady_clock::time_point deadline);
 
