@@ -63,7 +63,8 @@ void write_file_atomic(const fs::path& path, ByteView data, unsigned mode, Overw
         int err = ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_NOREPLACE) == 0 ? 0 : errno;
         if (err == EINVAL || err == ENOSYS) err = ::link(tmp.c_str(), path.c_str()) == 0 ? 0 : errno;
         ::unlink(tmp.c_str());  // after a successful rename this name is already gone
-        if (err == EEXIST) throw FileError("refusing to overwrite existing file '" + path.string() + "'");
+        if (err == EEXIST)
+            throw FileError(ErrorCode::already_exists, "refusing to overwrite existing file '" + path.string() + "'");
         if (err != 0) {
             errno = err;
             fail("cannot create", path);

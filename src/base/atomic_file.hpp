@@ -9,9 +9,11 @@
 
 namespace dossier {
 
+/// A local file could not be read or written (io), or exists where it may not (already_exists).
 class FileError : public Error {
 public:
-    using Error::Error;
+    explicit FileError(const std::string& message) : Error(ErrorCode::io, message) {}
+    FileError(ErrorCode code, const std::string& message) : Error(code, message) {}
 };
 
 enum class Overwrite { allow, forbid };

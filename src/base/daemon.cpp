@@ -19,7 +19,7 @@ namespace dossier {
 namespace fs = std::filesystem;
 
 pid_t spawn_detached(const std::vector<std::string>& argv, const fs::path& log_file, const fs::path& pid_file) {
-    if (argv.empty()) throw ProcessError("no program to start");
+    if (argv.empty()) throw Error(ErrorCode::internal, "no program to start");
     std::vector<char*> cargv;
     for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
     cargv.push_back(nullptr);
@@ -27,9 +27,10 @@ pid_t spawn_detached(const std::vector<std::string>& argv, const fs::path& log_f
     // The grandchild reports its pid, or the errno of a failed exec, through a CLOEXEC pipe: a
     // successful exec closes the pipe with nothing more written.
     int report[2];
-    if (::pipe2(report, O_CLOEXEC) != 0) throw ProcessError(std::string("pipe failed: ") + std::strerror(errno));
+    if (::pipe2(report, O_CLOEXEC) != 0)
+        throw Error(ErrorCode::io, std::string("pipe failed: ") + std::strerror(errno));
     const pid_t child = ::fork();
-    if (child < 0) throw ProcessError(std::string("fork failed: ") + std::strerror(errno));
+    if (child < 0) throw Error(ErrorCode::io, std::string("fork failed: ") + std::strerror(errno));
     if (child == 0) {
         ::setsid();
         const pid_t grandchild = ::fork();
@@ -56,9 +57,9 @@ pid_t spawn_detached(const std::vector<std::string>& argv, const fs::path& log_f
     const ssize_t n1 = ::read(report[0], &pid, sizeof pid);
     const ssize_t n2 = ::read(report[0], &exec_errno, sizeof exec_errno);
     ::close(report[0]);
-    if (n1 != sizeof pid || pid <= 0) throw ProcessError("could not start " + argv[0]);
+    if (n1 != sizeof pid || pid <= 0) throw Error(ErrorCode::io, "could not start " + argv[0]);
     if (n2 == sizeof exec_errno)
-        throw ProcessError("cannot run " + argv[0] + ": " + std::strerror(exec_errno));
+        throw Error(ErrorCode::io, "cannot run " + argv[0] + ": " + std::strerror(exec_errno));
     const std::string text = std::to_string(pid) + "\n";
     write_file_atomic(pid_file, as_bytes(text), 0644);
     return pid;
@@ -124,13 +125,13 @@ bool loopback_port_open(int port) noexcept {
 
 int pick_free_loopback_port() {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw ProcessError("cannot create a socket");
+    if (fd < 0) throw Error(ErrorCode::io, "cannot create a socket");
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
         ::close(fd);
-        throw ProcessError("cannot bind a loopback port");
+        throw Error(ErrorCode::io, "cannot bind a loopback port");
     }
     socklen_t len = sizeof addr;
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);

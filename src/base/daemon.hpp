@@ -13,14 +13,9 @@
 
 namespace dossier {
 
-class ProcessError : public Error {
-public:
-    using Error::Error;
-};
-
 /// Starts argv[0] (an absolute path) detached: its own session, stdin from /dev/null, stdout and
 /// stderr appended to `log_file`, not a child that must be reaped by the caller (double fork).
-/// Writes its pid to `pid_file` atomically and returns it. Throws ProcessError if exec fails.
+/// Writes its pid to `pid_file` atomically and returns it. Throws Error (io) if exec fails.
 pid_t spawn_detached(const std::vector<std::string>& argv, const std::filesystem::path& log_file,
                      const std::filesystem::path& pid_file);
 

@@ -15,12 +15,12 @@ FileLock::FileLock(const std::filesystem::path& path) {
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd_ < 0) throw Error("cannot open '" + path.string() + "': " + std::strerror(errno));
+    if (fd_ < 0) throw Error(ErrorCode::io, "cannot open '" + path.string() + "': " + std::strerror(errno));
     while (::flock(fd_, LOCK_EX) != 0) {
         if (errno != EINTR) {
             const int e = errno;
             ::close(fd_);
-            throw Error("cannot lock '" + path.string() + "': " + std::strerror(e));
+            throw Error(ErrorCode::io, "cannot lock '" + path.string() + "': " + std::strerror(e));
         }
     }
 }

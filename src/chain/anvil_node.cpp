@@ -41,8 +41,8 @@ fs::path resolve_anvil_binary(const fs::path& requested) {
         p = (env && *env) ? fs::path(env) : fs::path(DOSSIER_DEFAULT_ANVIL);
     }
     if (!fs::exists(p))
-        throw NodeError("anvil not found at '" + p.string() +
-                        "': run scripts/setup.sh, or set DOSSIER_ANVIL to an anvil binary");
+        throw Error(ErrorCode::node_unavailable, "anvil not found at '" + p.string() +
+                                                 "': run scripts/setup.sh, or set DOSSIER_ANVIL to an anvil binary");
     return p;
 }
 
@@ -73,12 +73,14 @@ AnvilStatus start_anvil(const AnvilOptions& opts) {
     const auto deadline = std::chrono::steady_clock::now() + opts.start_timeout;
     while (std::chrono::steady_clock::now() < deadline) {
         if (!live_pid(paths.pid, kName))
-            throw NodeError("anvil exited during start-up; its log ends with:\n" + tail_of_file(paths.log));
+            throw Error(ErrorCode::node_unavailable,
+                        "anvil exited during start-up; its log ends with:\n" + tail_of_file(paths.log));
         if (loopback_port_open(port)) return status_of(pid, port);
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     stop_process(paths.pid, kName, SIGKILL, std::chrono::seconds(2));
-    throw NodeError("anvil did not open port " + std::to_string(port) + " within " +
+    throw Error(ErrorCode::node_unavailable,
+                "anvil did not open port " + std::to_string(port) + " within " +
                     std::to_string(opts.start_timeout.count() / 1000) + " s; its log ends with:\n" +
                     tail_of_file(paths.log));
 }

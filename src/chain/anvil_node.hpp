@@ -16,11 +16,6 @@
 
 namespace dossier::chain {
 
-class NodeError : public Error {
-public:
-    using Error::Error;
-};
-
 struct AnvilOptions {
     std::filesystem::path data_dir;       ///< the node's directory (chain/ is created inside)
     int port = 0;                         ///< 0: a free loopback port (remembered in anvil.port)
@@ -39,7 +34,7 @@ struct AnvilStatus {
 [[nodiscard]] std::filesystem::path resolve_anvil_binary(const std::filesystem::path& requested = {});
 
 /// Starts anvil for `opts.data_dir` unless one is already running there (then returns it).
-/// Waits until its port accepts connections; throws NodeError with the log's tail on failure.
+/// Waits until its port accepts connections; throws Error (node_unavailable) with the log's tail on failure.
 AnvilStatus start_anvil(const AnvilOptions& opts);
 
 /// The anvil running for `data_dir`, if its pid file names a live anvil process.

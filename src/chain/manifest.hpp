@@ -16,9 +16,10 @@
 
 namespace dossier::chain {
 
+/// No manifest, a malformed one, or a chain that does not hold the contracts it names.
 class ManifestError : public Error {
 public:
-    using Error::Error;
+    explicit ManifestError(const std::string& message) : Error(ErrorCode::deployment, message) {}
 };
 
 struct Manifest {

@@ -32,7 +32,8 @@ JournalEntry parse_line(const std::string& line) {
 
 int open_append(const std::filesystem::path& file) {
     const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (fd < 0) throw JournalError("cannot open transaction journal '" + file.string() + "': " + std::strerror(errno));
+    if (fd < 0)
+        throw Error(ErrorCode::io, "cannot open transaction journal '" + file.string() + "': " + std::strerror(errno));
     return fd;
 }
 }  // namespace
@@ -70,10 +71,13 @@ void TxJournal::append(const JournalEntry& entry) {
     while (done < line.size()) {
         const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw JournalError("cannot append to the transaction journal: " + std::string(std::strerror(errno)));
+        if (n < 0)
+            throw Error(ErrorCode::io,
+                        "cannot append to the transaction journal: " + std::string(std::strerror(errno)));
         done += static_cast<std::size_t>(n);
     }
-    if (::fdatasync(fd_) != 0) throw JournalError("cannot sync the transaction journal: " + std::string(std::strerror(errno)));
+    if (::fdatasync(fd_) != 0)
+        throw Error(ErrorCode::io, "cannot sync the transaction journal: " + std::string(std::strerror(errno)));
 }
 
 std::vector<JournalEntry> TxJournal::entries() const {
@@ -91,8 +95,8 @@ std::vector<JournalEntry> TxJournal::entries() const {
         try {
             out.push_back(parse_line(line));
         } catch (const std::exception&) {
-            throw JournalError("transaction journal '" + file_.string() + "' is corrupt at line " +
-                               std::to_string(line_no));
+            throw Error(ErrorCode::io, "transaction journal '" + file_.string() + "' is corrupt at line " +
+                                       std::to_string(line_no));
         }
     }
     return out;

@@ -19,11 +19,6 @@
 
 namespace dossier::chain {
 
-class JournalError : public Error {
-public:
-    using Error::Error;
-};
-
 struct JournalEntry {
     Bytes32 hash{};
     eth::Address from;

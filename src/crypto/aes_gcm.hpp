@@ -32,8 +32,8 @@ using GcmTag = FixedBytes<kGcmTagSize>;
 /// data (a header) differ from what was sealed, or the key is not the one that sealed it.
 class TamperedError : public Error {
 public:
-    TamperedError() : Error("ciphertext or header was altered") {}
-    using Error::Error;
+    TamperedError() : TamperedError("ciphertext or header was altered") {}
+    explicit TamperedError(const std::string& message) : Error(ErrorCode::tampered, message) {}
 };
 
 /// An AES-256-GCM key with its expanded schedule, for many messages under one key (the segments

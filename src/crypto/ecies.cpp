@@ -33,7 +33,7 @@ secp256k1_pubkey parse_xy(const PublicKeyXY& xy) {
     std::memcpy(buf + 1, xy.data(), 64);
     secp256k1_pubkey pk;
     if (secp256k1_ec_pubkey_parse(context(), &pk, buf, sizeof buf) != 1)
-        throw InvalidKeyError("the public key is not a point on secp256k1");
+        throw Error(ErrorCode::invalid_input, "the public key is not a point on secp256k1");
     return pk;
 }
 
@@ -49,7 +49,7 @@ PublicKeyXY serialize_xy(const secp256k1_pubkey& pk) {
 secp256k1_pubkey pubkey_of(const SecretKey32& secret) {
     secp256k1_pubkey pk;
     if (secp256k1_ec_pubkey_create(context(), &pk, secret.data()) != 1)
-        throw InvalidKeyError("the secret key is not a valid secp256k1 scalar");
+        throw Error(ErrorCode::invalid_input, "the secret key is not a valid secp256k1 scalar");
     return pk;
 }
 
@@ -61,7 +61,7 @@ int copy_x(unsigned char* output, const unsigned char* x32, const unsigned char*
 SecretKey32 shared_x(const secp256k1_pubkey& pub, const SecretKey32& secret) {
     SecretKey32 z;
     if (secp256k1_ecdh(context(), z.data(), &pub, secret.data(), copy_x, nullptr) != 1)
-        throw InvalidKeyError("the secret key is not a valid secp256k1 scalar");
+        throw Error(ErrorCode::invalid_input, "the secret key is not a valid secp256k1 scalar");
     return z;
 }
 

@@ -69,21 +69,15 @@ public:
 /// open as another's.
 [[nodiscard]] FixedBytes<24> key_envelope_aad(const eth::Address& patient, std::uint32_t epoch) noexcept;
 
-/// A public key that is not on the curve, or a secret scalar that is 0 or >= the group order.
-class InvalidKeyError : public Error {
-public:
-    using Error::Error;
-};
-
-/// The public key x || y of a secret scalar. Throws InvalidKeyError if the scalar is invalid.
+/// The public key x || y of a secret scalar. Throws Error (invalid_input) if the scalar is invalid.
 [[nodiscard]] PublicKeyXY public_key_of(const SecretKey32& secret);
 
-/// x(secret * pub): the raw ECDH shared x-coordinate. Throws InvalidKeyError if `pub` is not on the
-/// curve or `secret` is invalid.
+/// x(secret * pub): the raw ECDH shared x-coordinate. Throws Error (invalid_input) if `pub` is not
+/// on the curve or `secret` is invalid.
 [[nodiscard]] SecretKey32 ecdh_shared_x(const PublicKeyXY& pub, const SecretKey32& secret);
 
 /// Wraps `data_key` to `recipient` under a fresh ephemeral key and nonce.
-/// Throws InvalidKeyError if `recipient` is not a point on the curve.
+/// Throws Error (invalid_input) if `recipient` is not a point on the curve.
 [[nodiscard]] KeyEnvelope wrap_key(const SecretKey32& data_key, const PublicKeyXY& recipient, ByteView aad);
 
 /// Deterministic wrap with a given ephemeral scalar and nonce, for reproducible test vectors
@@ -102,7 +96,8 @@ public:
 
 /// Unwraps an envelope with the recipient's secret scalar and the same associated data.
 /// Throws MalformedEnvelopeError (not an envelope), EnvelopeOpenError (wrong key, wrong associated
-/// data, or altered), InvalidKeyError (recipient_secret is not a valid scalar).
+/// data, or altered), Error with code invalid_input (recipient_secret is 0 or not below the group
+/// order)..
 [[nodiscard]] SecretKey32 unwrap_key(ByteView envelope, const SecretKey32& recipient_secret, ByteView aad);
 
 }  // namespace dossier::crypto

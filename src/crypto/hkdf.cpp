@@ -19,8 +19,8 @@ struct KdfDeleter {
 
 void derive(ByteView ikm, ByteView salt, ByteView info, std::span<std::uint8_t> out) {
     if (out.empty() || out.size() > kHkdfSha256MaxLength)
-        throw Error("HKDF-SHA256 output length must be between 1 and 8160 bytes, not " +
-                    std::to_string(out.size()));
+        throw Error(ErrorCode::invalid_input,
+                    "HKDF-SHA256 output length must be between 1 and 8160 bytes, not " + std::to_string(out.size()));
     std::unique_ptr<EVP_KDF, KdfDeleter> kdf(EVP_KDF_fetch(nullptr, "HKDF", nullptr));
     if (!kdf) throw Error("OpenSSL does not provide HKDF");
     std::unique_ptr<EVP_KDF_CTX, KdfDeleter> ctx(EVP_KDF_CTX_new(kdf.get()));
@@ -53,7 +53,8 @@ void derive(ByteView ikm, ByteView salt, ByteView info, std::span<std::uint8_t> 
 
 SecretBytes hkdf_sha256(ByteView ikm, ByteView salt, ByteView info, std::size_t length) {
     if (length == 0 || length > kHkdfSha256MaxLength)
-        throw Error("HKDF-SHA256 output length must be between 1 and 8160 bytes, not " + std::to_string(length));
+        throw Error(ErrorCode::invalid_input,
+                    "HKDF-SHA256 output length must be between 1 and 8160 bytes, not " + std::to_string(length));
     SecretBytes out(length);
     derive(ikm, salt, info, out.mutable_view());
     return out;

@@ -28,8 +28,8 @@ bool equal_constant_time(ByteView a, ByteView b) noexcept {
 }
 
 void throw_secret_length(std::size_t expected, std::size_t got) {
-    throw Error("expected a " + std::to_string(expected) + "-byte secret, got " + std::to_string(got) +
-                " bytes");
+    throw Error(ErrorCode::invalid_input,
+                "expected a " + std::to_string(expected) + "-byte secret, got " + std::to_string(got) + " bytes");
 }
 
 SecretBytes::SecretBytes(std::size_t n) : data_(n ? new std::uint8_t[n]() : nullptr), size_(n) {}

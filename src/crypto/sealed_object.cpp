@@ -128,8 +128,8 @@ namespace {
 ObjectHeader make_header(const SecretKey32& epoch_key, const ObjectId& id, SealOptions options,
                          SecretKey32& content_key) {
     if (options.segment_log2 < kMinSegmentLog2 || options.segment_log2 > kMaxSegmentLog2)
-        throw Error("segment size 2^" + std::to_string(options.segment_log2) +
-                    " is outside the supported 2^8..2^24 bytes");
+        throw Error(ErrorCode::invalid_input, "segment size 2^" + std::to_string(options.segment_log2) +
+                                              " is outside the supported 2^8..2^24 bytes");
     ObjectHeader h;
     h.segment_log2 = options.segment_log2;
     h.id = id;
@@ -266,8 +266,8 @@ void ObjectOpener::open_segment(ByteView segment, bool last, Bytes& out) {
     const bool other = try_open(segment, !last, std::span(scratch_).first(n));
     wipe(scratch_);
     if (other && last)
-        throw TruncatedObjectError("the sealed object ends after segment " + std::to_string(counter_) +
-                                   ": its final segment is missing");
+        throw TamperedError("the sealed object ends after segment " + std::to_string(counter_) +
+                            ": its final segment is missing");
     if (other && !last)
         throw TamperedSegmentError(counter_, "data follows the final segment (" + std::to_string(counter_) +
                                                  ") of the sealed object");
@@ -318,13 +318,13 @@ void ObjectOpener::finish(Bytes& out) {
             if (header_len_ == 0) throw NotASealedObjectError("the data is empty, not a sealed object");
             if (header_len_ < kObjectMagic.size())
                 throw NotASealedObjectError("the data is too short to be a sealed object");
-            throw TruncatedObjectError("the sealed object ends inside its header (" + std::to_string(header_len_) +
-                                       " of 145 bytes)");
+            throw TamperedError("the sealed object ends inside its header (" + std::to_string(header_len_) +
+                                " of 145 bytes)");
         }
         if (pending_len_ == 0)
-            throw TruncatedObjectError("the sealed object ends after its header: its segments are missing");
+            throw TamperedError("the sealed object ends after its header: its segments are missing");
         if (pending_len_ < kGcmTagSize)
-            throw TruncatedObjectError("the sealed object ends inside segment " + std::to_string(counter_));
+            throw TamperedError("the sealed object ends inside segment " + std::to_string(counter_));
         open_segment(ByteView(pending_).first(pending_len_), true, out);
         wipe(pending_);
         pending_len_ = 0;
@@ -420,7 +420,7 @@ ReadFn istream_reader(std::istream& in) {
     return [&in](std::span<std::uint8_t> buf) -> std::size_t {
         if (in.eof()) return 0;
         in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(buf.size()));
-        if (in.bad()) throw Error("reading the input stream failed");
+        if (in.bad()) throw Error(ErrorCode::io, "reading the input stream failed");
         return static_cast<std::size_t>(in.gcount());
     };
 }
@@ -428,7 +428,7 @@ ReadFn istream_reader(std::istream& in) {
 WriteFn ostream_writer(std::ostream& out) {
     return [&out](ByteView b) {
         out.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
-        if (!out) throw Error("writing the output stream failed");
+        if (!out) throw Error(ErrorCode::io, "writing the output stream failed");
     };
 }
 

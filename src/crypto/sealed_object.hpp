@@ -108,11 +108,13 @@ public:
     using DecodeError::DecodeError;
 };
 
-/// The object was sealed under a different epoch key than the one supplied.
+/// The object was sealed under a different epoch key than the one supplied: the reader does not
+/// hold the key this object needs (permission_denied), which is told apart from an altered header.
 class WrongEpochKeyError : public Error {
 public:
     explicit WrongEpochKeyError(std::uint32_t epoch)
-        : Error("the object was sealed under a different key than the one supplied for epoch " +
+        : Error(ErrorCode::permission_denied,
+                "the object was sealed under a different key than the one supplied for epoch " +
                 std::to_string(epoch)),
           epoch_(epoch) {}
     [[nodiscard]] std::uint32_t epoch() const noexcept { return epoch_; }
@@ -143,12 +145,6 @@ private:
     std::uint64_t segment_;
 };
 
-/// The object ends early: inside its header, inside a segment, or after a segment that is not
-/// marked final.
-class TruncatedObjectError : public TamperedError {
-public:
-    using TamperedError::TamperedError;
-};
 
 /// Epoch key id stored in headers (see the format above).
 [[nodiscard]] FixedBytes<8> epoch_key_id(const SecretKey32& epoch_key);
@@ -212,8 +208,9 @@ public:
     /// UnsupportedObjectFormatError, WrongEpochKeyError, TamperedHeaderError or
     /// TamperedSegmentError as soon as the input shows it; after a throw the opener is unusable.
     void update(ByteView ciphertext, Bytes& out);
-    /// Verifies the final segment and appends its plaintext. Throws TruncatedObjectError if the
-    /// input ended early, or any error of update().
+    /// Verifies the final segment and appends its plaintext. Throws TamperedError if the
+    /// input ended early (inside its header, inside a segment, or after a segment not marked
+    /// final), or any error of update().
     void finish(Bytes& out);
     /// The header, once update() has seen all of it and the content key unwrapped; else nullptr.
     [[nodiscard]] const ObjectHeader* header() const noexcept { return body_ ? &header_ : nullptr; }

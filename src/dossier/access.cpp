@@ -50,20 +50,24 @@ eth::Address low_address(const Bytes32& w) {
 std::uint32_t require_patient(Context& ctx, const eth::Address& patient, const char* action) {
     const PatientInfo info = patient_info(ctx, patient);
     if (!info.registered)
-        throw RefusedError("account " + patient.to_checksum() + " is not a registered patient and cannot " + action);
+        throw RefusedError(ErrorCode::permission_denied,
+                           "account " + patient.to_checksum() + " is not a registered patient and cannot " + action);
     return info.epoch;
 }
 
 std::uint64_t require_expiry(Context& ctx, std::uint64_t expiry) {
     const std::uint64_t now = ctx.chain_time();
     if (expiry <= now || expiry >= (std::uint64_t{1} << 40))
-        throw RefusedError("the expiry " + std::to_string(expiry) + " is not a future time (the chain's time is " +
-                           std::to_string(now) + ")");
+        throw RefusedError(ErrorCode::invalid_input, "the expiry " + std::to_string(expiry) +
+                                                     " is not a future time (the chain's time is " +
+                                                     std::to_string(now) + ")");
     return now;
 }
 
-[[noreturn]] void no_pending(const eth::Address& patient, const eth::Address& doctor) {
-    throw RefusedError("doctor " + doctor.to_checksum() + " has no pending request to patient " + patient.to_checksum());
+[[noreturn]] void no_pending(const eth::Address& patient, const eth::Address& doctor, std::string detail = {}) {
+    throw RefusedError(ErrorCode::not_found,
+                       "doctor " + doctor.to_checksum() + " has no pending request to patient " + patient.to_checksum(),
+                       std::move(detail));
 }
 
 }  // namespace
@@ -84,25 +88,27 @@ void request_access(Context& ctx, const eth::PrivateKey& doctor, const eth::Addr
     const eth::Address address = doctor.address();
     const DoctorStatus status = doctor_status(ctx, address);
     if (status != DoctorStatus::verified)
-        throw RefusedError("doctor " + address.to_checksum() + " is not verified (status: " + to_string(status) +
-                           ") and may not request access");
+        refuse_unverified(status, "doctor " + address.to_checksum() + " is not verified (status: " + to_string(status) +
+                                      ") and may not request access");
     if (!patient_info(ctx, patient).registered)
-        throw RefusedError("account " + patient.to_checksum() + " is not a registered patient");
+        throw RefusedError(ErrorCode::not_found, "account " + patient.to_checksum() + " is not a registered patient");
     const abi::Value args[] = {abi::Value::address(patient)};
     try {
         (void)ctx.contracts().transact(ctx.sender(doctor), ctx.manifest().doctor, gen::DoctorContract::fn::requestAccess,
                                        args);
     } catch (const eth::RevertedError& e) {
         if (reverted_with(e, "RequestPending"))
-            throw RefusedError("doctor " + address.to_checksum() + " already has a pending request to patient " +
-                               patient.to_checksum());
+            refuse(e, "doctor " + address.to_checksum() + " already has a pending request to patient " +
+                          patient.to_checksum());
         if (reverted_with(e, "AlreadyApproved"))
-            throw RefusedError("doctor " + address.to_checksum() + " already holds an active grant from patient " +
-                               patient.to_checksum());
+            refuse(e, "doctor " + address.to_checksum() + " already holds an active grant from patient " +
+                          patient.to_checksum());
         if (reverted_with(e, "NotVerified"))
-            throw RefusedError("doctor " + address.to_checksum() + " is not verified and may not request access");
+            refuse_unverified(doctor_status(ctx, address),
+                              "doctor " + address.to_checksum() + " is not verified and may not request access",
+                              e.detail());
         if (reverted_with(e, "UnknownPatient"))
-            throw RefusedError("account " + patient.to_checksum() + " is not a registered patient");
+            refuse(e, "account " + patient.to_checksum() + " is not a registered patient");
         throw;
     }
 }
@@ -216,9 +222,9 @@ void approve(Context& ctx, const eth::PrivateKey& patient, const eth::Address& d
         (void)ctx.contracts().transact(ctx.sender(patient), ctx.manifest().patient, gen::PatientContract::fn::approve,
                                        args);
     } catch (const eth::RevertedError& e) {
-        if (reverted_with(e, "NoPendingRequest")) no_pending(address, doctor);
+        if (reverted_with(e, "NoPendingRequest")) no_pending(address, doctor, e.detail());
         if (reverted_with(e, "InvalidExpiry"))
-            throw RefusedError("the expiry " + std::to_string(expiry) + " is not a future time");
+            refuse(e, "the expiry " + std::to_string(expiry) + " is not a future time");
         throw;
     }
 }
@@ -233,7 +239,7 @@ void deny(Context& ctx, const eth::PrivateKey& patient, const eth::Address& doct
         // than PatientContract.deny, with the same transition and audit entry.
         (void)ctx.contracts().transact(ctx.sender(patient), ctx.manifest().doctor, gen::DoctorContract::fn::deny, args);
     } catch (const eth::RevertedError& e) {
-        if (reverted_with(e, "NoPendingRequest")) no_pending(address, doctor);
+        if (reverted_with(e, "NoPendingRequest")) no_pending(address, doctor, e.detail());
         throw;
     }
 }
@@ -243,8 +249,8 @@ RevokeResult revoke(Context& ctx, const eth::PrivateKey& patient, const eth::Add
     const FileLock decisions(key_decision_lock_path(ctx.config(), address));
     const std::uint32_t epoch = require_patient(ctx, address, "revoke access");
     if (grant_of(ctx, address, doctor).state != GrantState::approved)
-        throw RefusedError("doctor " + doctor.to_checksum() + " holds no approval from patient " + address.to_checksum() +
-                           " to revoke");
+        throw RefusedError(ErrorCode::not_found, "doctor " + doctor.to_checksum() + " holds no approval from patient " +
+                                                 address.to_checksum() + " to revoke");
     RevokeResult result;
     result.new_epoch = epoch + 1;
     const crypto::SecretKey32 key = new_data_key();
@@ -265,11 +271,18 @@ RevokeResult revoke(Context& ctx, const eth::PrivateKey& patient, const eth::Add
                                        args);
     } catch (const eth::RevertedError& e) {
         if (reverted_with(e, "NotApproved"))
-            throw RefusedError("doctor " + doctor.to_checksum() + " holds no approval from patient " +
-                               address.to_checksum() + " to revoke");
+            refuse(e, "doctor " + doctor.to_checksum() + " holds no approval from patient " + address.to_checksum() +
+                          " to revoke");
         throw;
     }
     return result;
+}
+
+ErrorCode refusal_code(Context& ctx, const eth::Address& patient, const eth::Address& doctor) {
+    if (doctor_status(ctx, doctor) == DoctorStatus::suspended) return ErrorCode::suspended;
+    const Grant g = grant_of(ctx, patient, doctor);
+    if (g.state == GrantState::approved && g.expiry <= ctx.chain_time()) return ErrorCode::access_expired;
+    return ErrorCode::permission_denied;
 }
 
 bool has_access(Context& ctx, const eth::Address& patient, const eth::Address& doctor) {

@@ -79,6 +79,11 @@ struct RevokeResult {
 /// unexpired (PatientContract.revoke). Throws RefusedError if the doctor holds no approval.
 [[nodiscard]] RevokeResult revoke(Context& ctx, const eth::PrivateKey& patient, const eth::Address& doctor);
 
+/// Why the chain refuses `doctor` reading or writing `patient`'s records (NotVerified or
+/// NoActiveGrant): suspended if the doctor is suspended, access_expired if its approval has passed
+/// its expiry, else permission_denied. Reads the chain; meant for the error path.
+[[nodiscard]] ErrorCode refusal_code(Context& ctx, const eth::Address& patient, const eth::Address& doctor);
+
 /// True when `doctor` is verified and holds an approved, unexpired grant from `patient`
 /// (DoctorContract.hasAccess).
 [[nodiscard]] bool has_access(Context& ctx, const eth::Address& patient, const eth::Address& doctor);

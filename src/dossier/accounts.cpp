@@ -39,7 +39,8 @@ std::vector<AccountInfo> read_index(const Config& config) {
     try {
         const json j = json::parse(as_chars(bytes));
         if (j.at("format").get<int>() != kIndexFormat)
-            throw AccountError("the account index '" + path.string() + "' has a format this version does not read");
+            throw AccountError(ErrorCode::io,
+                               "the account index '" + path.string() + "' has a format this version does not read");
         for (const auto& a : j.at("accounts")) {
             AccountInfo info;
             info.address = eth::Address::from_hex(a.at("address").get<std::string>());
@@ -50,9 +51,9 @@ std::vector<AccountInfo> read_index(const Config& config) {
             out.push_back(std::move(info));
         }
     } catch (const json::exception& e) {
-        throw AccountError("the account index '" + path.string() + "' is damaged: " + e.what());
+        throw AccountError(ErrorCode::io, "the account index '" + path.string() + "' is damaged: " + e.what());
     } catch (const DecodeError& e) {
-        throw AccountError("the account index '" + path.string() + "' is damaged: " + e.what());
+        throw AccountError(ErrorCode::io, "the account index '" + path.string() + "' is damaged: " + e.what());
     }
     return out;
 }
@@ -75,15 +76,17 @@ bool looks_like_address(std::string_view text) {
 
 void check_label(std::string_view label) {
     if (label.empty() || label.size() > kMaxLabel)
-        throw AccountError("an account label must have 1 to " + std::to_string(kMaxLabel) + " characters");
+        throw AccountError(ErrorCode::invalid_input,
+                           "an account label must have 1 to " + std::to_string(kMaxLabel) + " characters");
     for (const char c : label)
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            throw AccountError("an account label cannot contain control characters");
-    if (looks_like_address(label)) throw AccountError("an account label cannot look like an address");
+            throw AccountError(ErrorCode::invalid_input, "an account label cannot contain control characters");
+    if (looks_like_address(label))
+        throw AccountError(ErrorCode::invalid_input, "an account label cannot look like an address");
 }
 
 void check_password(std::string_view password) {
-    if (password.empty()) throw AccountError("the password must not be empty");
+    if (password.empty()) throw AccountError(ErrorCode::invalid_input, "the password must not be empty");
 }
 
 std::string describe(const AccountInfo& a) { return a.address.to_checksum() + " (" + a.label + ")"; }
@@ -95,9 +98,11 @@ AccountInfo add_account(const Config& config, eth::Keystore ks, const eth::Addre
     const IndexLock lock(config);
     std::vector<AccountInfo> accounts = read_index(config);
     for (const auto& a : accounts) {
-        if (a.address == address) throw AccountExistsError("account " + describe(a) + " exists already");
+        if (a.address == address)
+            throw AccountError(ErrorCode::already_exists, "account " + describe(a) + " exists already");
         if (a.label == label)
-            throw AccountExistsError("the label '" + std::string(label) + "' is taken by account " + a.address.to_checksum());
+            throw AccountError(ErrorCode::already_exists,
+                               "the label '" + std::string(label) + "' is taken by account " + a.address.to_checksum());
     }
     ks.address = address;
     AccountInfo info;
@@ -130,14 +135,16 @@ Role parse_role(std::string_view text) {
     if (text == "doctor") return Role::doctor;
     if (text == "patient") return Role::patient;
     if (text == "admin") return Role::admin;
-    throw AccountError("unknown role '" + std::string(text) + "': use doctor, patient or admin");
+    throw AccountError(ErrorCode::invalid_input,
+                       "unknown role '" + std::string(text) + "': use doctor, patient or admin");
 }
 
 eth::ScryptParams default_kdf() {
     const char* v = std::getenv("DOSSIER_KDF");
     if (v == nullptr || *v == '\0' || std::string_view(v) == "standard") return eth::kStandardScrypt;
     if (std::string_view(v) == "light") return eth::kLightScrypt;
-    throw AccountError("DOSSIER_KDF must be 'light' or 'standard', not '" + std::string(v) + "'");
+    throw AccountError(ErrorCode::invalid_input,
+                       "DOSSIER_KDF must be 'light' or 'standard', not '" + std::string(v) + "'");
 }
 
 fs::path accounts_index_path(const Config& config) { return config.data_dir / "accounts.json"; }
@@ -171,7 +178,8 @@ AccountInfo import_account(const Config& config, std::string_view source, std::s
         try {
             return eth::PrivateKey::from_hex(source);
         } catch (const std::exception&) {
-            throw AccountError("'" + std::string(source.substr(0, 80)).append(source.size() > 80 ? "..." : "") +
+            throw AccountError(ErrorCode::invalid_input,
+                               "'" + std::string(source.substr(0, 80)).append(source.size() > 80 ? "..." : "") +
                                "' is neither a keystore file nor a private key (64 hex digits)");
         }
     }();
@@ -187,15 +195,18 @@ AccountInfo find_account(const Config& config, std::string_view who) {
         try {
             address = eth::Address::from_hex(who);
         } catch (const DecodeError& e) {
-            throw AccountError("'" + std::string(who) + "' is not a valid address: " + e.what());
+            throw AccountError(ErrorCode::invalid_input,
+                               "'" + std::string(who) + "' is not a valid address: " + e.what());
         }
         for (const auto& a : accounts)
             if (a.address == address) return a;
-        throw AccountNotFoundError("no account " + address.to_checksum() + " in '" + config.data_dir.string() + "'");
+        throw AccountError(ErrorCode::not_found,
+                           "no account " + address.to_checksum() + " in '" + config.data_dir.string() + "'");
     }
     for (const auto& a : accounts)
         if (a.label == who) return a;
-    throw AccountNotFoundError("no account labelled '" + std::string(who) + "' in '" + config.data_dir.string() + "'");
+    throw AccountError(ErrorCode::not_found,
+                       "no account labelled '" + std::string(who) + "' in '" + config.data_dir.string() + "'");
 }
 
 eth::PrivateKey unlock(const Config& config, std::string_view who, std::string_view password) {
@@ -204,7 +215,8 @@ eth::PrivateKey unlock(const Config& config, std::string_view who, std::string_v
     try {
         eth::PrivateKey key = ks.decrypt(password);
         if (key.address() != account.address)
-            throw AccountError("the keystore '" + account.keystore_file.string() + "' does not hold account " +
+            throw AccountError(ErrorCode::io,
+                               "the keystore '" + account.keystore_file.string() + "' does not hold account " +
                                account.address.to_checksum());
         return key;
     } catch (const eth::WrongPasswordError&) {
@@ -216,7 +228,8 @@ fs::path export_account(const Config& config, std::string_view who, const fs::pa
     const AccountInfo account = find_account(config, who);
     std::error_code ec;
     const fs::path target = fs::is_directory(destination, ec) ? destination / account.keystore_file.filename() : destination;
-    if (fs::exists(target, ec)) throw AccountError("'" + target.string() + "' exists already; not overwriting it");
+    if (fs::exists(target, ec))
+        throw AccountError(ErrorCode::already_exists, "'" + target.string() + "' exists already; not overwriting it");
     const Bytes content = read_file(account.keystore_file);
     write_file_atomic(target, content, 0600, Overwrite::forbid);
     return target;
@@ -229,7 +242,8 @@ std::string export_private_key(const Config& config, std::string_view who, std::
 
 eth::Receipt fund_account(Context& ctx, const eth::Address& to, const eth::U256& amount) {
     if (!ctx.config().embedded_chain())
-        throw AccountError("funding from the dev account works on the embedded chain only; on " + *ctx.config().rpc_url +
+        throw AccountError(ErrorCode::invalid_input,
+                           "funding from the dev account works on the embedded chain only; on " + *ctx.config().rpc_url +
                            " send ether from a funded account instead");
     eth::TxRequest request;
     request.to = to;

@@ -27,21 +27,12 @@
 
 namespace dossier::core {
 
+/// A failure of the local accounts: not_found (no account has that address or label),
+/// already_exists (the address or label is taken), invalid_input (a bad label, password, role or
+/// key), io (the index or a keystore cannot be read).
 class AccountError : public Error {
 public:
-    using Error::Error;
-};
-
-/// No account has that address or label.
-class AccountNotFoundError : public AccountError {
-public:
-    using AccountError::AccountError;
-};
-
-/// The address or label is taken already.
-class AccountExistsError : public AccountError {
-public:
-    using AccountError::AccountError;
+    AccountError(ErrorCode code, const std::string& message) : Error(code, message) {}
 };
 
 enum class Role { doctor, patient, admin };
@@ -70,14 +61,14 @@ struct AccountInfo {
 
 /// A fresh key, encrypted under `password` (scrypt `kdf`, default_kdf() if unset), stored and
 /// indexed. Labels are unique, 1 to 64 characters, and cannot look like an address. Throws
-/// AccountExistsError if the label is taken, AccountError if it is malformed or the password empty.
+/// AccountError (already_exists) if the label is taken, AccountError if it is malformed or the password empty.
 AccountInfo create_account(const Config& config, Role role, std::string_view label, std::string_view password,
                            std::optional<eth::ScryptParams> kdf = std::nullopt);
 
 /// Imports an existing key. `source` is either the path of a keystore file (any wallet's; it is
 /// decrypted with `password` to prove it, then copied as is) or a private key as 64 hex digits
 /// (encrypted under `password` with `kdf`). Throws eth::WrongPasswordError for a keystore the
-/// password does not open, AccountExistsError if the address or label is present already.
+/// password does not open, AccountError (already_exists) if the address or label is present already.
 AccountInfo import_account(const Config& config, std::string_view source, std::string_view password, Role role,
                            std::string_view label, std::optional<eth::ScryptParams> kdf = std::nullopt);
 
@@ -85,11 +76,11 @@ AccountInfo import_account(const Config& config, std::string_view source, std::s
 [[nodiscard]] std::vector<AccountInfo> list_accounts(const Config& config);
 
 /// The account whose address (0x + 40 hex digits, any case) or label is `who`; throws
-/// AccountNotFoundError.
+/// AccountError (not_found).
 [[nodiscard]] AccountInfo find_account(const Config& config, std::string_view who);
 
 /// Decrypts the account's key for signing. Throws eth::WrongPasswordError ("wrong password for
-/// account 0x.. (label)") or AccountNotFoundError.
+/// account 0x.. (label)") or AccountError (not_found).
 [[nodiscard]] eth::PrivateKey unlock(const Config& config, std::string_view who, std::string_view password);
 
 /// Copies the account's (encrypted) keystore file to `destination` (a file path, or an existing

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "base/hex.hpp"
+#include "dossier/access.hpp"
 #include "dossier/keyring.hpp"
 #include "eth/abi.hpp"
 #include "eth/abi_event.hpp"
@@ -104,12 +105,20 @@ void log_access(Context& ctx, const eth::PrivateKey& doctor, const eth::Address&
         (void)ctx.contracts().transact(ctx.sender(doctor), ctx.manifest().doctor, gen::DoctorContract::fn::logAccess,
                                        args);
     } catch (const eth::RevertedError& e) {
-        const std::string& r = e.reason();
         std::string why = "the chain refused to log the access";
-        if (r.find("NoActiveGrant") != std::string::npos) why = "it has no active grant";
-        else if (r.find("NotVerified") != std::string::npos) why = "it is not a verified doctor";
-        throw NoAccessError("account " + doctor.address().to_checksum() + " may not open the records of patient " +
-                            patient.to_checksum() + ": " + why);
+        ErrorCode code = revert_code(e.detail());
+        if (reverted_with(e, "NoActiveGrant")) {
+            why = "it has no active grant";
+            code = refusal_code(ctx, patient, doctor.address());
+        } else if (reverted_with(e, "NotVerified")) {
+            why = "it is not a verified doctor";
+            code = doctor_status(ctx, doctor.address()) == DoctorStatus::suspended ? ErrorCode::suspended
+                                                                                    : ErrorCode::permission_denied;
+        }
+        throw NoAccessError(code,
+                            "account " + doctor.address().to_checksum() + " may not open the records of patient " +
+                                patient.to_checksum() + ": " + why,
+                            e.detail());
     }
 }
 

@@ -14,8 +14,8 @@ std::unique_ptr<Context> Context::open(const Config& config) {
     if (config.embedded_chain()) {
         const auto node = chain::find_anvil(config.node_dir());
         if (!node)
-            throw NodeNotRunningError("the embedded node is not running in '" + config.data_dir.string() +
-                                      "': start it with 'dossier node up'");
+            throw Error(ErrorCode::node_unavailable, "the embedded node is not running in '" + config.data_dir.string() +
+                                                     "': start it with 'dossier node up'");
         url = node->url;
         journal = std::make_unique<chain::TxJournal>(config.journal_file());
     } else {
@@ -72,7 +72,7 @@ void Context::drop_sender(const eth::Address& account) {
 
 std::uint64_t Context::chain_time() {
     const auto block = rpc_->get_block(eth::BlockRef::latest());
-    if (!block) throw Error("the node returned no latest block");
+    if (!block) throw Error(ErrorCode::node_unavailable, "the node returned no latest block");
     return block->timestamp;
 }
 

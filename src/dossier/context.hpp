@@ -17,16 +17,10 @@
 
 namespace dossier::core {
 
-/// The embedded node is needed but not running.
-class NodeNotRunningError : public Error {
-public:
-    using Error::Error;
-};
-
 class Context {
 public:
     /// Connects as `config` says. Embedded: finds the running anvil of the data directory (throws
-    /// NodeNotRunningError telling the user to run `dossier node up`) and opens the journal.
+    /// Error with code node_unavailable telling the user to run `dossier node up`) and opens the journal.
     /// Content: `ipfs_api` if set, else the embedded gateway if it runs (it holds the embedded
     /// blockstore), else the embedded blockstore itself. Then loads the manifest and checks the
     /// deployment (chain id, contract code).

@@ -47,13 +47,13 @@ std::optional<fs::path> search_upwards(fs::path dir) {
 
 json read_json(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
-    if (!in) throw Error("cannot read the example resource '" + file.string() + "'");
+    if (!in) throw Error(ErrorCode::io, "cannot read the example resource '" + file.string() + "'");
     std::stringstream ss;
     ss << in.rdbuf();
     try {
         return json::parse(ss.str());
     } catch (const json::exception&) {
-        throw Error("the example resource '" + file.string() + "' is not valid JSON");
+        throw Error(ErrorCode::invalid_input, "the example resource '" + file.string() + "' is not valid JSON");
     }
 }
 
@@ -82,7 +82,8 @@ fhir::PatientFields patient_fields_from(const json& p) {
                 f.phone = t["value"].get<std::string>();
                 break;
             }
-    if (f.family_name.empty() || f.birth_date.empty()) throw Error("the example Patient has no name or birth date");
+    if (f.family_name.empty() || f.birth_date.empty())
+        throw Error(ErrorCode::invalid_input, "the example Patient has no name or birth date");
     return f;
 }
 
@@ -121,7 +122,7 @@ class ScratchDir {
 public:
     ScratchDir() {
         std::string templ = (fs::temp_directory_path() / "dossier-demo-XXXXXX").string();
-        if (!mkdtemp(templ.data())) throw Error("cannot create a temporary directory for the demo");
+        if (!mkdtemp(templ.data())) throw Error(ErrorCode::io, "cannot create a temporary directory for the demo");
         path_ = templ;
     }
     ~ScratchDir() {
@@ -163,19 +164,22 @@ fs::path find_fhir_examples(const fs::path& requested) {
             return *found;
         if (fs::is_regular_file(requested / "Patient-example.json", ec)) return requested;
         if (fs::is_regular_file(requested / "package" / "Patient-example.json", ec)) return requested / "package";
-        throw Error("'" + requested.string() + "' does not hold HL7's FHIR R4 examples (no Patient-example.json)");
+        throw Error(ErrorCode::not_found,
+                    "'" + requested.string() + "' does not hold HL7's FHIR R4 examples (no Patient-example.json)");
     }
     if (const char* env = std::getenv("DOSSIER_FHIR_EXAMPLES"); env && *env) return find_fhir_examples(env);
     if (auto found = search_upwards(fs::current_path(ec))) return *found;
     if (auto exe = fs::read_symlink("/proc/self/exe", ec); !ec)
         if (auto found = search_upwards(exe.parent_path())) return *found;
-    throw Error("HL7's FHIR R4 examples (node_modules/hl7.fhir.r4.examples) were not found: run from the project "
+    throw Error(ErrorCode::not_found,
+                "HL7's FHIR R4 examples (node_modules/hl7.fhir.r4.examples) were not found: run from the project "
                 "directory or set DOSSIER_FHIR_EXAMPLES");
 }
 
 DemoResult run_demo(const Config& config, const DemoOptions& options, const DemoStepFn& on_step) {
     if (!config.embedded_chain())
-        throw Error("the demo runs on the embedded node only (it uses the embedded chain's authority): leave out --rpc-url");
+        throw Error(ErrorCode::invalid_input,
+                    "the demo runs on the embedded node only (it uses the embedded chain's authority): leave out --rpc-url");
     const fs::path examples = find_fhir_examples(options.examples_dir);
     DemoResult result;
     auto step = [&](std::string name, std::string text, json data = json::object(), bool refusal = false) {
@@ -211,8 +215,9 @@ DemoResult run_demo(const Config& config, const DemoOptions& options, const Demo
     try {
         (void)import_account(config, kEmbeddedDevKeyHex.substr(2), options.password, Role::admin, "demo-authority",
                              eth::kLightScrypt);
-    } catch (const AccountExistsError&) {
+    } catch (const AccountError& e) {
         // Imported by an earlier run (or by the user under another label): the key is the same.
+        if (e.code() != ErrorCode::already_exists) throw;
     }
     step("authority", "The credentialing authority is " + authority.address().to_checksum() +
                           " (anvil's first dev account, which deployed the contracts).",
@@ -405,7 +410,7 @@ DemoResult run_demo(const Config& config, const DemoOptions& options, const Demo
     {
         std::ofstream out(pdf_path, std::ios::binary);
         out << pdf;
-        if (!out) throw Error("cannot write the demo's PDF to " + pdf_path.string());
+        if (!out) throw Error(ErrorCode::io, "cannot write the demo's PDF to " + pdf_path.string());
     }
     AttachOptions attach_opt;
     attach_opt.content_type = "application/pdf";
@@ -487,7 +492,7 @@ DemoResult run_demo(const Config& config, const DemoOptions& options, const Demo
     } catch (const NoAccessError& e) {
         step("write-refused", "As expected, " + careful.name + " (revoked) could not add a record: " + e.what(),
              {{"doctor", careful.key.address().to_checksum()}, {"error", e.what()}}, true);
-    } catch (const WriteRefusedError& e) {
+    } catch (const RefusedError& e) {
         step("write-refused", "As expected, " + careful.name + " (revoked) could not add a record: " + e.what(),
              {{"doctor", careful.key.address().to_checksum()}, {"error", e.what()}}, true);
     }
@@ -503,7 +508,7 @@ DemoResult run_demo(const Config& config, const DemoOptions& options, const Demo
         step(v.ok ? "audit-verified" : "audit-mismatch",
              p->name + "'s audit trail: " + std::to_string(history.size()) + " entries; " + v.message + ".",
              {{"patient", p->address.to_checksum()}, {"ok", v.ok}, {"entries", lines}});
-        if (!v.ok) throw Error(p->name + "'s audit trail does not match the chain: " + v.message);
+        if (!v.ok) throw Error(ErrorCode::tampered, p->name + "'s audit trail does not match the chain: " + v.message);
     }
 
     step("done",

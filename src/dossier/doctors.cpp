@@ -18,7 +18,8 @@ ipfs::Cid store_profile(Context& ctx, const eth::Address& doctor, const fhir::Pr
     const fhir::Json resource = fhir::practitioner(f);
     const std::string text = resource.dump();
     if (text.size() > kMaxProfileBytes)
-        throw RefusedError("the doctor's profile is " + std::to_string(text.size()) + " bytes, more than the " +
+        throw RefusedError(ErrorCode::invalid_input,
+                           "the doctor's profile is " + std::to_string(text.size()) + " bytes, more than the " +
                            std::to_string(kMaxProfileBytes) + " a profile may have");
     auto source = ipfs::source_from_bytes(as_bytes(text));
     const ipfs::Cid cid = ctx.store().add(*source).root.to_v1();
@@ -47,11 +48,11 @@ void authority_call(Context& ctx, const eth::PrivateKey& authority, const eth::A
         (void)ctx.contracts().transact(ctx.sender(authority), ctx.manifest().doctor, signature, args);
     } catch (const eth::RevertedError& e) {
         if (reverted_with(e, "OwnableUnauthorizedAccount"))
-            throw RefusedError("account " + authority.address().to_checksum() +
-                               " is not the credentialing authority and may not " + verb + " doctors");
+            refuse(e, "account " + authority.address().to_checksum() +
+                          " is not the credentialing authority and may not " + verb + " doctors");
         if (reverted_with(e, "InvalidStatus"))
-            throw RefusedError("doctor " + doctor.to_checksum() + " cannot be " + verb + "d from status '" +
-                               to_string(doctor_status(ctx, doctor)) + "'");
+            refuse(e, "doctor " + doctor.to_checksum() + " cannot be " + verb + "d from status '" +
+                          to_string(doctor_status(ctx, doctor)) + "'");
         throw;
     }
 }
@@ -59,7 +60,57 @@ void authority_call(Context& ctx, const eth::PrivateKey& authority, const eth::A
 }  // namespace
 
 bool reverted_with(const eth::RevertedError& e, std::string_view name) {
-    return e.reason().find(std::string(name) + "(") != std::string::npos;
+    return e.detail() == name;
+}
+
+ErrorCode revert_code(std::string_view contract_error) noexcept {
+    // The custom errors of contracts/src/*.sol (and OpenZeppelin's Ownable), by what a face does
+    // about them. Names not listed (ChainFull, and any a later contract adds) stay reverted, with
+    // the name as detail.
+    struct Entry {
+        std::string_view name;
+        ErrorCode code;
+    };
+    static constexpr Entry kTable[] = {
+        {"NotAuthorized", ErrorCode::permission_denied},
+        {"NotVerified", ErrorCode::permission_denied},
+        {"NoActiveGrant", ErrorCode::permission_denied},
+        {"OnlyPatientContract", ErrorCode::permission_denied},
+        {"RenounceDisabled", ErrorCode::permission_denied},
+        {"InvalidConsent", ErrorCode::permission_denied},
+        {"OwnableUnauthorizedAccount", ErrorCode::permission_denied},
+        {"ConsentExpired", ErrorCode::access_expired},
+        {"UnknownPatient", ErrorCode::not_found},
+        {"NotRegistered", ErrorCode::not_found},
+        {"UnknownRecord", ErrorCode::not_found},
+        {"NoPendingRequest", ErrorCode::not_found},
+        {"NotApproved", ErrorCode::not_found},
+        {"AlreadyRegistered", ErrorCode::already_exists},
+        {"RequestPending", ErrorCode::already_exists},
+        {"AlreadyApproved", ErrorCode::already_exists},
+        {"StaleVersion", ErrorCode::conflict},
+        // The doctor is not in a state the transition starts from (verifying a verified doctor):
+        // the request names the wrong doctor or action.
+        {"InvalidStatus", ErrorCode::invalid_input},
+        {"InvalidPublicKey", ErrorCode::invalid_input},
+        {"InvalidExpiry", ErrorCode::invalid_input},
+        {"EmptyEnvelope", ErrorCode::invalid_input},
+        {"LengthMismatch", ErrorCode::invalid_input},
+        {"RevokedRecipient", ErrorCode::invalid_input},
+        {"UnexpectedAddress", ErrorCode::deployment},
+    };
+    for (const Entry& entry : kTable)
+        if (entry.name == contract_error) return entry.code;
+    return ErrorCode::reverted;
+}
+
+void refuse(const eth::RevertedError& e, const std::string& message) {
+    throw RefusedError(revert_code(e.detail()), message, e.detail());
+}
+
+void refuse_unverified(DoctorStatus status, const std::string& message, std::string detail) {
+    throw RefusedError(status == DoctorStatus::suspended ? ErrorCode::suspended : ErrorCode::permission_denied, message,
+                       std::move(detail));
 }
 
 const char* to_string(DoctorStatus status) noexcept {
@@ -81,7 +132,8 @@ ipfs::Cid profile_cid(const Bytes32& digest) {
 DoctorRegistration register_doctor(Context& ctx, const eth::PrivateKey& doctor, const fhir::PractitionerFields& fields) {
     const eth::Address address = doctor.address();
     if (doctor_status(ctx, address) != DoctorStatus::none)
-        throw RefusedError("account " + address.to_checksum() + " is already registered as a doctor");
+        throw RefusedError(ErrorCode::already_exists,
+                           "account " + address.to_checksum() + " is already registered as a doctor");
     const ipfs::Cid cid = store_profile(ctx, address, fields);
     const eth::PublicKey pub = doctor.public_key();
     const abi::Value args[] = {abi::Value::bytes(Bytes(pub.bytes().begin(), pub.bytes().end())),
@@ -92,7 +144,7 @@ DoctorRegistration register_doctor(Context& ctx, const eth::PrivateKey& doctor, 
                                            gen::DoctorContract::fn::registerDoctor, args);
     } catch (const eth::RevertedError& e) {
         if (reverted_with(e, "AlreadyRegistered"))
-            throw RefusedError("account " + address.to_checksum() + " is already registered as a doctor");
+            refuse(e, "account " + address.to_checksum() + " is already registered as a doctor");
         throw;
     }
     return DoctorRegistration{address, cid.hash.digest, cid, receipt.transaction_hash};
@@ -101,7 +153,7 @@ DoctorRegistration register_doctor(Context& ctx, const eth::PrivateKey& doctor, 
 Bytes32 update_doctor_profile(Context& ctx, const eth::PrivateKey& doctor, const fhir::PractitionerFields& fields) {
     const eth::Address address = doctor.address();
     if (doctor_status(ctx, address) == DoctorStatus::none)
-        throw RefusedError("account " + address.to_checksum() + " is not a registered doctor");
+        throw RefusedError(ErrorCode::not_found, "account " + address.to_checksum() + " is not a registered doctor");
     const ipfs::Cid cid = store_profile(ctx, address, fields);
     const abi::Value args[] = {abi::Value::fixed_bytes(Bytes(cid.hash.digest.begin(), cid.hash.digest.end()))};
     (void)ctx.contracts().transact(ctx.sender(doctor), ctx.manifest().doctor, gen::DoctorContract::fn::updateProfile,
@@ -176,7 +228,8 @@ std::vector<DoctorInfo> list_doctors(Context& ctx) {
 eth::PublicKey doctor_public_key(Context& ctx, const eth::Address& doctor) {
     const auto registered = ctx.contracts().events(ctx.manifest().doctor, gen::DoctorContract::ev::DoctorRegistered,
                                                    {chain::address_topic(doctor)});
-    if (registered.empty()) throw RefusedError("account " + doctor.to_checksum() + " is not a registered doctor");
+    if (registered.empty())
+        throw RefusedError(ErrorCode::not_found, "account " + doctor.to_checksum() + " is not a registered doctor");
     const auto key = eth::PublicKey::from_bytes(registered.front().values.at(1).as_bytes());
     if (key.address() != doctor)
         throw DecodeError("the public key registered for doctor " + doctor.to_checksum() + " is not its key");

@@ -22,19 +22,35 @@
 namespace dossier::core {
 
 /// An action was refused, by the chain or by the client before sending (wrong role, wrong state,
-/// unknown account). The message is one sentence saying who may not do what, and why.
+/// unknown account). The message is one sentence saying who may not do what, and why; the code
+/// says which kind of refusal (permission_denied, suspended, access_expired, not_found,
+/// already_exists, invalid_input...) and, when the chain refused, the detail is the contract's
+/// custom error name.
 class RefusedError : public Error {
 public:
-    using Error::Error;
+    RefusedError(ErrorCode code, const std::string& message, std::string detail = {})
+        : Error(code, message, std::move(detail)) {}
 };
 
 /// True if `e` is a revert with the contract custom error `name` (e.g. "NotVerified").
 [[nodiscard]] bool reverted_with(const eth::RevertedError& e, std::string_view name);
 
+/// The code a custom error of the Dossier contracts means ("NotVerified": permission_denied,
+/// "StaleVersion": conflict...); reverted for a name this client does not map.
+[[nodiscard]] ErrorCode revert_code(std::string_view contract_error) noexcept;
+
+/// Throws RefusedError with the code revert_code() gives `e`'s custom error, `message`, and the
+/// error's name as detail.
+[[noreturn]] void refuse(const eth::RevertedError& e, const std::string& message);
+
 /// DoctorContract.DoctorStatus (the numbering is the contract's).
 enum class DoctorStatus : std::uint8_t { none = 0, registered = 1, verified = 2, suspended = 3 };
 /// "none", "registered", "verified", "suspended".
 [[nodiscard]] const char* to_string(DoctorStatus status) noexcept;
+
+/// RefusedError for a doctor that is not verified: code suspended if `status` is suspended, else
+/// permission_denied (registered only, or not a doctor at all).
+[[noreturn]] void refuse_unverified(DoctorStatus status, const std::string& message, std::string detail = {});
 
 /// Largest profile document accepted: it must stay one raw block (256 KiB chunks).
 inline constexpr std::size_t kMaxProfileBytes = 256 * 1024;

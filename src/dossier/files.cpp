@@ -109,10 +109,11 @@ std::optional<FileDescription> description_of(Context& ctx, Keyring& keyring, co
 AttachedFile attach_file(Context& ctx, const eth::PrivateKey& author, const eth::Address& patient,
                          std::optional<std::uint32_t> record_id, const fs::path& path, const AttachOptions& options) {
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) throw LocalFileError("cannot open '" + path.string() + "': " + system_reason());
+    if (fd.get() < 0) throw Error(ErrorCode::io, "cannot open '" + path.string() + "': " + system_reason());
     struct stat st {};
-    if (::fstat(fd.get(), &st) != 0) throw LocalFileError("cannot read '" + path.string() + "': " + system_reason());
-    if (!S_ISREG(st.st_mode)) throw LocalFileError("'" + path.string() + "' is not a regular file");
+    if (::fstat(fd.get(), &st) != 0)
+        throw Error(ErrorCode::io, "cannot read '" + path.string() + "': " + system_reason());
+    if (!S_ISREG(st.st_mode)) throw Error(ErrorCode::invalid_input, "'" + path.string() + "' is not a regular file");
     const auto size = static_cast<std::uint64_t>(st.st_size);
     const std::string name = options.name.empty() ? path.filename().string() : options.name;
     const std::string content_type = options.content_type.empty() ? "application/octet-stream" : options.content_type;
@@ -134,7 +135,8 @@ AttachedFile attach_file(Context& ctx, const eth::PrivateKey& author, const eth:
         const auto r = ctx.contracts().view(ctx.manifest().patient, gen::PatientContract::fn::recordOf,
                                             gen::PatientContract::returns::recordOf, args);
         if (r.at(0).as_uint() == 0)
-            throw UnknownRecordError("patient " + patient.to_checksum() + " has no record " + std::to_string(*record_id));
+            throw Error(ErrorCode::not_found,
+                        "patient " + patient.to_checksum() + " has no record " + std::to_string(*record_id));
     }
 
     Keyring keyring(ctx, author);
@@ -153,7 +155,7 @@ AttachedFile attach_file(Context& ctx, const eth::PrivateKey& author, const eth:
         receipt = ctx.contracts().transact(ctx.sender(author), ctx.manifest().patient,
                                            gen::PatientContract::fn::attachFile, args);
     } catch (const eth::RevertedError&) {
-        rethrow_write_error(author.address(), patient, target);
+        rethrow_write_error(ctx, author.address(), patient, target);
     }
     AttachedFile out;
     out.record_id = target;
@@ -208,8 +210,9 @@ FetchedFile fetch_file(Context& ctx, Reader& reader, const eth::Address& patient
     const auto found =
         std::find_if(attachments.begin(), attachments.end(), [&](const Attachment& a) { return a.index == index; });
     if (found == attachments.end())
-        throw UnknownRecordError("record " + std::to_string(record_id) + " of patient " + patient.to_checksum() +
-                                 " has no attachment " + std::to_string(index));
+        throw Error(ErrorCode::not_found,
+                    "record " + std::to_string(record_id) + " of patient " + patient.to_checksum() +
+                    " has no attachment " + std::to_string(index));
     const ObjectRef ref = found->ref;
 
     fs::path target = destination;
@@ -221,7 +224,8 @@ FetchedFile fetch_file(Context& ctx, Reader& reader, const eth::Address& patient
         target = destination / plain_file_name(d ? d->name : std::string(), fallback);
     }
     if (!options.overwrite && fs::exists(fs::symlink_status(target, ec)))
-        throw FileExistsError("'" + target.string() + "' exists: choose another name or allow overwriting");
+        throw Error(ErrorCode::already_exists,
+                    "'" + target.string() + "' exists: choose another name or allow overwriting");
 
     log_read(ctx, reader, patient, access_what(AccessTarget::file, record_id, index),
              ReadOptions{options.log_access, options.log_once});
@@ -229,7 +233,7 @@ FetchedFile fetch_file(Context& ctx, Reader& reader, const eth::Address& patient
     const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
     std::string templ = (dir / ("." + target.filename().string() + ".XXXXXX.part")).string();
     UniqueFd out(::mkostemps(templ.data(), 5, O_CLOEXEC));
-    if (out.get() < 0) throw LocalFileError("cannot create a file in '" + dir.string() + "': " + system_reason());
+    if (out.get() < 0) throw Error(ErrorCode::io, "cannot create a file in '" + dir.string() + "': " + system_reason());
     const fs::path temp = templ;
     std::uint64_t written = 0;
     try {
@@ -241,24 +245,27 @@ FetchedFile fetch_file(Context& ctx, Reader& reader, const eth::Address& patient
                     const ssize_t n = ::write(out.get(), part.data() + off, part.size() - off);
                     if (n < 0) {
                         if (errno == EINTR) continue;
-                        throw LocalFileError("cannot write '" + temp.string() + "': " + system_reason());
+                        throw Error(ErrorCode::io, "cannot write '" + temp.string() + "': " + system_reason());
                     }
                     off += static_cast<std::size_t>(n);
                 }
                 written += part.size();
             },
             options.progress);
-        if (::fsync(out.get()) != 0) throw LocalFileError("cannot write '" + temp.string() + "': " + system_reason());
-        if (::close(out.release()) != 0) throw LocalFileError("cannot write '" + temp.string() + "': " + system_reason());
+        if (::fsync(out.get()) != 0)
+            throw Error(ErrorCode::io, "cannot write '" + temp.string() + "': " + system_reason());
+        if (::close(out.release()) != 0)
+            throw Error(ErrorCode::io, "cannot write '" + temp.string() + "': " + system_reason());
         if (options.overwrite) {
             if (::rename(temp.c_str(), target.c_str()) != 0)
-                throw LocalFileError("cannot move the file to '" + target.string() + "': " + system_reason());
+                throw Error(ErrorCode::io, "cannot move the file to '" + target.string() + "': " + system_reason());
         } else {
             // link() fails if the destination appeared meanwhile: never replaces a file.
             if (::link(temp.c_str(), target.c_str()) != 0) {
                 if (errno == EEXIST)
-                    throw FileExistsError("'" + target.string() + "' exists: choose another name or allow overwriting");
-                throw LocalFileError("cannot create '" + target.string() + "': " + system_reason());
+                    throw Error(ErrorCode::already_exists,
+                                "'" + target.string() + "' exists: choose another name or allow overwriting");
+                throw Error(ErrorCode::io, "cannot create '" + target.string() + "': " + system_reason());
             }
             ::unlink(temp.c_str());
         }

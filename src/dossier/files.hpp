@@ -29,18 +29,6 @@
 
 namespace dossier::core {
 
-/// The destination of fetch_file() exists and overwriting was not allowed.
-class FileExistsError : public Error {
-public:
-    using Error::Error;
-};
-
-/// A local file could not be read or written (one sentence with the path and the system's reason).
-class LocalFileError : public Error {
-public:
-    using Error::Error;
-};
-
 /// One FileAttached event: the record, the attachment's index, its author and the file object.
 struct Attachment {
     std::uint32_t record_id = 0;
@@ -74,9 +62,10 @@ struct AttachedFile {
 };
 
 /// Attaches the file at `path` to record `record_id` of `patient` (nullopt: to its own file
-/// record). The author is the patient or a doctor with an active grant. Throws LocalFileError,
-/// UnknownRecordError (checked before anything is stored), NoAccessError (no current epoch key),
-/// WriteRefusedError.
+/// record). The author is the patient or a doctor with an active grant. Throws Error with code io
+/// (the file cannot be read; the path and the system's reason) or invalid_input (not a regular
+/// file), not_found (no such record, checked before anything is stored), NoAccessError (no
+/// current epoch key), RefusedError (see rethrow_write_error()).
 [[nodiscard]] AttachedFile attach_file(Context& ctx, const eth::PrivateKey& author, const eth::Address& patient,
                                        std::optional<std::uint32_t> record_id, const std::filesystem::path& path,
                                        const AttachOptions& options = {});
@@ -117,9 +106,10 @@ struct FetchedFile {
 
 /// Decrypts attachment `index` of record `record_id` to `destination`. If `destination` is an
 /// existing directory, the file is written there under the name its description gives (reduced to
-/// a plain file name). Throws UnknownRecordError (no such attachment), FileExistsError,
-/// NoAccessError, crypto tamper errors, ipfs errors (missing or corrupt block), LocalFileError;
-/// on any error nothing is left at the destination.
+/// a plain file name). Throws Error with code not_found (no such attachment), already_exists
+/// (the destination exists and overwriting was not allowed) or io (it cannot be written),
+/// NoAccessError, crypto tamper errors, ipfs errors (missing or corrupt block); on any error
+/// nothing is left at the destination.
 [[nodiscard]] FetchedFile fetch_file(Context& ctx, Reader& reader, const eth::Address& patient, std::uint32_t record_id,
                                      std::uint32_t index, const std::filesystem::path& destination,
                                      const FetchOptions& options = {});

@@ -58,7 +58,8 @@ std::uint32_t Keyring::current_epoch(const eth::Address& patient) {
 
 EpochKey Keyring::current(const eth::Address& patient) {
     const std::uint32_t epoch = current_epoch(patient);
-    if (epoch == 0) throw NoAccessError("patient " + patient.to_checksum() + " is not registered");
+    if (epoch == 0)
+        throw NoAccessError(ErrorCode::not_found, "patient " + patient.to_checksum() + " is not registered");
     return EpochKey{epoch, key(patient, epoch)};
 }
 

@@ -20,10 +20,14 @@
 namespace dossier::core {
 
 /// The reader holds no key for what it tries to read (never had access, or lost it before the
-/// object's epoch). The message is one sentence naming reader, patient and epoch.
+/// object's epoch), or the chain refuses a doctor's read. The message is one sentence naming
+/// reader, patient and epoch. The code is permission_denied unless the refusal says more
+/// (suspended, access_expired; not_found for a patient that is not registered).
 class NoAccessError : public Error {
 public:
-    using Error::Error;
+    explicit NoAccessError(const std::string& message) : Error(ErrorCode::permission_denied, message) {}
+    NoAccessError(ErrorCode code, const std::string& message, std::string detail = {})
+        : Error(code, message, std::move(detail)) {}
 };
 
 struct EpochKey {

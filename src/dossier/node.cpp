@@ -128,8 +128,8 @@ bool ensure_gateway(const Config& config, const UpOptions& options, const LogFn&
     std::error_code ec;
     const fs::path binary = fs::canonical(options.dossier_binary, ec);
     if (ec || !fs::is_regular_file(binary))
-        throw NodeError("cannot start the IPFS gateway: the program '" + options.dossier_binary.string() +
-                        "' does not exist");
+        throw Error(ErrorCode::node_unavailable, "cannot start the IPFS gateway: the program '" +
+                                                 options.dossier_binary.string() + "' does not exist");
     int port = options.gateway_port;
     if (port == 0) {
         port = read_port(files.port);
@@ -145,13 +145,14 @@ bool ensure_gateway(const Config& config, const UpOptions& options, const LogFn&
     const std::string hint = binary.filename().string();
     while (std::chrono::steady_clock::now() < deadline) {
         if (!live_pid(files.pid, hint))
-            throw NodeError("the IPFS gateway exited during start-up; its log ends with:\n" + tail_of_file(files.log));
+            throw Error(ErrorCode::node_unavailable,
+                        "the IPFS gateway exited during start-up; its log ends with:\n" + tail_of_file(files.log));
         if (loopback_port_open(port)) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(25));
     }
     stop_process(files.pid, hint, SIGKILL, std::chrono::seconds(2));
-    throw NodeError("the IPFS gateway did not open port " + std::to_string(port) + " in time; its log ends with:\n" +
-                    tail_of_file(files.log));
+    throw Error(ErrorCode::node_unavailable, "the IPFS gateway did not open port " + std::to_string(port) +
+                                             " in time; its log ends with:\n" + tail_of_file(files.log));
 }
 
 /// Fills the chain, contract and gateway parts of `s` without throwing.
@@ -225,8 +226,8 @@ eth::PrivateKey embedded_dev_key() { return eth::PrivateKey::from_hex(kEmbeddedD
 
 NodeStatus node_up(const Config& config, const UpOptions& options, const LogFn& log) {
     if (!config.embedded_chain())
-        throw NodeError("'node up' runs the embedded chain, but a remote chain is configured (" + *config.rpc_url +
-                        "); deploy the contracts there with 'dossier deploy'");
+        throw Error(ErrorCode::invalid_input, "'node up' runs the embedded chain, but a remote chain is configured (" +
+                                              *config.rpc_url + "); deploy the contracts there with 'dossier deploy'");
     fs::create_directories(config.node_dir());
     NodeStatus result;
 
@@ -239,12 +240,7 @@ NodeStatus node_up(const Config& config, const UpOptions& options, const LogFn& 
     anvil_options.anvil_binary = options.anvil_binary;
     anvil_options.start_timeout = options.start_timeout;
     if (!was_running) say(log, "starting the embedded chain (anvil)");
-    chain::AnvilStatus anvil;
-    try {
-        anvil = chain::start_anvil(anvil_options);
-    } catch (const chain::NodeError& e) {
-        throw NodeError(e.what());
-    }
+    const chain::AnvilStatus anvil = chain::start_anvil(anvil_options);
     result.started_anvil = !was_running;
     auto rpc = rpc_to(anvil.url);
 
@@ -270,10 +266,11 @@ NodeStatus node_up(const Config& config, const UpOptions& options, const LogFn& 
             contracts.verify_deployment();
         } catch (const chain::ManifestError& e) {
             if (rpc->chain_id() != manifest.chain_id || !deployment_gone(*rpc, manifest))
-                throw NodeError("the embedded chain does not match its deployment manifest '" + manifest_path.string() +
-                                "': " + e.what());
+                throw Error(ErrorCode::deployment, "the embedded chain does not match its deployment manifest '" +
+                                                   manifest_path.string() + "': " + e.what());
             if (!options.redeploy_if_lost)
-                throw DeploymentLostError(
+                throw Error(
+                    ErrorCode::deployment,
                     "the embedded chain in '" + config.node_dir().string() +
                     "' no longer holds the Dossier contracts its manifest names (its state file was deleted or "
                     "replaced), so everything recorded on chain is lost; to start over with a fresh deployment, "
@@ -358,19 +355,20 @@ NodeStatus node_status(const Config& config) {
 chain::Manifest deploy_remote(const Config& config, const eth::PrivateKey& deployer, const eth::Address& authority,
                               bool replace, const LogFn& log) {
     if (config.embedded_chain())
-        throw NodeError("'deploy' is for a remote chain (--rpc-url); the embedded chain is deployed by 'dossier node up'");
+        throw Error(ErrorCode::invalid_input,
+                    "'deploy' is for a remote chain (--rpc-url); the embedded chain is deployed by 'dossier node up'");
     const fs::path manifest_path = config.manifest_path();
     if (fs::exists(manifest_path)) {
         if (!replace)
-            throw NodeError("a deployment manifest already exists at '" + manifest_path.string() +
-                            "'; pass --replace to deploy anew (the old manifest is kept aside)");
+            throw Error(ErrorCode::already_exists, "a deployment manifest already exists at '" + manifest_path.string() +
+                                                   "'; pass --replace to deploy anew (the old manifest is kept aside)");
         say(log, "previous manifest kept as '" + set_aside(manifest_path).string() + "'");
     }
     auto rpc = rpc_to(*config.rpc_url);
     const std::uint64_t chain_id = rpc->chain_id();
     if (config.chain_id && *config.chain_id != chain_id)
-        throw NodeError("the node at " + *config.rpc_url + " is chain " + std::to_string(chain_id) + ", not the expected chain " +
-                        std::to_string(*config.chain_id));
+        throw Error(ErrorCode::deployment, "the node at " + *config.rpc_url + " is chain " + std::to_string(chain_id) +
+                                           ", not the expected chain " + std::to_string(*config.chain_id));
     say(log, "deploying the Dossier contracts on chain " + std::to_string(chain_id) + " from " +
                  deployer.address().to_checksum());
     eth::TxSender sender(*rpc, deployer);

@@ -30,19 +30,6 @@
 
 namespace dossier::core {
 
-/// The embedded node cannot be started, or does not hold what its manifest says.
-class NodeError : public Error {
-public:
-    using Error::Error;
-};
-
-/// The embedded chain is running but the contracts its manifest names are gone (its state file
-/// was deleted or replaced): what was recorded on chain is lost.
-class DeploymentLostError : public NodeError {
-public:
-    using NodeError::NodeError;
-};
-
 /// anvil's first default dev account (funded with 10,000 ETH on every anvil chain): the deployer
 /// and credentialing authority of the embedded chain, and the source of fund_account(). Its key is
 /// public knowledge, which is why it is only ever used on the embedded chain.
@@ -60,9 +47,9 @@ struct UpOptions {
     std::filesystem::path anvil_binary;  ///< empty: chain::resolve_anvil_binary()
     std::chrono::milliseconds start_timeout{20000};
     std::chrono::seconds recovery_timeout{60};
-    /// When the chain no longer holds the manifest's contracts: false (default) throws
-    /// DeploymentLostError; true sets the old manifest aside (manifest.lost-<time>.json) and
-    /// deploys afresh.
+    /// When the chain no longer holds the manifest's contracts: false (default) throws Error with
+    /// code deployment, saying the state file was lost; true sets the old manifest aside
+    /// (manifest.lost-<time>.json) and deploys afresh.
     bool redeploy_if_lost = false;
 };
 
@@ -107,9 +94,10 @@ struct NodeStatus {
     }
 };
 
-/// Starts or reuses the embedded node as described above and returns its status. Throws NodeError
-/// (or a subclass) with one sentence if a step fails; in remote mode (Config::rpc_url) it refuses:
-/// a remote chain is deployed with deploy_remote().
+/// Starts or reuses the embedded node as described above and returns its status. Throws Error
+/// with one sentence if a step fails (node_unavailable: anvil or the gateway does not start;
+/// deployment: the chain does not hold the manifest's contracts); in remote mode
+/// (Config::rpc_url) it refuses (invalid_input): a remote chain is deployed with deploy_remote().
 NodeStatus node_up(const Config& config, const UpOptions& options = {}, const LogFn& log = {});
 
 struct DownReport {
@@ -140,7 +128,7 @@ chain::Manifest deploy_remote(const Config& config, const eth::PrivateKey& deplo
 
 /// The body of `dossier ipfs serve`: serves the embedded blockstore of `config` (Config::ipfs_dir)
 /// on 127.0.0.1:`port` (0: any) until `stop` is requested or the process receives SIGTERM or
-/// SIGINT; `on_ready(port)` is called once it listens. Throws ipfs::GatewayError if it cannot bind.
+/// SIGINT; `on_ready(port)` is called once it listens. Throws ipfs::IpfsError (io) if it cannot bind.
 void serve_ipfs(const Config& config, int port, std::stop_token stop, const std::function<void(int port)>& on_ready = {});
 
 }  // namespace dossier::core

@@ -22,7 +22,8 @@ std::string profile_json(const eth::Address& patient, const fhir::PatientFields&
     if (f.id.empty()) f.id = patient.to_hex();
     std::string text = fhir::patient(f).dump();
     if (text.size() > kMaxPatientProfileBytes)
-        throw RefusedError("the patient's profile is " + std::to_string(text.size()) + " bytes, more than the " +
+        throw RefusedError(ErrorCode::invalid_input,
+                           "the patient's profile is " + std::to_string(text.size()) + " bytes, more than the " +
                            std::to_string(kMaxPatientProfileBytes) + " a profile may have");
     return text;
 }
@@ -36,7 +37,8 @@ ObjectRef seal_profile(Context& ctx, const EpochKey& key, const eth::Address& pa
 
 void require_unregistered(Context& ctx, const eth::Address& patient) {
     if (patient_info(ctx, patient).registered)
-        throw RefusedError("account " + patient.to_checksum() + " is already registered as a patient");
+        throw RefusedError(ErrorCode::already_exists,
+                           "account " + patient.to_checksum() + " is already registered as a patient");
 }
 
 }  // namespace
@@ -61,7 +63,7 @@ PatientRegistration register_patient(Context& ctx, const eth::PrivateKey& patien
                                            gen::PatientContract::fn::registerPatient, args);
     } catch (const eth::RevertedError& e) {
         if (reverted_with(e, "AlreadyRegistered"))
-            throw RefusedError("account " + address.to_checksum() + " is already registered as a patient");
+            refuse(e, "account " + address.to_checksum() + " is already registered as a patient");
         throw;
     }
     return PatientRegistration{address, ref, receipt.transaction_hash};
@@ -91,13 +93,15 @@ Consent sign_consent(Context& ctx, const eth::PrivateKey& patient, const eth::Ad
     require_unregistered(ctx, address);
     const std::uint64_t now = ctx.chain_time();
     if (expiry <= now || expiry >= (std::uint64_t{1} << 40))
-        throw RefusedError("the grant's expiry " + std::to_string(expiry) + " is not a future time");
+        throw RefusedError(ErrorCode::invalid_input,
+                           "the grant's expiry " + std::to_string(expiry) + " is not a future time");
     if (deadline < now || deadline >= (std::uint64_t{1} << 40))
-        throw RefusedError("the consent's deadline " + std::to_string(deadline) + " is not a future time");
+        throw RefusedError(ErrorCode::invalid_input,
+                           "the consent's deadline " + std::to_string(deadline) + " is not a future time");
     const DoctorStatus status = doctor_status(ctx, doctor);
     if (status != DoctorStatus::verified)
-        throw RefusedError("doctor " + doctor.to_checksum() + " is not verified (status: " + to_string(status) +
-                           ") and may not register patients");
+        refuse_unverified(status, "doctor " + doctor.to_checksum() + " is not verified (status: " + to_string(status) +
+                                      ") and may not register patients");
     const eth::PublicKey doctor_key = doctor_public_key(ctx, doctor);
 
     Consent c;
@@ -117,7 +121,8 @@ Consent sign_consent(Context& ctx, const eth::PrivateKey& patient, const eth::Ad
 PatientRegistration submit_consent(Context& ctx, const eth::PrivateKey& doctor, const Consent& c) {
     const eth::Address sender = doctor.address();
     if (sender != c.doctor)
-        throw RefusedError("the consent names doctor " + c.doctor.to_checksum() + ", not " + sender.to_checksum());
+        throw RefusedError(ErrorCode::permission_denied,
+                           "the consent names doctor " + c.doctor.to_checksum() + ", not " + sender.to_checksum());
     const abi::Value args[] = {abi::Value::address(c.patient),
                                abi::Value::bytes32(c.profile.digest),
                                abi::Value::bytes(c.patient_envelope),
@@ -131,16 +136,18 @@ PatientRegistration submit_consent(Context& ctx, const eth::PrivateKey& doctor, 
                                            gen::PatientContract::fn::registerPatientFor, args);
     } catch (const eth::RevertedError& e) {
         if (reverted_with(e, "InvalidConsent"))
-            throw RefusedError("the consent was not signed by patient " + c.patient.to_checksum() +
-                               " for these terms and doctor " + sender.to_checksum());
+            refuse(e, "the consent was not signed by patient " + c.patient.to_checksum() +
+                          " for these terms and doctor " + sender.to_checksum());
         if (reverted_with(e, "ConsentExpired"))
-            throw RefusedError("the patient's consent expired at " + std::to_string(c.deadline));
+            refuse(e, "the patient's consent expired at " + std::to_string(c.deadline));
         if (reverted_with(e, "InvalidExpiry"))
-            throw RefusedError("the grant's expiry " + std::to_string(c.expiry) + " is not a future time");
+            refuse(e, "the grant's expiry " + std::to_string(c.expiry) + " is not a future time");
         if (reverted_with(e, "NotVerified"))
-            throw RefusedError("doctor " + sender.to_checksum() + " is not verified and may not register patients");
+            refuse_unverified(doctor_status(ctx, sender),
+                              "doctor " + sender.to_checksum() + " is not verified and may not register patients",
+                              e.detail());
         if (reverted_with(e, "AlreadyRegistered"))
-            throw RefusedError("account " + c.patient.to_checksum() + " is already registered as a patient");
+            refuse(e, "account " + c.patient.to_checksum() + " is already registered as a patient");
         throw;
     }
     return PatientRegistration{c.patient, c.profile, receipt.transaction_hash};
@@ -158,9 +165,10 @@ ObjectRef update_profile(Context& ctx, Keyring& patient_keyring, const eth::Priv
                          const fhir::PatientFields& fields) {
     const eth::Address address = patient.address();
     if (patient_keyring.reader() != address)
-        throw RefusedError("only patient " + address.to_checksum() + " may update its profile");
+        throw RefusedError(ErrorCode::permission_denied,
+                           "only patient " + address.to_checksum() + " may update its profile");
     if (!patient_info(ctx, address).registered)
-        throw RefusedError("account " + address.to_checksum() + " is not a registered patient");
+        throw RefusedError(ErrorCode::not_found, "account " + address.to_checksum() + " is not a registered patient");
     const std::string text = profile_json(address, fields);
     const EpochKey key = patient_keyring.current(address);
     const ObjectRef ref = seal_profile(ctx, key, address, text);
@@ -186,13 +194,14 @@ PatientInfo patient_info(Context& ctx, const eth::Address& patient) {
 
 ObjectRef profile_ref(Context& ctx, const eth::Address& patient) {
     const PatientInfo info = patient_info(ctx, patient);
-    if (!info.registered) throw RefusedError("account " + patient.to_checksum() + " is not a registered patient");
+    if (!info.registered)
+        throw RefusedError(ErrorCode::not_found, "account " + patient.to_checksum() + " is not a registered patient");
     std::optional<Bytes32> digest;
     for (const auto& e : patient_entries(ctx, patient))
         if (e.kind == EntryKind::registered || e.kind == EntryKind::profile_updated) digest = e.data;
     if (!digest || !std::equal(info.profile_commitment.begin(), info.profile_commitment.end(), digest->begin()))
-        throw Error("the audit entries of patient " + patient.to_checksum() +
-                    " do not match its on-chain profile commitment");
+        throw Error(ErrorCode::tampered, "the audit entries of patient " + patient.to_checksum() +
+                                         " do not match its on-chain profile commitment");
     ObjectRef ref;
     ref.digest = *digest;
     ref.meta = patient_profile_object_id();

@@ -139,24 +139,32 @@ std::vector<RecordVersionInfo> record_versions(Context& ctx, const eth::Address&
     return versions_of(ctx, patient, std::nullopt, times);
 }
 
-void rethrow_write_error(const eth::Address& author, const eth::Address& patient, std::uint32_t record_id) {
+void rethrow_write_error(Context& ctx, const eth::Address& author, const eth::Address& patient,
+                         std::uint32_t record_id) {
     try {
         throw;
     } catch (const eth::RevertedError& e) {
-        const std::string& r = e.reason();
-        auto has = [&](std::string_view name) { return r.find(name) != std::string::npos; };
-        if (has("StaleVersion"))
-            throw RecordChangedError(record_name(patient, record_id) +
-                                     " changed meanwhile: reload it and apply the change to its latest version");
-        if (has("UnknownRecord")) throw UnknownRecordError("patient " + patient.to_checksum() + " has no record " +
-                                                           std::to_string(record_id));
-        if (has("UnknownPatient")) throw WriteRefusedError("patient " + patient.to_checksum() + " is not registered");
-        if (has("NoActiveGrant"))
-            throw WriteRefusedError("doctor " + author.to_checksum() + " has no active grant for patient " +
-                                    patient.to_checksum());
-        if (has("NotVerified"))
-            throw WriteRefusedError("account " + author.to_checksum() + " is neither patient " + patient.to_checksum() +
-                                    " nor a verified doctor with access to their records");
+        const std::string& name = e.detail();
+        if (name == "StaleVersion")
+            throw Error(ErrorCode::conflict,
+                        record_name(patient, record_id) +
+                        " changed meanwhile: reload it and apply the change to its latest version",
+                        name);
+        if (name == "UnknownRecord")
+            throw Error(ErrorCode::not_found,
+                        "patient " + patient.to_checksum() + " has no record " + std::to_string(record_id), name);
+        if (name == "UnknownPatient")
+            throw RefusedError(ErrorCode::not_found, "patient " + patient.to_checksum() + " is not registered", name);
+        if (name == "NoActiveGrant")
+            throw RefusedError(refusal_code(ctx, patient, author),
+                               "doctor " + author.to_checksum() + " has no active grant for patient " +
+                                   patient.to_checksum(),
+                               name);
+        if (name == "NotVerified")
+            refuse_unverified(doctor_status(ctx, author),
+                              "account " + author.to_checksum() + " is neither patient " + patient.to_checksum() +
+                                  " nor a verified doctor with access to their records",
+                              name);
         throw;
     }
 }
@@ -180,7 +188,7 @@ WrittenRecord add_record(Context& ctx, const eth::PrivateKey& author, Keyring& k
         receipt = ctx.contracts().transact(ctx.sender(author), ctx.manifest().patient,
                                            gen::PatientContract::fn::addRecord, args);
     } catch (const eth::RevertedError&) {
-        rethrow_write_error(author.address(), patient, 0);
+        rethrow_write_error(ctx, author.address(), patient, 0);
     }
     const RecordVersionInfo v = version_from_receipt(ctx, receipt);
     if (v.ref != ref || v.version != 1) throw Error("the RecordVersion event does not match the record just added");
@@ -222,7 +230,7 @@ std::vector<AddedRecord> add_records(Context& ctx, const eth::PrivateKey& author
         try {
             receipt = ctx.rpc().require_success(ctx.rpc().wait_for_receipt(p.hash, Clock::now() + std::chrono::seconds(60)));
         } catch (const eth::RevertedError&) {
-            rethrow_write_error(author.address(), patient, 0);
+            rethrow_write_error(ctx, author.address(), patient, 0);
         }
         const RecordVersionInfo v = version_from_receipt(ctx, receipt);
         if (v.ref != p.ref || v.version != 1) throw Error("the RecordVersion event does not match the record just added");
@@ -252,7 +260,7 @@ std::vector<AddedRecord> add_records(Context& ctx, const eth::PrivateKey& author
         try {
             sent = ctx.contracts().send(sender, ctx.manifest().patient, gen::PatientContract::fn::addRecord, args);
         } catch (const eth::RevertedError&) {
-            rethrow_write_error(author.address(), patient, 0);
+            rethrow_write_error(ctx, author.address(), patient, 0);
         }
         pending.push_back(Pending{i, ref, sent.hash, started[i]});
     }
@@ -268,7 +276,8 @@ WrittenRecord update_record(Context& ctx, const eth::PrivateKey& author, const e
     BlockTimes times(ctx);
     const auto versions = versions_of(ctx, patient, record_id, times);
     if (versions.empty())
-        throw UnknownRecordError("patient " + patient.to_checksum() + " has no record " + std::to_string(record_id));
+        throw Error(ErrorCode::not_found,
+                    "patient " + patient.to_checksum() + " has no record " + std::to_string(record_id));
     const RecordVersionInfo& latest =
         *std::max_element(versions.begin(), versions.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
     Keyring keyring(ctx, author);
@@ -282,7 +291,7 @@ WrittenRecord update_record(Context& ctx, const eth::PrivateKey& author, const e
         receipt = ctx.contracts().transact(ctx.sender(author), ctx.manifest().patient,
                                            gen::PatientContract::fn::updateRecord, args);
     } catch (const eth::RevertedError&) {
-        rethrow_write_error(author.address(), patient, record_id);
+        rethrow_write_error(ctx, author.address(), patient, record_id);
     }
     const RecordVersionInfo v = version_from_receipt(ctx, receipt);
     if (v.ref != ref || v.version != version) throw Error("the RecordVersion event does not match the version just added");
@@ -293,7 +302,8 @@ std::vector<RecordVersionInfo> record_history(Context& ctx, const eth::Address& 
     BlockTimes times(ctx);
     auto versions = versions_of(ctx, patient, record_id, times);
     if (versions.empty())
-        throw UnknownRecordError("patient " + patient.to_checksum() + " has no record " + std::to_string(record_id));
+        throw Error(ErrorCode::not_found,
+                    "patient " + patient.to_checksum() + " has no record " + std::to_string(record_id));
     std::stable_sort(versions.begin(), versions.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
     return versions;
 }
@@ -317,8 +327,9 @@ Record show_record(Context& ctx, Reader& reader, const eth::Address& patient, st
     const std::uint32_t wanted = version.value_or(latest);
     const auto it = std::find_if(versions.begin(), versions.end(), [&](const auto& v) { return v.version == wanted; });
     if (it == versions.end())
-        throw UnknownRecordError(record_name(patient, record_id) + " has no version " + std::to_string(wanted) +
-                                 " (latest: " + std::to_string(latest) + ")");
+        throw Error(ErrorCode::not_found,
+                    record_name(patient, record_id) + " has no version " + std::to_string(wanted) +
+                    " (latest: " + std::to_string(latest) + ")");
     log_read(ctx, reader, patient, access_what(AccessTarget::record, record_id, wanted), options);
     Record r;
     r.info = *it;

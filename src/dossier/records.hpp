@@ -32,25 +32,6 @@
 
 namespace dossier::core {
 
-/// The chain refused a write: the author is neither the patient nor a verified doctor with an
-/// active grant, or the patient is unknown. One sentence naming both accounts.
-class WriteRefusedError : public RefusedError {
-public:
-    using RefusedError::RefusedError;
-};
-
-/// The record does not exist (or has no such version / attachment).
-class UnknownRecordError : public Error {
-public:
-    using Error::Error;
-};
-
-/// update_record() lost a race: someone added a version since this client read the record.
-class RecordChangedError : public Error {
-public:
-    using Error::Error;
-};
-
 /// An account that reads patients' data: its keyring (epoch keys, cached) and its key, which signs
 /// the logAccess transactions of a doctor's reads.
 class Reader {
@@ -128,7 +109,8 @@ struct RecordListing {
 /// Adds a record. Checks `resource` first (fhir::InvalidResourceError naming the element, or
 /// InvalidRecordDocumentError if it is not what `kind` holds: nothing is sent), seals the document
 /// with the patient's current epoch key (the author's keyring: NoAccessError if the author holds
-/// none), stores it, then PatientContract.addRecord. Throws WriteRefusedError if the chain refuses.
+/// none), stores it, then PatientContract.addRecord. Throws RefusedError if the chain refuses
+/// (see rethrow_write_error()).
 [[nodiscard]] WrittenRecord add_record(Context& ctx, const eth::PrivateKey& author, const eth::Address& patient,
                                        RecordKind kind, const fhir::Json& resource);
 
@@ -166,14 +148,15 @@ inline constexpr std::size_t kRecordStoreBatch = 32;
                                                    std::size_t in_flight, const ProgressFn& progress = {});
 
 /// Adds version n+1 to record `record_id` (same object id; previous = version n's digest). The kind
-/// is kind_of_resource(resource). Throws UnknownRecordError, RecordChangedError if another version
-/// was added meanwhile (StaleVersion), WriteRefusedError, or the errors of add_record().
+/// is kind_of_resource(resource). Throws Error with code not_found (no such record), Error with
+/// code conflict if another version was added meanwhile (StaleVersion), RefusedError, or the
+/// errors of add_record().
 [[nodiscard]] WrittenRecord update_record(Context& ctx, const eth::PrivateKey& author, const eth::Address& patient,
                                           std::uint32_t record_id, const fhir::Json& resource);
 
-/// Opens version `version` (default: the latest) of a record. Throws UnknownRecordError,
+/// Opens version `version` (default: the latest) of a record. Throws Error (not_found),
 /// NoAccessError (no key for the version's epoch, or a doctor whose access the chain refuses to
-/// log), crypto tamper errors, MisplacedObjectError, InvalidRecordDocumentError.
+/// log), crypto tamper errors, Error (tampered) for a misplaced object, InvalidRecordDocumentError.
 [[nodiscard]] Record show_record(Context& ctx, Reader& reader, const eth::Address& patient, std::uint32_t record_id,
                                  std::optional<std::uint32_t> version = std::nullopt, const ReadOptions& options = {});
 
@@ -185,7 +168,7 @@ inline constexpr std::size_t kRecordStoreBatch = 32;
                                                       const ReadOptions& options = {}, const ProgressFn& progress = {});
 
 /// Every version of a record, oldest first, from the chain only (nothing is decrypted or logged).
-/// Throws UnknownRecordError if there is none.
+/// Throws Error (not_found) if there is none.
 [[nodiscard]] std::vector<RecordVersionInfo> record_history(Context& ctx, const eth::Address& patient,
                                                             std::uint32_t record_id);
 
@@ -200,8 +183,12 @@ inline constexpr std::size_t kRecordStoreBatch = 32;
 /// The number of records of `patient` (PatientContract.patientOf).
 [[nodiscard]] std::uint32_t record_count(Context& ctx, const eth::Address& patient);
 
-/// Turns a revert of a record or file write into WriteRefusedError / UnknownRecordError /
-/// RecordChangedError with one sentence; rethrows anything else unchanged. Call inside a catch.
-[[noreturn]] void rethrow_write_error(const eth::Address& author, const eth::Address& patient, std::uint32_t record_id);
+/// Turns a revert of a record or file write into an Error with one sentence and a code: conflict
+/// (StaleVersion: re-read and retry), not_found (UnknownRecord), or a RefusedError (not_found for
+/// an unknown patient; suspended, access_expired or permission_denied for an author the chain
+/// does not let write, which it reads from the chain); the contract's error name is the detail.
+/// Rethrows anything else unchanged. Call inside a catch.
+[[noreturn]] void rethrow_write_error(Context& ctx, const eth::Address& author, const eth::Address& patient,
+                                      std::uint32_t record_id);
 
 }  // namespace dossier::core

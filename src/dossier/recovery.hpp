@@ -51,7 +51,7 @@ struct RecoveryReport {
 
 /// Re-sends every journaled transaction that `rpc`'s chain does not hold (see above) and waits for
 /// their receipts until `timeout`. Receipts and nonces are asked in JSON-RPC batches. Throws
-/// eth::ReceiptTimeoutError if a re-sent transaction is not mined in time, and the RPC errors of
+/// Error (node_unavailable) if a re-sent transaction is not mined in time, and the RPC errors of
 /// the node being unreachable.
 RecoveryReport recover_journal(eth::RpcClient& rpc, const chain::TxJournal& journal, const LogFn& log = {},
                                std::chrono::steady_clock::duration timeout = std::chrono::seconds(60));

@@ -105,7 +105,8 @@ ipfs::Cid cid_of(const ObjectRef& ref) {
 namespace {
 
 void check_object_id(const Bytes32& object_id) {
-    if (object_id[31] != 0) throw Error("an object id has 31 bytes: its last byte must be zero");
+    if (object_id[31] != 0)
+        throw Error(ErrorCode::invalid_input, "an object id has 31 bytes: its last byte must be zero");
 }
 
 ObjectRef ref_of(const ipfs::ImportResult& result, const Bytes32& object_id) {
@@ -164,9 +165,11 @@ void open_sealed(Context& ctx, Keyring& keyring, const eth::Address& patient, st
     // object; a header edited to match is caught by the opener (the key wrap fails).
     crypto::ObjectOpener opener([&](const crypto::ObjectHeader& h) -> crypto::SecretKey32 {
         if (h.id.patient != patient || h.id.record_id != object_id || h.id.version != version)
-            throw MisplacedObjectError("the sealed object " + cid.to_string() + " is " +
-                                       describe(h.id.patient, h.id.record_id, h.id.version) + ", not " +
-                                       describe(patient, object_id, version));
+            // Its (authentic or not) header names another patient, object or version than the
+            // chain's pointer it was fetched through: it was moved or swapped.
+            throw Error(ErrorCode::tampered, "the sealed object " + cid.to_string() + " is " +
+                                             describe(h.id.patient, h.id.record_id, h.id.version) + ", not " +
+                                             describe(patient, object_id, version));
         return keyring.key(patient, h.id.epoch);
     });
     const std::uint64_t total = progress ? ctx.store().size(cid) : 0;
@@ -196,7 +199,8 @@ Bytes open_sealed_bytes(Context& ctx, Keyring& keyring, const eth::Address& pati
     Bytes result;
     open_sealed(ctx, keyring, patient, version, ref, [&](ByteView part) {
         if (result.size() + part.size() > max_bytes)
-            throw Error("the sealed object is larger than " + std::to_string(max_bytes) + " bytes");
+            throw Error(ErrorCode::tampered,
+                        "the sealed object is larger than " + std::to_string(max_bytes) + " bytes");
         append(result, part);
     });
     return result;

@@ -24,13 +24,6 @@
 
 namespace dossier::core {
 
-/// A sealed object whose (authentic or not) header names another patient, object or version than
-/// the chain's pointer it was fetched through: it was moved or swapped.
-class MisplacedObjectError : public Error {
-public:
-    using Error::Error;
-};
-
 struct ObjectRef {
     Bytes32 digest{};
     Bytes32 meta{};
@@ -68,7 +61,7 @@ struct SealRequest {
 /// Fetches `ref`, opens it with the reader's keyring (the header names the epoch) and streams the
 /// plaintext to `out`; nothing is released before its segment is authenticated. Throws
 /// NoAccessError (no key for that epoch), crypto tamper errors, ipfs errors (missing or corrupt
-/// block), or MisplacedObjectError if the header does not match (patient, object id of ref.meta,
+/// block), or Error with code tampered if the header does not match (patient, object id of ref.meta,
 /// version).
 void open_sealed(Context& ctx, Keyring& keyring, const eth::Address& patient, std::uint64_t version,
                  const ObjectRef& ref, const std::function<void(ByteView)>& out, const ProgressFn& progress = {});

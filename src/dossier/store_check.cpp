@@ -21,7 +21,7 @@ struct Named {
 /// Every object of `patient` the chain names, oldest first.
 std::vector<Named> objects_of(Context& ctx, const eth::Address& patient) {
     if (!patient_info(ctx, patient).registered)
-        throw RefusedError("account " + patient.to_checksum() + " is not a registered patient");
+        throw RefusedError(ErrorCode::not_found, "account " + patient.to_checksum() + " is not a registered patient");
     std::vector<Named> out;
     std::uint32_t profile_version = 0;
     for (const auto& e : patient_entries(ctx, patient)) {

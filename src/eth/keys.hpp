@@ -19,7 +19,7 @@ namespace dossier::eth {
 /// An invalid private key, public key or signature.
 class KeyError : public Error {
 public:
-    using Error::Error;
+    explicit KeyError(const std::string& message) : Error(ErrorCode::invalid_input, message) {}
 };
 
 /// Fills `out` from the operating system's CSPRNG (getrandom(2), blocking until it is seeded).

@@ -152,7 +152,7 @@ std::string uuid_v4() {
 }
 
 [[noreturn]] void io_error(const std::string& what, const std::filesystem::path& path) {
-    throw KeystoreError(what + " '" + path.string() + "': " + std::strerror(errno));
+    throw KeystoreError(ErrorCode::io, what + " '" + path.string() + "': " + std::strerror(errno));
 }
 
 }  // namespace
@@ -315,8 +315,9 @@ void write_keystore_file(const std::filesystem::path& path, const Keystore& ks) 
         write_file_atomic(path, as_bytes(ks.to_json()), 0600, Overwrite::forbid);
     } catch (const FileError& e) {
         if (std::filesystem::exists(path))
-            throw KeystoreError("keystore '" + path.string() + "' already exists; not overwriting it");
-        throw KeystoreError(std::string("cannot write keystore: ") + e.what());
+            throw KeystoreError(ErrorCode::already_exists,
+                                "keystore '" + path.string() + "' already exists; not overwriting it");
+        throw KeystoreError(ErrorCode::io, std::string("cannot write keystore: ") + e.what());
     }
 }
 
@@ -334,11 +335,14 @@ std::string keystore_file_name(const Address& address) {
 }
 
 std::filesystem::path write_keystore_in_dir(const std::filesystem::path& dir, const Keystore& ks) {
-    if (!ks.address) throw KeystoreError("a keystore written into a directory needs its address field");
+    if (!ks.address)
+        throw KeystoreError(ErrorCode::invalid_input, "a keystore written into a directory needs its address field");
     std::error_code ec;
     if (!std::filesystem::exists(dir, ec)) {
         std::filesystem::create_directories(dir, ec);
-        if (ec) throw KeystoreError("cannot create keystore directory '" + dir.string() + "': " + ec.message());
+        if (ec)
+            throw KeystoreError(ErrorCode::io,
+                                "cannot create keystore directory '" + dir.string() + "': " + ec.message());
         std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
     }
     const std::filesystem::path path = dir / keystore_file_name(*ks.address);

@@ -24,7 +24,7 @@
 
 namespace dossier::eth {
 
-/// Any keystore failure.
+/// Any keystore failure; the code says which (io, already_exists, internal for a library failure).
 class KeystoreError : public Error {
 public:
     using Error::Error;
@@ -33,20 +33,20 @@ public:
 /// The file is not a well-formed version 3 keystore; the message names the offending field.
 class KeystoreFormatError : public KeystoreError {
 public:
-    using KeystoreError::KeystoreError;
+    explicit KeystoreFormatError(const std::string& message) : KeystoreError(ErrorCode::invalid_input, message) {}
 };
 
 /// The MAC does not match: the password is wrong (or the ciphertext or MAC was altered, which is
 /// indistinguishable by design).
 class WrongPasswordError : public KeystoreError {
 public:
-    using KeystoreError::KeystoreError;
+    explicit WrongPasswordError(const std::string& message) : KeystoreError(ErrorCode::wrong_password, message) {}
 };
 
 /// The file asks for more key-derivation work or memory than the caller's KdfLimits allow.
 class KdfTooExpensiveError : public KeystoreError {
 public:
-    using KeystoreError::KeystoreError;
+    explicit KdfTooExpensiveError(const std::string& message) : KeystoreError(ErrorCode::invalid_input, message) {}
 };
 
 /// scrypt cost parameters (N must be a power of two greater than 1).

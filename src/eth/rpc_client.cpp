@@ -368,7 +368,8 @@ Receipt RpcClient::wait_for_receipt(const Bytes32& tx_hash, std::chrono::steady_
         if (receipt) return std::move(*receipt);
         const auto now = steady_clock::now();
         if (now >= deadline)
-            throw ReceiptTimeoutError("Transaction " + to_hex(tx_hash) + " was not mined before the deadline.");
+            throw Error(ErrorCode::node_unavailable,
+                        "Transaction " + to_hex(tx_hash) + " was not mined before the deadline.");
         if (!wait_or_cancel(std::min<steady_clock::duration>(delay, deadline - now))) throw stopped();
         delay = std::min(delay * 2, kMaxReceiptPollDelay);
     }

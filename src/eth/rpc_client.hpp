@@ -118,9 +118,9 @@ public:
 
     /// Polls for the receipt until `deadline`, with a delay doubling from 2 ms (a local automining node
     /// answers within milliseconds) to 200 ms.
-    /// Throws ReceiptTimeoutError (naming the hash) if it is not mined in time; errors of the
-    /// polls themselves (NodeUnreachableError...) propagate at once. When the calling thread's stop
-    /// token (base/cancel.hpp) is triggered, during a poll or between polls, it throws
+    /// Throws Error with code node_unavailable (naming the hash) if it is not mined in time; errors
+    /// of the polls themselves (NodeUnreachableError...) propagate at once. When the calling
+    /// thread's stop token (base/cancel.hpp) is triggered, during a poll or between polls, it throws
     /// Error(ErrorCode::cancelled) at once, with the transaction hash (0x hex) as detail: the
     /// transaction was sent and may still be mined.
     [[nodiscard]] Receipt wait_for_receipt(const Bytes32& tx_hash, std::chrono::steady_clock::time_point deadline);

@@ -65,7 +65,7 @@ public:
     /// RpcError if the node refuses the transaction, NodeUnreachableError if it cannot be reached.
     SentTransaction send(const TxRequest& request);
 
-    /// Polls for the receipt with backoff; throws ReceiptTimeoutError after `deadline`.
+    /// Polls for the receipt with backoff; throws Error (node_unavailable) after `deadline`.
     [[nodiscard]] Receipt wait_for_receipt(const Bytes32& tx_hash, std::chrono::steady_clock::time_point deadline);
 
     /// send(), then wait_for_receipt(); throws RevertedError (with the decoded reason, obtained by

@@ -57,7 +57,7 @@ public:
         if (buf.empty() || in_.eof()) return 0;
         in_.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(buf.size()));
         const auto n = static_cast<std::size_t>(in_.gcount());
-        if (in_.bad() || (in_.fail() && !in_.eof())) throw IpfsError("error reading the input stream");
+        if (in_.bad() || (in_.fail() && !in_.eof())) throw IpfsError(ErrorCode::io, "error reading the input stream");
         return n;
     }
 
@@ -73,7 +73,7 @@ public:
             const ssize_t n = ::read(fd_, buf.data(), buf.size());
             if (n >= 0) return static_cast<std::size_t>(n);
             if (errno == EINTR) continue;
-            throw IpfsError(std::string("error reading input: ") + std::strerror(errno));
+            throw IpfsError(ErrorCode::io, std::string("error reading input: ") + std::strerror(errno));
         }
     }
 

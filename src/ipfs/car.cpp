@@ -191,7 +191,7 @@ std::uint64_t write(BlockStore& store, const Cid& root, std::ostream& out) {
         ++blocks;
     });
     out.flush();
-    if (!out) throw IpfsError("error writing the CAR stream");
+    if (!out) throw IpfsError(ErrorCode::io, "error writing the CAR stream");
     return blocks;
 }
 

@@ -14,7 +14,7 @@ namespace dossier::ipfs {
 namespace {
 
 [[noreturn]] void write_error(const std::filesystem::path& path) {
-    throw IpfsError("cannot write " + path.string() + ": " + std::strerror(errno));
+    throw IpfsError(ErrorCode::io, "cannot write " + path.string() + ": " + std::strerror(errno));
 }
 
 void clear_direct(int fd, const std::filesystem::path& path) {

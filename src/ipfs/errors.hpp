@@ -8,7 +8,8 @@
 
 namespace dossier::ipfs {
 
-/// Any failure of the IPFS layer that is not malformed input (I/O, misuse, missing data).
+/// Any failure of the IPFS layer that is not malformed input (I/O, misuse, missing data). Each
+/// throw sets the code that fits (io, not_found, node_unavailable, tampered...); internal if none.
 class IpfsError : public Error {
 public:
     using Error::Error;
@@ -53,7 +54,7 @@ public:
 class BlockNotFoundError : public IpfsError {
 public:
     explicit BlockNotFoundError(std::string cid)
-        : IpfsError("block " + cid + " is not in the store"), cid_(std::move(cid)) {}
+        : IpfsError(ErrorCode::not_found, "block " + cid + " is not in the store"), cid_(std::move(cid)) {}
     [[nodiscard]] const std::string& cid() const noexcept { return cid_; }
 
 private:
@@ -64,7 +65,8 @@ private:
 class CorruptBlockError : public IpfsError {
 public:
     explicit CorruptBlockError(std::string cid)
-        : IpfsError("block " + cid + " is corrupt: its bytes do not match its hash"), cid_(std::move(cid)) {}
+        : IpfsError(ErrorCode::tampered, "block " + cid + " is corrupt: its bytes do not match its hash"),
+          cid_(std::move(cid)) {}
     [[nodiscard]] const std::string& cid() const noexcept { return cid_; }
 
 private:

@@ -16,7 +16,7 @@ namespace dossier::ipfs {
 /// The root is not a UnixFS file (a directory, symlink...) or its sizes are inconsistent.
 class NotAFileError : public IpfsError {
 public:
-    using IpfsError::IpfsError;
+    explicit NotAFileError(const std::string& message) : IpfsError(ErrorCode::invalid_input, message) {}
 };
 
 /// Size in bytes of the file at `root` (reads the root block only).

@@ -32,7 +32,7 @@ constexpr const char* kSharding = "/repo/flatfs/shard/v1/next-to-last/2\n";
 constexpr const char* kPinsHeader = "# dossier recursive pins v1";
 
 [[noreturn]] void sys_error(const std::string& what, const fs::path& path) {
-    throw IpfsError(what + " " + path.string() + ": " + std::strerror(errno));
+    throw IpfsError(ErrorCode::io, what + " " + path.string() + ": " + std::strerror(errno));
 }
 
 void write_all(int fd, ByteView data, const fs::path& path) {
@@ -121,13 +121,13 @@ struct DigestHash {
 FsBlockStore::FsBlockStore(fs::path dir) : dir_(std::move(dir)), blocks_(dir_ / "blocks"), temp_(blocks_ / ".temp") {
     std::error_code ec;
     fs::create_directories(temp_, ec);
-    if (ec) throw IpfsError("cannot create the blockstore in " + dir_.string() + ": " + ec.message());
+    if (ec) throw IpfsError(ErrorCode::io, "cannot create the blockstore in " + dir_.string() + ": " + ec.message());
     const fs::path lock_path = dir_ / "repo.lock";
     lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (lock_fd_ < 0) sys_error("cannot open", lock_path);
     if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
         ::close(lock_fd_);
-        throw IpfsError("the blockstore in " + dir_.string() + " is in use by another process");
+        throw IpfsError(ErrorCode::io, "the blockstore in " + dir_.string() + " is in use by another process");
     }
     try {
         // Leftovers of writes interrupted by a crash: never visible as blocks, safe to delete now that
@@ -141,13 +141,14 @@ FsBlockStore::FsBlockStore(fs::path dir) : dir_(std::move(dir)), blocks_(dir_ / 
         if (auto pins = read_file(dir_ / "pins")) {
             std::istringstream in(std::string(as_chars(*pins)));
             std::string line;
-            if (!std::getline(in, line) || line != kPinsHeader) throw IpfsError("the pin file in " + dir_.string() + " is not a Dossier pin file");
+            if (!std::getline(in, line) || line != kPinsHeader)
+                throw IpfsError(ErrorCode::io, "the pin file in " + dir_.string() + " is not a Dossier pin file");
             while (std::getline(in, line)) {
                 if (line.empty()) continue;
                 try {
                     pins_.insert(Cid::parse(line));
                 } catch (const DecodeError& e) {
-                    throw IpfsError("the pin file in " + dir_.string() + " has a bad line: " + e.what());
+                    throw IpfsError(ErrorCode::io, "the pin file in " + dir_.string() + " has a bad line: " + e.what());
                 }
             }
         }
@@ -189,7 +190,8 @@ void FsBlockStore::open_pin_log() {
                 }
             }
             if (cid && torn)
-                throw IpfsError("the pin journal " + path.string() + " is corrupt: a bad line (\"" + *torn +
+                throw IpfsError(ErrorCode::io,
+                                "the pin journal " + path.string() + " is corrupt: a bad line (\"" + *torn +
                                 "\") is followed by good ones");
             if (cid) {
                 if (line[0] == '+') pins_.insert(*cid);
@@ -573,7 +575,7 @@ void FsBlockStore::pin(std::span<const Cid> roots) {
 
 void FsBlockStore::unpin(const Cid& root) {
     std::lock_guard lock(mutex_);
-    if (pins_.erase(root) == 0) throw IpfsError(root.to_string() + " is not pinned");
+    if (pins_.erase(root) == 0) throw IpfsError(ErrorCode::not_found, root.to_string() + " is not pinned");
     try {
         append_pin_log_locked('-', std::span<const Cid>(&root, 1));
     } catch (...) {

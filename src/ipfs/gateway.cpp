@@ -161,7 +161,8 @@ public:
 
 protected:
     std::streamsize xsputn(const char* s, std::streamsize n) override {
-        if (!sink_.write(s, static_cast<std::size_t>(n))) throw IpfsError("the client closed the connection");
+        if (!sink_.write(s, static_cast<std::size_t>(n)))
+            throw IpfsError(ErrorCode::io, "the client closed the connection");
         return n;
     }
     int_type overflow(int_type c) override {
@@ -367,7 +368,8 @@ AddParams parse_add_params(const Request& req) {
             throw ArgError("unsupported cid-base '" + b + "' (base32 or base58btc)");
     }
     try {
-        if (chunk > (4u << 20) || links > 65536) throw IpfsError("chunk size or link count out of range");
+        if (chunk > (4u << 20) || links > 65536)
+            throw IpfsError(ErrorCode::invalid_input, "chunk size or link count out of range");
         p.profile = ImportProfile::custom(static_cast<std::size_t>(chunk), static_cast<std::size_t>(links), raw_leaves,
                                           static_cast<std::uint8_t>(cid_version));
     } catch (const IpfsError& e) {
@@ -694,7 +696,7 @@ void Gateway::Impl::rpc(const std::string& command, const Request& req, Response
             const std::vector<Cid> pinned = content.pins();
             for (const Cid& cid : args)
                 if (std::find(pinned.begin(), pinned.end(), cid) == pinned.end())
-                    throw IpfsError(cid.to_string() + " is not pinned or pinned indirectly");
+                    throw IpfsError(ErrorCode::not_found, cid.to_string() + " is not pinned or pinned indirectly");
             json pins = json::array();
             for (const Cid& cid : args) {
                 content.unpin(cid);
@@ -737,7 +739,7 @@ void Gateway::Impl::rpc_pin_ls(const Request& req, Response& res) {
     if (req.has_param("arg")) {
         for (const Cid& cid : cid_args(req)) {
             if (std::find(pinned.begin(), pinned.end(), cid) == pinned.end() || type == "direct" || type == "indirect")
-                throw IpfsError("path '" + cid.to_string() + "' is not pinned");
+                throw IpfsError(ErrorCode::not_found, "path '" + cid.to_string() + "' is not pinned");
             keys[cid.to_string()] = {{"Type", "recursive"}};
         }
     } else if (type == "all" || type == "recursive") {
@@ -821,8 +823,8 @@ void Gateway::start() {
     else if (!impl_->server.bind_to_port(host, port))
         port = -1;
     if (port <= 0)
-        throw GatewayError("cannot listen on " + host + ":" + std::to_string(impl_->options.port) +
-                           " (address in use or not available)");
+        throw IpfsError(ErrorCode::io, "cannot listen on " + host + ":" + std::to_string(impl_->options.port) +
+                                       " (address in use or not available)");
     impl_->port = port;
     impl_->running = true;
     // The socket is listening once bound; connections queue until the accept loop runs.

@@ -55,12 +55,6 @@ struct GatewayOptions {
     std::vector<std::string> allowed_origins;
 };
 
-/// The server could not start (address in use, bad host).
-class GatewayError : public IpfsError {
-public:
-    using IpfsError::IpfsError;
-};
-
 class Gateway {
 public:
     /// `content` and `blocks` are the same data seen at two levels; both must outlive the gateway.
@@ -72,7 +66,8 @@ public:
     Gateway(const Gateway&) = delete;
     Gateway& operator=(const Gateway&) = delete;
 
-    /// Binds and starts serving on a background thread. Throws GatewayError if it cannot bind.
+    /// Binds and starts serving on a background thread. Throws IpfsError (io) if it cannot bind
+    /// (address in use, bad host).
     void start();
     /// Stops accepting, lets running requests finish, joins the server thread. Idempotent.
     void stop();

@@ -35,7 +35,8 @@ std::string normalise_api(std::string api) {
         const std::string host = parts[0] == "ip6" ? "[" + parts[1] + "]" : parts[1];
         return "http://" + host + ":" + parts[3];
     }
-    throw IpfsError("not an IPFS API address: '" + api + "' (expected http://host:port or /ip4/<ip>/tcp/<port>)");
+    throw IpfsError(ErrorCode::invalid_input,
+                    "not an IPFS API address: '" + api + "' (expected http://host:port or /ip4/<ip>/tcp/<port>)");
 }
 
 std::string url_escape(std::string_view s) {
@@ -66,7 +67,8 @@ json parse_json(const std::string& body, const std::string& what) {
     try {
         return json::parse(body);
     } catch (const json::exception&) {
-        throw IpfsError("the IPFS node sent a malformed answer to " + what + ": '" + body.substr(0, 200) + "'");
+        throw IpfsError(ErrorCode::node_unavailable,
+                        "the IPFS node sent a malformed answer to " + what + ": '" + body.substr(0, 200) + "'");
     }
 }
 
@@ -89,7 +91,8 @@ Cid remote_cid(const std::string& text, const std::string& base) {
     try {
         return Cid::parse(text);
     } catch (const DecodeError& e) {
-        throw RemoteIntegrityError("the IPFS node at " + base + " returned an invalid CID '" + text + "': " + e.what());
+        throw IpfsError(ErrorCode::tampered,
+                        "the IPFS node at " + base + " returned an invalid CID '" + text + "': " + e.what());
     }
 }
 
@@ -151,7 +154,8 @@ std::string KuboClient::post_collect(const std::string& command, const std::stri
     std::string body;
     request(command, query, std::nullopt, [&](const char* d, std::size_t n) {
         if (body.size() + n > limit)
-            throw IpfsError("the IPFS node's answer to " + command + " exceeds " + std::to_string(limit) + " bytes");
+            throw IpfsError(ErrorCode::node_unavailable,
+                            "the IPFS node's answer to " + command + " exceeds " + std::to_string(limit) + " bytes");
         body.append(d, n);
         return true;
     });
@@ -171,7 +175,7 @@ std::string KuboClient::post_upload(const std::string& command, const std::strin
     };
     std::string body;
     request(command, query, std::move(part), [&](const char* d, std::size_t n) {
-        if (body.size() + n > (64u << 20)) throw IpfsError("the IPFS node's answer to " + command + " is too large");
+        if (body.size() + n > (64u << 20)) throw IpfsError(ErrorCode::node_unavailable, "the IPFS node's answer to " + command + " is too large");
         body.append(d, n);
         return true;
     });
@@ -237,12 +241,15 @@ ImportResult KuboClient::add(ByteSource& input, const AddOptions& options) {
     const json* last = nullptr;
     for (const json& j : lines)
         if (j.is_object() && j.contains("Hash") && j["Hash"].is_string()) last = &j;
-    if (!last) throw IpfsError("the IPFS node at " + base_ + " did not return a CID for the added file");
+    if (!last)
+        throw IpfsError(ErrorCode::node_unavailable,
+                        "the IPFS node at " + base_ + " did not return a CID for the added file");
     const Cid remote = remote_cid((*last)["Hash"].get<std::string>(), base_);
     if (remote != local.root)
-        throw RemoteIntegrityError("the IPFS node at " + base_ + " returned CID " + remote.to_string() +
-                                   " for the uploaded file, but its bytes import to " + local.root.to_string() +
-                                   " with profile " + p.name);
+        throw IpfsError(ErrorCode::tampered,
+                        "the IPFS node at " + base_ + " returned CID " + remote.to_string() +
+                            " for the uploaded file, but its bytes import to " + local.root.to_string() +
+                            " with profile " + p.name);
     return local;
 }
 
@@ -455,7 +462,9 @@ void KuboClient::pin(const Cid& root) {
     if (j.is_object() && j.contains("Pins") && j["Pins"].is_array())
         for (const json& c : j["Pins"])
             if (c.is_string() && remote_cid(c.get<std::string>(), base_) == root) found = true;
-    if (!found) throw IpfsError("the IPFS node at " + base_ + " did not confirm the pin of " + root.to_string());
+    if (!found)
+        throw IpfsError(ErrorCode::node_unavailable,
+                        "the IPFS node at " + base_ + " did not confirm the pin of " + root.to_string());
 }
 
 void KuboClient::unpin(const Cid& root) { (void)post_collect("pin/rm", arg(root)); }
@@ -464,7 +473,7 @@ std::vector<Cid> KuboClient::pins() {
     const json j = parse_json(post_collect("pin/ls", "type=recursive"), "pin/ls");
     std::vector<Cid> out;
     if (!j.is_object() || !j.contains("Keys") || !j["Keys"].is_object())
-        throw IpfsError("the IPFS node at " + base_ + " sent a pin list without Keys");
+        throw IpfsError(ErrorCode::node_unavailable, "the IPFS node at " + base_ + " sent a pin list without Keys");
     for (const auto& [key, value] : j["Keys"].items()) out.push_back(remote_cid(key, base_));
     return out;
 }
@@ -509,14 +518,15 @@ std::vector<Cid> KuboClient::import_car(std::istream& in, bool pin) {
     std::vector<Cid> got = roots;
     std::sort(got.begin(), got.end());
     if (got != expected)
-        throw RemoteIntegrityError("the IPFS node at " + base_ + " reported other roots than the CAR's");
+        throw IpfsError(ErrorCode::tampered, "the IPFS node at " + base_ + " reported other roots than the CAR's");
     return local.roots;
 }
 
 std::string KuboClient::version() {
     const json j = parse_json(post_collect("version", ""), "version");
     if (!j.is_object() || !j.contains("Version") || !j["Version"].is_string())
-        throw IpfsError("the IPFS node at " + base_ + " sent a version answer without Version");
+        throw IpfsError(ErrorCode::node_unavailable,
+                        "the IPFS node at " + base_ + " sent a version answer without Version");
     return j["Version"].get<std::string>();
 }
 

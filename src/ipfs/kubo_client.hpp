@@ -6,7 +6,8 @@
 /// Nothing the node says about content is trusted:
 /// - add() uploads the bytes (multipart, streamed from the ByteSource with chunked encoding) while
 ///   importing the same bytes locally into a hashing-only writer; the node's CID must equal the one
-///   computed here for the same profile, or the add fails with RemoteIntegrityError.
+///   computed here for the same profile, or the add fails with IpfsError
+///   (code tampered).
 /// - cat() fetches the file's internal nodes with block/get (each verified against its CID), then
 ///   reads the content in one streamed /api/v0/cat and hashes it leaf by leaf against the leaf CIDs
 ///   before returning a byte of each leaf; a node that serves wrong bytes gets CorruptBlockError
@@ -43,20 +44,13 @@ public:
 class NodeApiError : public IpfsError {
 public:
     NodeApiError(const std::string& what, long status, std::string message)
-        : IpfsError(what), status_(status), message_(std::move(message)) {}
+        : IpfsError(ErrorCode::node_unavailable, what), status_(status), message_(std::move(message)) {}
     [[nodiscard]] long status() const noexcept { return status_; }
     [[nodiscard]] const std::string& message() const noexcept { return message_; }
 
 private:
     long status_;
     std::string message_;
-};
-
-/// The node returned something that contradicts the content (a CID that is not the CID of the
-/// uploaded bytes, CAR roots that are not the CAR's).
-class RemoteIntegrityError : public IpfsError {
-public:
-    using IpfsError::IpfsError;
 };
 
 struct KuboClientOptions {
@@ -113,7 +107,8 @@ public:
     [[nodiscard]] const std::string& url() const noexcept { return base_; }
 
     /// Low level: POSTs /api/v0/<command>?<query> with an empty body; calls `sink` with each piece
-    /// of a 2xx response body (returning false aborts). Throws NodeUnreachableError / NodeApiError.
+    /// of a 2xx response body (returning false aborts). Throws IpfsError
+    /// (node_unavailable: unreachable) / NodeApiError.
     void post(const std::string& command, const std::string& query,
               const std::function<bool(const char*, std::size_t)>& sink);
     /// Like post() but collects the body (at most `limit` bytes; more is an IpfsError).

@@ -11,7 +11,8 @@ ImportProfile ImportProfile::unixfs_v1_2025() { return ImportProfile{"unixfs-v1-
 ImportProfile ImportProfile::by_name(std::string_view name) {
     if (name == "kubo-v1") return kubo_v1();
     if (name == "unixfs-v1-2025") return unixfs_v1_2025();
-    throw IpfsError("unknown import profile '" + std::string(name) + "' (known: kubo-v1, unixfs-v1-2025)");
+    throw IpfsError(ErrorCode::invalid_input,
+                    "unknown import profile '" + std::string(name) + "' (known: kubo-v1, unixfs-v1-2025)");
 }
 
 ImportProfile ImportProfile::custom(std::size_t chunk_size, std::size_t max_links, bool raw_leaves,
@@ -24,9 +25,9 @@ ImportProfile ImportProfile::custom(std::size_t chunk_size, std::size_t max_link
 
 void ImportProfile::validate() const {
     if (chunk_size == 0 || chunk_size > 4u * 1024 * 1024)
-        throw IpfsError("import profile chunk size must be between 1 byte and 4 MiB");
-    if (max_links < 2) throw IpfsError("import profile needs at least 2 links per node");
-    if (cid_version > 1) throw IpfsError("import profile CID version must be 0 or 1");
+        throw IpfsError(ErrorCode::invalid_input, "import profile chunk size must be between 1 byte and 4 MiB");
+    if (max_links < 2) throw IpfsError(ErrorCode::invalid_input, "import profile needs at least 2 links per node");
+    if (cid_version > 1) throw IpfsError(ErrorCode::invalid_input, "import profile CID version must be 0 or 1");
 }
 
 }  // namespace dossier::ipfs

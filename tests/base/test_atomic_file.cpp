@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include "base/atomic_file.hpp"
+#include "support/error_code.hpp"
 #include "support/process.hpp"
 
 using namespace dossier;
@@ -24,7 +25,7 @@ TEST(AtomicFile, ForbidRefusesExistingFile) {
     test::TempDir dir;
     const auto p = std::filesystem::path(dir.path()) / "key";
     write_file_atomic(p, as_bytes("a"), 0600, Overwrite::forbid);
-    EXPECT_THROW(write_file_atomic(p, as_bytes("b"), 0600, Overwrite::forbid), FileError);
+    test::expect_code([&] { write_file_atomic(p, as_bytes("b"), 0600, Overwrite::forbid); }, ErrorCode::already_exists);
     const Bytes got = read_file(p);
     EXPECT_EQ(std::string(got.begin(), got.end()), "a");
     EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
@@ -35,6 +36,7 @@ TEST(AtomicFile, ReadingAMissingFileNamesIt) {
         (void)read_file("/nonexistent/dossier/file");
         FAIL();
     } catch (const FileError& e) {
+        EXPECT_EQ(e.code(), ErrorCode::io);
         EXPECT_NE(std::string(e.what()).find("/nonexistent/dossier/file"), std::string::npos);
     }
 }

@@ -35,6 +35,7 @@ TEST(FileLock, APathUnderAFileIsAnError) {
         const FileLock lock(file / "a.lock");
         FAIL() << "locked a path under a regular file";
     } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::io);
         EXPECT_NE(std::string(e.what()).find("a.lock"), std::string::npos) << e.what();
     }
 }

@@ -6,6 +6,7 @@
 #include "base/daemon.hpp"
 #include "chain/anvil_node.hpp"
 #include "support/anvil.hpp"
+#include "support/error_code.hpp"
 
 using namespace dossier;
 using nlohmann::json;
@@ -79,10 +80,5 @@ TEST(AnvilNode, MissingBinaryIsAClearError) {
     chain::AnvilOptions opts;
     opts.data_dir = dir.path();
     opts.anvil_binary = "/nonexistent/anvil";
-    try {
-        (void)chain::start_anvil(opts);
-        FAIL();
-    } catch (const chain::NodeError& e) {
-        EXPECT_NE(std::string(e.what()).find("anvil not found"), std::string::npos);
-    }
+    test::expect_code([&] { (void)chain::start_anvil(opts); }, ErrorCode::node_unavailable);
 }

@@ -53,7 +53,8 @@ TEST(ContractsClient, DeploysVerifiesCallsAndReadsEvents) {
         (void)d.contracts.transact(doctor, d.manifest.doctor, gen::DoctorContract::fn::registerDoctor, args);
         FAIL() << "a second registration must revert";
     } catch (const eth::RevertedError& e) {
-        EXPECT_NE(std::string(e.what()).find("AlreadyRegistered"), std::string::npos) << e.what();
+        EXPECT_EQ(e.code(), ErrorCode::reverted);
+        EXPECT_EQ(e.detail(), "AlreadyRegistered") << e.what();
     }
 }
 

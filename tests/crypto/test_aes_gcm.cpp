@@ -95,6 +95,7 @@ TEST(AesGcm, SealOpenRoundTripAndEveryByteIsAuthenticated) {
         (void)open(key, Bytes(28), aad);
         FAIL();
     } catch (const TamperedError& e) {
+        EXPECT_EQ(e.code(), ErrorCode::tampered);
         EXPECT_STREQ(e.what(), "ciphertext or header was altered");
     }
 }

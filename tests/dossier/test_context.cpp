@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "fixture.hpp"
+#include "support/error_code.hpp"
 
 using namespace dossier;
 
@@ -17,10 +18,7 @@ TEST(Context, OpenWithoutARunningEmbeddedNodeSaysWhatToDo) {
     test::TempDir dir;
     core::Config config;
     config.data_dir = dir.path();
-    try {
-        (void)core::Context::open(config);
-        FAIL();
-    } catch (const core::NodeNotRunningError& e) {
-        EXPECT_NE(std::string(e.what()).find("dossier node up"), std::string::npos);
-    }
+    const auto e = test::expect_code([&] { (void)core::Context::open(config); }, ErrorCode::node_unavailable);
+    // The sentence says how to start it.
+    EXPECT_NE(test::message_of(e).find("dossier node up"), std::string::npos) << test::message_of(e);
 }

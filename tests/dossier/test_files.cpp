@@ -12,6 +12,7 @@
 #include "dossier/records.hpp"
 #include "fhir/builders.hpp"
 #include "fixture.hpp"
+#include "support/error_code.hpp"
 
 using namespace dossier;
 namespace fs = std::filesystem;
@@ -139,8 +140,8 @@ TEST(Files, FiveMegabytesAndAnEmptyFileComeBackIdentical) {
     EXPECT_EQ(desc.document.kind, core::RecordKind::file);
 
     // Existing destinations are kept unless overwriting is asked for.
-    EXPECT_THROW((void)core::fetch_file(c.ctx(), patient, c.who(), record, 2, c.path("scan.out")),
-                 core::FileExistsError);
+    test::expect_code([&] { (void)core::fetch_file(c.ctx(), patient, c.who(), record, 2, c.path("scan.out")); },
+                      ErrorCode::already_exists);
     EXPECT_EQ(fs::file_size(c.path("scan.out")), big.size());
     (void)core::fetch_file(c.ctx(), patient, c.who(), record, 2, c.path("scan.out"), {.overwrite = true});
     EXPECT_EQ(fs::file_size(c.path("scan.out")), 0u);
@@ -150,12 +151,12 @@ TEST(Files, FiveMegabytesAndAnEmptyFileComeBackIdentical) {
     EXPECT_EQ(named.path, c.path("inbox") / "scan.bin");
     EXPECT_EQ(fs::file_size(named.path), big.size());
 
-    EXPECT_THROW((void)core::fetch_file(c.ctx(), patient, c.who(), record, 3, c.path("none")),
-                 core::UnknownRecordError);
-    EXPECT_THROW((void)core::attach_file(c.ctx(), c.patient, c.who(), 999, c.path("empty.txt")),
-                 core::UnknownRecordError);
-    EXPECT_THROW((void)core::attach_file(c.ctx(), c.patient, c.who(), record, c.path("missing.pdf")),
-                 core::LocalFileError);
+    test::expect_code([&] { (void)core::fetch_file(c.ctx(), patient, c.who(), record, 3, c.path("none")); },
+                      ErrorCode::not_found);
+    test::expect_code([&] { (void)core::attach_file(c.ctx(), c.patient, c.who(), 999, c.path("empty.txt")); },
+                      ErrorCode::not_found);
+    test::expect_code([&] { (void)core::attach_file(c.ctx(), c.patient, c.who(), record, c.path("missing.pdf")); },
+                      ErrorCode::io);
 
     // A stranger can neither attach nor fetch.
     core::Reader stranger(c.ctx(), c.stranger);

@@ -19,6 +19,7 @@
 #include "ipfs/kubo_client.hpp"
 #include "ipfs/local_content_store.hpp"
 #include "support/anvil.hpp"
+#include "support/error_code.hpp"
 
 using namespace dossier;
 namespace fs = std::filesystem;
@@ -150,7 +151,7 @@ TEST(NodeUp, StateAndManifestSurviveDownAndUp) {
     EXPECT_FALSE(stopped.anvil_running);
     EXPECT_FALSE(stopped.rpc_ok);
     EXPECT_TRUE(stopped.manifest.has_value());  // the manifest is a file; it stays
-    EXPECT_THROW((void)core::Context::open(d.config), core::NodeNotRunningError);
+    test::expect_code([&] { (void)core::Context::open(d.config); }, ErrorCode::node_unavailable);
 
     const auto again = core::node_up(d.config, no_gateway());
     EXPECT_TRUE(again.started_anvil);
@@ -257,11 +258,11 @@ TEST(NodeUp, SaysClearlyWhenTheChainLostTheDeployment) {
     const auto first = core::node_up(d.config, no_gateway());
     (void)core::node_down(d.config);  // compacts the journal: the deployment cannot be replayed
     fs::remove(d.state_file());
-    try {
-        (void)core::node_up(d.config, no_gateway());
-        FAIL() << "node_up accepted a chain without the contracts";
-    } catch (const core::DeploymentLostError& e) {
-        const std::string what = e.what();
+    {
+        const auto lost =
+            test::expect_code([&] { (void)core::node_up(d.config, no_gateway()); }, ErrorCode::deployment);
+        // The sentence says what happened and how to start over.
+        const std::string what = test::message_of(lost);
         EXPECT_NE(what.find("state file was deleted"), std::string::npos) << what;
         EXPECT_NE(what.find("--redeploy"), std::string::npos) << what;
     }
@@ -335,12 +336,7 @@ TEST(NodeUp, AMissingDossierProgramIsAClearError) {
     DataDir d;
     core::UpOptions o;
     o.dossier_binary = fs::path(d.dir.path()) / "no-such-dossier";
-    try {
-        (void)core::node_up(d.config, o);
-        FAIL();
-    } catch (const core::NodeError& e) {
-        EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos) << e.what();
-    }
+    test::expect_code([&] { (void)core::node_up(d.config, o); }, ErrorCode::node_unavailable);
 }
 
 TEST(ServeIpfs, ServesUntilItsStopTokenFires) {
@@ -380,16 +376,17 @@ TEST(RemoteChain, DeployWritesTheManifestAndNodeUpRefuses) {
     EXPECT_FALSE(status.gateway_enabled);
     EXPECT_TRUE(status.healthy());
 
-    EXPECT_THROW((void)core::deploy_remote(config, eth::PrivateKey::from_hex(test::Anvil::kDevKey), authority),
-                 core::NodeError);
+    test::expect_code(
+        [&] { (void)core::deploy_remote(config, eth::PrivateKey::from_hex(test::Anvil::kDevKey), authority); },
+        ErrorCode::already_exists);
     const auto replaced =
         core::deploy_remote(config, eth::PrivateKey::from_hex(test::Anvil::kDevKey), authority, /*replace=*/true);
     EXPECT_NE(replaced.doctor, manifest.doctor);
-    EXPECT_THROW((void)core::node_up(config), core::NodeError);
+    test::expect_code([&] { (void)core::node_up(config); }, ErrorCode::invalid_input);
 
     // No dev account to take from on a remote chain.
     auto ctx = core::Context::open(config);
-    EXPECT_THROW((void)core::fund_account(*ctx, authority, core::ether(1)), core::AccountError);
+    test::expect_code([&] { (void)core::fund_account(*ctx, authority, core::ether(1)); }, ErrorCode::invalid_input);
 }
 
 int main(int argc, char** argv) {

@@ -9,6 +9,7 @@
 #include "eth/uint256.hpp"
 #include "fhir/builders.hpp"
 #include "fixture.hpp"
+#include "support/error_code.hpp"
 
 using namespace dossier;
 
@@ -225,27 +226,27 @@ TEST(Records, UpdateAddsVersionsAndKeepsThePreviousReadable) {
     const auto latest = core::show_record(c.ctx(), reader, c.who(), v1.record_id);
     EXPECT_EQ(latest.info.version, 3u);
     EXPECT_EQ(latest.document.resource["clinicalStatus"]["coding"][0]["code"], "resolved");
-    EXPECT_THROW((void)core::show_record(c.ctx(), reader, c.who(), v1.record_id, 4), core::UnknownRecordError);
-    EXPECT_THROW((void)core::show_record(c.ctx(), reader, c.who(), 99), core::UnknownRecordError);
-    EXPECT_THROW((void)core::update_record(c.ctx(), c.patient, c.who(), 99, condition(c.subject(), "X")),
-                 core::UnknownRecordError);
+    test::expect_code([&] { (void)core::show_record(c.ctx(), reader, c.who(), v1.record_id, 4); },
+                      ErrorCode::not_found);
+    test::expect_code([&] { (void)core::show_record(c.ctx(), reader, c.who(), 99); }, ErrorCode::not_found);
+    test::expect_code([&] { (void)core::update_record(c.ctx(), c.patient, c.who(), 99, condition(c.subject(), "X")); },
+                      ErrorCode::not_found);
 
     // A writer that missed version 3 (names version 2 as the latest) is told the record changed.
     namespace abi = eth::abi;
     const abi::Value args[] = {abi::Value::address(c.who()), abi::Value::uint(v1.record_id),
                                abi::Value::fixed_bytes(Bytes(v2.ref.digest.begin(), v2.ref.digest.end())),
                                abi::Value::fixed_bytes(Bytes(32, 7)), abi::Value::fixed_bytes(Bytes(32, 7))};
-    try {
-        try {
-            (void)c.ctx().contracts().transact(c.ctx().sender(c.patient), c.ctx().manifest().patient,
-                                               chain::gen::PatientContract::fn::updateRecord, args);
-            FAIL() << "a stale update was accepted";
-        } catch (const eth::RevertedError&) {
-            core::rethrow_write_error(c.patient.address(), c.who(), v1.record_id);
-        }
-    } catch (const core::RecordChangedError& e) {
-        EXPECT_NE(std::string(e.what()).find("changed meanwhile"), std::string::npos);
-    }
+    test::expect_code(
+        [&] {
+            try {
+                (void)c.ctx().contracts().transact(c.ctx().sender(c.patient), c.ctx().manifest().patient,
+                                                   chain::gen::PatientContract::fn::updateRecord, args);
+            } catch (const eth::RevertedError&) {
+                core::rethrow_write_error(c.ctx(), c.patient.address(), c.who(), v1.record_id);
+            }
+        },
+        ErrorCode::conflict, "StaleVersion");
     EXPECT_EQ(core::record_history(c.ctx(), c.who(), v1.record_id).size(), 3u);
 }
 
@@ -254,35 +255,38 @@ TEST(Records, StrangersAndDeniedDoctorsAreRefused) {
     const auto w = core::add_record(c.ctx(), c.doctor, c.who(), core::RecordKind::condition,
                                     condition(c.subject(), "Migraine"));
     // Writing: without a key the client refuses before sending; the chain refuses the rest.
-    EXPECT_THROW((void)core::add_record(c.ctx(), c.denied, c.who(), core::RecordKind::condition,
-                                        condition(c.subject(), "Forged")),
-                 core::NoAccessError);
-    EXPECT_THROW((void)core::add_record(c.ctx(), c.stranger, c.who(), core::RecordKind::condition,
-                                        condition(c.subject(), "Forged")),
-                 core::NoAccessError);
+    for (const auto* who : {&c.denied, &c.stranger})
+        test::expect_code([&] { (void)core::add_record(c.ctx(), *who, c.who(), core::RecordKind::condition,
+                                                       condition(c.subject(), "Forged")); },
+                          ErrorCode::permission_denied);
     namespace abi = eth::abi;
     for (const auto* who : {&c.denied, &c.stranger}) {
         const abi::Value args[] = {abi::Value::address(c.who()), abi::Value::fixed_bytes(Bytes(32, 1)),
                                    abi::Value::fixed_bytes(Bytes(32, 2))};
-        try {
-            try {
-                (void)c.ctx().contracts().transact(c.ctx().sender(*who), c.ctx().manifest().patient,
-                                                   chain::gen::PatientContract::fn::addRecord, args);
-                FAIL() << "the chain accepted a record from an account without a grant";
-            } catch (const eth::RevertedError&) {
-                core::rethrow_write_error(who->address(), c.who(), 0);
-            }
-        } catch (const core::WriteRefusedError& e) {
-            EXPECT_NE(std::string(e.what()).find(who->address().to_checksum()), std::string::npos) << e.what();
-        }
+        // The denied doctor is verified but holds no grant; the stranger is no doctor at all.
+        const auto refused = test::expect_code(
+            [&] {
+                try {
+                    (void)c.ctx().contracts().transact(c.ctx().sender(*who), c.ctx().manifest().patient,
+                                                       chain::gen::PatientContract::fn::addRecord, args);
+                } catch (const eth::RevertedError&) {
+                    core::rethrow_write_error(c.ctx(), who->address(), c.who(), 0);
+                }
+            },
+            ErrorCode::permission_denied, who == &c.denied ? "NoActiveGrant" : "NotVerified");
+        // The message names the refused account.
+        EXPECT_NE(test::message_of(refused).find(who->address().to_checksum()), std::string::npos)
+            << test::message_of(refused);
     }
     EXPECT_EQ(core::record_count(c.ctx(), c.who()), 1u);
 
     // Reading: no key, and the chain refuses to log their access.
     core::Reader denied(c.ctx(), c.denied);
     core::Reader stranger(c.ctx(), c.stranger);
-    EXPECT_THROW((void)core::show_record(c.ctx(), denied, c.who(), w.record_id), core::NoAccessError);
-    EXPECT_THROW((void)core::show_record(c.ctx(), stranger, c.who(), w.record_id), core::NoAccessError);
+    test::expect_code([&] { (void)core::show_record(c.ctx(), denied, c.who(), w.record_id); },
+                      ErrorCode::permission_denied, "NoActiveGrant");
+    test::expect_code([&] { (void)core::show_record(c.ctx(), stranger, c.who(), w.record_id); },
+                      ErrorCode::permission_denied, "NotVerified");
     EXPECT_THROW((void)core::show_record(c.ctx(), denied, c.who(), w.record_id, std::nullopt, {.log_access = false}),
                  core::NoAccessError);
     EXPECT_THROW((void)core::list_records(c.ctx(), stranger, c.who()), core::NoAccessError);
@@ -298,14 +302,33 @@ TEST(Records, AnExpiredGrantIsRefusedByTheChain) {
     (void)c.f.anvil().raw_call(R"({"jsonrpc":"2.0","id":1,"method":"evm_increaseTime","params":[7200]})");
     (void)c.f.anvil().raw_call(R"({"jsonrpc":"2.0","id":2,"method":"evm_mine","params":[]})");
     // The doctor still holds the epoch key, but the contract refuses its write...
-    EXPECT_THROW((void)core::add_record(c.ctx(), c.doctor, c.who(), core::RecordKind::condition,
-                                        condition(c.subject(), "Late entry")),
-                 core::WriteRefusedError);
+    test::expect_code([&] { (void)core::add_record(c.ctx(), c.doctor, c.who(), core::RecordKind::condition,
+                                                   condition(c.subject(), "Late entry")); },
+                      ErrorCode::access_expired, "NoActiveGrant");
     // ...and its logged read; only an unlogged read (its own choice) still opens what it could open.
     core::Reader doctor(c.ctx(), c.doctor);
-    EXPECT_THROW((void)core::show_record(c.ctx(), doctor, c.who(), w.record_id), core::NoAccessError);
+    test::expect_code([&] { (void)core::show_record(c.ctx(), doctor, c.who(), w.record_id); },
+                      ErrorCode::access_expired, "NoActiveGrant");
     const auto r = core::show_record(c.ctx(), doctor, c.who(), w.record_id, std::nullopt, {.log_access = false});
     EXPECT_EQ(r.info.version, 1u);
+}
+
+TEST(Records, ASuspendedDoctorIsRefusedAsSuspended) {
+    Care c;
+    const auto w = core::add_record(c.ctx(), c.doctor, c.who(), core::RecordKind::condition,
+                                    condition(c.subject(), "Angina"));
+    core::suspend_doctor(c.ctx(), c.f.admin(), c.doctor.address());
+    // Its grant is still active and it holds the key: the chain refuses because it is suspended.
+    test::expect_code([&] { (void)core::add_record(c.ctx(), c.doctor, c.who(), core::RecordKind::condition,
+                                                   condition(c.subject(), "After suspension")); },
+                      ErrorCode::suspended, "NotVerified");
+    test::expect_code([&] { (void)core::update_record(c.ctx(), c.doctor, c.who(), w.record_id,
+                                                      condition(c.subject(), "Angina", "resolved")); },
+                      ErrorCode::suspended, "NotVerified");
+    core::Reader doctor(c.ctx(), c.doctor);
+    test::expect_code([&] { (void)core::show_record(c.ctx(), doctor, c.who(), w.record_id); }, ErrorCode::suspended,
+                      "NotVerified");
+    EXPECT_EQ(core::record_count(c.ctx(), c.who()), 1u);
 }
 
 TEST(Records, MalformedFhirIsRejectedBeforeAnythingIsSent) {

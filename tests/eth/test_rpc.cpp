@@ -133,6 +133,11 @@ TEST(RpcClient, RevertsAreTypedAndDecoded) {
 
         const RevertedError c = reverted(test::calldata("failCustom()"), estimate);
         EXPECT_NE(c.reason().find(std::string("Denied(") + Anvil::kDevAddress + ", 7)"), std::string::npos) << c.reason();
+        // A custom error is code reverted with its name as detail, for the layer that maps it.
+        EXPECT_EQ(c.code(), ErrorCode::reverted);
+        EXPECT_EQ(c.detail(), "Denied");
+        EXPECT_EQ(s.code(), ErrorCode::reverted);
+        EXPECT_EQ(s.detail(), "");
         EXPECT_EQ(c.revert_data().size(), 68u);
 
         const RevertedError e = reverted(test::calldata("failEmpty()"), estimate);

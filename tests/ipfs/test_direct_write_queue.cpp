@@ -71,6 +71,7 @@ TEST(DirectWriteQueue, AFailedWriteNamesItsFileAndStaysFailed) {
         q.drain();
         FAIL() << "drain() did not report the failed write";
     } catch (const IpfsError& e) {
+        EXPECT_EQ(e.code(), ErrorCode::io);
         EXPECT_NE(std::string(e.what()).find("read-only"), std::string::npos) << e.what();
     }
     // Later calls keep failing: the import that owns the queue has failed.

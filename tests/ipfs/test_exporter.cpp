@@ -93,6 +93,7 @@ TEST(Exporter, CorruptBlockIsNamedAndNoBytesOfItAreReturned) {
         }
         ADD_FAILURE() << "corruption not detected";
     } catch (const CorruptBlockError& e) {
+        EXPECT_EQ(e.code(), ErrorCode::tampered);
         EXPECT_EQ(e.cid(), third.to_string());
         EXPECT_NE(std::string(e.what()).find(third.to_string()), std::string::npos);
     }

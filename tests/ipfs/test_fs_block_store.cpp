@@ -170,6 +170,8 @@ TEST(FsBlockStore, ACorruptPinJournalIsAnErrorThatReleasesTheStore) {
             FsBlockStore store(dir.path());
             FAIL() << "a corrupt pin journal was accepted";
         } catch (const IpfsError& e) {
+            EXPECT_EQ(e.code(), ErrorCode::io);
+            // The sentence names the damaged file.
             EXPECT_NE(std::string(e.what()).find("pins.log"), std::string::npos) << e.what();
             EXPECT_NE(std::string(e.what()).find("corrupt"), std::string::npos) << e.what();
         }

@@ -17,38 +17,6 @@ namespace cv = convert;
 
 class AccountImpl final : public Account {
 private:
-    /// Runs a call of this account about `patient`'s data and, when the chain or the client
-    /// refused it, says why as precisely as the chain can tell: the contract answers "no active
-    /// grant" and "not verified" alike for an expired grant and a suspended doctor, and a face
-    /// acts differently on those (ask the patient again; contact the authority).
-    template <class F>
-    auto refusals_for(const Address& patient, F&& body) {
-        try {
-            return body();
-        } catch (const Error& e) {
-            if (e.code() != ErrorCode::permission_denied || patient == info_.address) throw;
-            if (auto precise = precise_refusal(patient)) throw *precise;
-            throw;
-        }
-    }
-
-    std::optional<Error> precise_refusal(const Address& patient) {
-        try {
-            const auto ctx = connection_->context();
-            const auto me = cv::to_eth(info_.address);
-            if (core::doctor_status(*ctx, me) == core::DoctorStatus::suspended)
-                return Error(ErrorCode::suspended, "doctor " + info_.address.checksum() +
-                                                       " is suspended by the credentialing authority");
-            const auto grant = core::request_of(*ctx, cv::to_eth(patient), me);
-            if (grant.state == core::RequestState::expired)
-                return Error(ErrorCode::access_expired, "the access of doctor " + info_.address.checksum() +
-                                                            " to patient " + patient.checksum() + " has expired");
-        } catch (const dossier::Error&) {
-            // The node cannot tell now: the refusal as it came is still true.
-        }
-        return std::nullopt;
-    }
-
     struct Session {
         std::shared_ptr<core::Context> context;
         std::shared_ptr<core::Reader> reader;
@@ -176,17 +144,16 @@ public:
     }
 
     void request_access(const Address& patient) override {
-        refusals_for(patient, [&] {
-            write([&](core::Context& ctx, const eth::PrivateKey& key) { core::request_access(ctx, key, cv::to_eth(patient)); });
-        });
+        write([&](core::Context& ctx, const eth::PrivateKey& key) { core::request_access(ctx, key, cv::to_eth(patient)); });
     }
 
     AddedPatient add_patient(const NewPatient& patient, const ProgressFn& progress, std::stop_token stop) override {
         return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
             const auto& cfg = connection_->config();
-            if (core::doctor_status(ctx, key.address()) != core::DoctorStatus::verified)
-                throw Error(ErrorCode::permission_denied,
-                            "doctor " + info_.address.checksum() + " is not verified and may not add patients");
+            // Checked first, so that a refused doctor leaves no patient account behind.
+            if (const auto status = core::doctor_status(ctx, key.address()); status != core::DoctorStatus::verified)
+                core::refuse_unverified(status, "doctor " + info_.address.checksum() +
+                                                    " is not verified and may not add patients");
             const auto fields = cv::to_fhir(patient.profile);
             (void)fhir::patient(fields);  // invalid fields are refused before an account exists
             step(progress, "creating the patient's account");
@@ -239,10 +206,8 @@ public:
     }
 
     Json patient_profile(const Address& patient) override {
-        return refusals_for(patient, [&] {
-            return read({}, [&](core::Context& ctx, core::Reader& reader) {
-                return core::read_profile(ctx, reader.keyring(), cv::to_eth(patient));
-            });
+        return read({}, [&](core::Context& ctx, core::Reader& reader) {
+            return core::read_profile(ctx, reader.keyring(), cv::to_eth(patient));
         });
     }
 
@@ -270,97 +235,83 @@ public:
     // ---- records and files -------------------------------------------------------------------
 
     WrittenRecord add_record(const Address& patient, const RecordContent& content, std::stop_token stop) override {
-        return refusals_for(patient, [&] {
-            return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key, core::Reader& reader) {
-                const auto p = cv::to_eth(patient);
-                const auto [kind, resource] = resource_of(content, p, key.address());
-                return written(patient, kind, core::add_record(ctx, key, reader.keyring(), p, kind, resource));
-            });
+        return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key, core::Reader& reader) {
+            const auto p = cv::to_eth(patient);
+            const auto [kind, resource] = resource_of(content, p, key.address());
+            return written(patient, kind, core::add_record(ctx, key, reader.keyring(), p, kind, resource));
         });
     }
 
     WrittenRecord update_record(const Address& patient, std::uint32_t record_id, const RecordContent& content,
                                 std::optional<std::uint32_t> expected_version, std::stop_token stop) override {
-        return refusals_for(patient, [&] {
-            return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
-                const auto p = cv::to_eth(patient);
-                const auto [kind, resource] = resource_of(content, p, key.address());
-                if (expected_version) {
-                    const auto latest = core::record_history(ctx, p, record_id).back().version;
-                    if (latest != *expected_version)
-                        throw Error(ErrorCode::conflict, "record " + std::to_string(record_id) + " is at version " +
-                                                             std::to_string(latest) + ", not " +
-                                                             std::to_string(*expected_version) +
-                                                             ": someone changed it meanwhile; read it again");
-                }
-                return written(patient, kind, core::update_record(ctx, key, p, record_id, resource));
-            });
+        return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
+            const auto p = cv::to_eth(patient);
+            const auto [kind, resource] = resource_of(content, p, key.address());
+            if (expected_version) {
+                const auto latest = core::record_history(ctx, p, record_id).back().version;
+                if (latest != *expected_version)
+                    throw Error(ErrorCode::conflict, "record " + std::to_string(record_id) + " is at version " +
+                                                         std::to_string(latest) + ", not " +
+                                                         std::to_string(*expected_version) +
+                                                         ": someone changed it meanwhile; read it again");
+            }
+            return written(patient, kind, core::update_record(ctx, key, p, record_id, resource));
         });
     }
 
     Record show_record(const Address& patient, std::uint32_t record_id, std::optional<std::uint32_t> version) override {
-        return refusals_for(patient, [&] {
-            return read({}, [&](core::Context& ctx, core::Reader& reader) {
-                const auto r = core::show_record(ctx, reader, cv::to_eth(patient), record_id, version, reading());
-                return Record{cv::to_client(r.info),         r.latest_version,      r.attachments,
-                              cv::to_client(r.document.kind), r.document.resource, r.document.created,
-                              fhir::summary(r.document.resource)};
-            });
+        return read({}, [&](core::Context& ctx, core::Reader& reader) {
+            const auto r = core::show_record(ctx, reader, cv::to_eth(patient), record_id, version, reading());
+            return Record{cv::to_client(r.info),         r.latest_version,      r.attachments,
+                          cv::to_client(r.document.kind), r.document.resource, r.document.created,
+                          fhir::summary(r.document.resource)};
         });
     }
 
     std::vector<RecordListing> list_records(const Address& patient, const ProgressFn& progress,
                                             std::stop_token stop) override {
-        return refusals_for(patient, [&] {
-            return read(std::move(stop), [&](core::Context& ctx, core::Reader& reader) {
-                std::vector<RecordListing> out;
-                for (const auto& r : core::list_records(ctx, reader, cv::to_eth(patient), reading(),
-                                                        phase(progress, "opening records", "records")))
-                    out.push_back(cv::to_client(r));
-                return out;
-            });
+        return read(std::move(stop), [&](core::Context& ctx, core::Reader& reader) {
+            std::vector<RecordListing> out;
+            for (const auto& r : core::list_records(ctx, reader, cv::to_eth(patient), reading(),
+                                                    phase(progress, "opening records", "records")))
+                out.push_back(cv::to_client(r));
+            return out;
         });
     }
 
     AttachedFile attach_file(const Address& patient, const AttachRequest& request, const ProgressFn& progress,
                              std::stop_token stop) override {
-        return refusals_for(patient, [&] {
-            return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
-                core::AttachOptions opt;
-                opt.name = request.name;
-                opt.content_type = request.content_type;
-                opt.type_text = request.type_text;
-                opt.progress = phase(progress, "encrypting", "bytes");
-                const auto f = core::attach_file(ctx, key, cv::to_eth(patient), request.record_id, request.path, opt);
-                return AttachedFile{f.record_id, f.index,   f.file_record_id, to_hex(f.ref.digest), to_hex(f.ref.meta),
-                                    f.size,      f.name,    opt.content_type, to_hex(f.tx_hash)};
-            });
+        return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
+            core::AttachOptions opt;
+            opt.name = request.name;
+            opt.content_type = request.content_type;
+            opt.type_text = request.type_text;
+            opt.progress = phase(progress, "encrypting", "bytes");
+            const auto f = core::attach_file(ctx, key, cv::to_eth(patient), request.record_id, request.path, opt);
+            return AttachedFile{f.record_id, f.index,   f.file_record_id, to_hex(f.ref.digest), to_hex(f.ref.meta),
+                                f.size,      f.name,    opt.content_type, to_hex(f.tx_hash)};
         });
     }
 
     std::vector<FileListing> list_files(const Address& patient, std::optional<std::uint32_t> record_id) override {
-        return refusals_for(patient, [&] {
-            return read({}, [&](core::Context& ctx, core::Reader& reader) {
-                std::vector<FileListing> out;
-                for (const auto& f : core::list_files(ctx, reader, cv::to_eth(patient), record_id, reading()))
-                    out.push_back(cv::to_client(f));
-                return out;
-            });
+        return read({}, [&](core::Context& ctx, core::Reader& reader) {
+            std::vector<FileListing> out;
+            for (const auto& f : core::list_files(ctx, reader, cv::to_eth(patient), record_id, reading()))
+                out.push_back(cv::to_client(f));
+            return out;
         });
     }
 
     FetchedFile fetch_file(const Address& patient, std::uint32_t record_id, std::uint32_t index,
                            const std::filesystem::path& destination, bool overwrite, const ProgressFn& progress,
                            std::stop_token stop) override {
-        return refusals_for(patient, [&] {
-            return read(std::move(stop), [&](core::Context& ctx, core::Reader& reader) {
-                core::FetchOptions opt;
-                opt.overwrite = overwrite;
-                opt.log_once = true;
-                opt.progress = phase(progress, "decrypting", "bytes");
-                const auto f = core::fetch_file(ctx, reader, cv::to_eth(patient), record_id, index, destination, opt);
-                return FetchedFile{f.path, f.size, to_hex(f.ref.digest)};
-            });
+        return read(std::move(stop), [&](core::Context& ctx, core::Reader& reader) {
+            core::FetchOptions opt;
+            opt.overwrite = overwrite;
+            opt.log_once = true;
+            opt.progress = phase(progress, "decrypting", "bytes");
+            const auto f = core::fetch_file(ctx, reader, cv::to_eth(patient), record_id, index, destination, opt);
+            return FetchedFile{f.path, f.size, to_hex(f.ref.digest)};
         });
     }
 
