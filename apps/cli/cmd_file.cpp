@@ -1,6 +1,5 @@
 /// `dossier file attach|list|fetch`: encrypted attachments of any size, with progress bars.
-#include <algorithm>
-#include <cctype>
+#include <filesystem>
 
 #include "base/hex.hpp"
 #include "dossier/files.hpp"
@@ -10,19 +9,6 @@
 namespace dossier::cli {
 
 namespace {
-
-/// The MIME type for a few common extensions (the user can always say --content-type).
-std::string guess_content_type(const std::filesystem::path& path) {
-    std::string ext = path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (ext == ".pdf") return "application/pdf";
-    if (ext == ".png") return "image/png";
-    if (ext == ".jpg" || ext == ".jpeg") return "image/jpeg";
-    if (ext == ".txt") return "text/plain";
-    if (ext == ".json") return "application/json";
-    if (ext == ".dcm") return "application/dicom";
-    return "application/octet-stream";
-}
 
 struct Args {
     std::string as, patient, path, out, name, content_type, type_text;
@@ -49,7 +35,7 @@ void add_file_commands(CLI::App& app, Session& s) {
     attach->add_option("--record", aa->record, "The record to attach it to (default: its own file record)");
     attach->add_option("--path", aa->path, "The file")->required();
     attach->add_option("--name", aa->name, "File name to keep (default: the path's)");
-    attach->add_option("--content-type", aa->content_type, "MIME type (default: from the extension)");
+    attach->add_option("--content-type", aa->content_type, "MIME type (default: from the file's content)");
     attach->add_option("--type", aa->type_text, "What it is, e.g. \"Radiology report\"");
     attach->callback([&s, aa] {
         s.action = [&s, aa] {
@@ -63,7 +49,7 @@ void add_file_commands(CLI::App& app, Session& s) {
             auto bar = s.progress("encrypting " + std::filesystem::path(aa->path).filename().string());
             core::AttachOptions opt;
             opt.name = aa->name;
-            opt.content_type = aa->content_type.empty() ? guess_content_type(aa->path) : aa->content_type;
+            opt.content_type = aa->content_type;  // empty: the library reads the type from the content
             opt.type_text = aa->type_text;
             opt.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar->update(done, total); };
             const auto f = core::attach_file(*ctx, key, patient,

@@ -58,7 +58,7 @@ struct Attachment {
 
 struct AttachOptions {
     std::string name{};        ///< file name kept in the description; default: the path's file name
-    std::string content_type{};  ///< MIME type; default: application/octet-stream
+    std::string content_type{};  ///< MIME type; default: from the file's content (detect_content_type)
     std::string type_text{};   ///< DocumentReference.type text, e.g. "Radiology report"; optional
     ProgressFn progress{};     ///< bytes of the file sealed so far
 };
