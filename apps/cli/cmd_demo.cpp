@@ -17,7 +17,7 @@ void add_demo_command(CLI::App& app, Session& s) {
         s.action = [&s, examples] {
             core::DemoOptions opt;
             opt.examples_dir = *examples;
-            opt.dossier_binary = "/proc/self/exe";
+            opt.start_gateway = true;
             nlohmann::json steps = nlohmann::json::array();
             std::size_t n = 0;
             const auto result = core::run_demo(s.config(), opt, [&](const core::DemoStep& step) {

@@ -70,7 +70,6 @@ void add_node_commands(CLI::App& app, Session& s) {
     up->callback([&s, redeploy] {
         s.action = [&s, redeploy] {
             core::UpOptions opt;
-            opt.dossier_binary = "/proc/self/exe";
             if (s.chain_id) opt.chain_id = s.chain_id;
             opt.redeploy_if_lost = *redeploy;
             const auto st = core::node_up(s.config(), opt, [&s](std::string_view m) { s.say(std::string(m)); });

@@ -191,7 +191,7 @@ DemoResult run_demo(const Config& config, const DemoOptions& options, const Demo
     const auto before = node_status(config);
     if (!before.healthy()) {
         UpOptions up;
-        up.dossier_binary = options.dossier_binary;
+        up.start_gateway = options.start_gateway;
         const auto st = node_up(config, up);
         result.started_node = st.started_anvil || st.started_gateway;
         step("node-up", "Started the embedded node: anvil at " + st.rpc_url +
