@@ -1,4 +1,6 @@
-/// `dossier ipfs serve` (hidden): the embedded IPFS gateway daemon that `dossier node up` starts.
+/// `dossier ipfs serve` (hidden): the embedded IPFS gateway daemon run by hand, in the foreground.
+/// `dossier node up` starts the separate `dossier-gateway` program instead (core::gateway_binary),
+/// which any program using the library can start; both run core::serve_ipfs.
 #include <iostream>
 #include <stop_token>
 
@@ -10,7 +12,7 @@ void add_ipfs_commands(CLI::App& app, Session& s) {
     auto* ipfs = app.add_subcommand("ipfs", "The embedded IPFS store's gateway")->group("");
     ipfs->require_subcommand(1);
     auto* serve = example(ipfs->add_subcommand("serve", "Serve the embedded store on a loopback port until SIGTERM "
-                                                        "(started by 'dossier node up')"),
+                                                        "('dossier node up' starts the same server as dossier-gateway)"),
                           "dossier ipfs serve --data-dir ~/.local/share/dossier --port 5001");
     auto port = std::make_shared<int>(0);
     serve->add_option("--port", *port, "Loopback port (0: any free port, printed when ready)");

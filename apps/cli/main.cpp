@@ -4,9 +4,59 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "dossier/client/error.hpp"
 #include "session.hpp"
+
+namespace {
+
+/// The commands a person can type below `app` (hidden ones, such as `ipfs`, are left out).
+std::vector<CLI::App*> visible_subcommands(CLI::App& app) {
+    return app.get_subcommands([](CLI::App* sub) { return !sub->get_group().empty() && !sub->get_name().empty(); });
+}
+
+/// Finds a command word that names no command, before CLI11 parses: CLI11 would report a missing
+/// subcommand or an unexpected argument instead (and `--help` after it would print the parent's
+/// help and succeed). Walks the words as CLI11 would, skipping options and their values, down to
+/// a command without subcommands. Returns the message, or nothing if every command word is known.
+std::optional<std::string> unknown_command(CLI::App& app, int argc, char** argv) {
+    std::vector<CLI::App*> chain{&app};
+    std::string path;  // the command words so far, e.g. "patient"
+    for (int i = 1; i < argc; ++i) {
+        const std::string word = argv[i];
+        if (word == "--") return std::nullopt;
+        if (word.size() > 1 && word[0] == '-') {
+            if (word.find('=') != std::string::npos) continue;
+            // An option of this command or of a parent (fallthrough) that takes a value: skip it.
+            for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+                if (const CLI::Option* opt = (*it)->get_option_no_throw(word)) {
+                    if (opt->get_items_expected_max() > 0) ++i;  // flags expect none
+                    break;
+                }
+            continue;
+        }
+        const auto subs = visible_subcommands(*chain.back());
+        if (subs.empty()) return std::nullopt;  // a command's own arguments from here on
+        CLI::App* next = nullptr;
+        for (CLI::App* sub : chain.back()->get_subcommands([](CLI::App*) { return true; }))
+            if (!sub->get_name().empty() && sub->check_name(word)) next = sub;
+        if (next == nullptr) {
+            std::string names;
+            for (const CLI::App* sub : subs) names += (names.empty() ? "" : ", ") + sub->get_name();
+            return "unknown command '" + (path.empty() ? word : path + " " + word) + "'; the " +
+                   (path.empty() ? std::string() : path + " ") + "commands are: " + names + " (see dossier " +
+                   (path.empty() ? std::string() : path + " ") + "--help)";
+        }
+        chain.push_back(next);
+        path += (path.empty() ? "" : " ") + next->get_name();
+    }
+    return std::nullopt;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     using namespace dossier::cli;
@@ -40,6 +90,10 @@ int main(int argc, char** argv) {
     add_store_commands(app, s);
     add_demo_command(app, s);
 
+    if (const auto unknown = unknown_command(app, argc, argv)) {
+        std::cerr << "error: " << *unknown << '\n';
+        return 2;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -15,6 +15,7 @@
 #include "dossier/files.hpp"
 #include "dossier/node.hpp"
 #include "dossier/patients.hpp"
+#include "dossier/record_fields.hpp"
 #include "dossier/records.hpp"
 #include "fhir/builders.hpp"
 #include "fhir/summary.hpp"
@@ -195,7 +196,7 @@ DemoResult run_demo(const Config& config, const DemoOptions& options, const Demo
     const auto before = node_status(config);
     if (!before.healthy()) {
         UpOptions up;
-        up.dossier_binary = options.dossier_binary;
+        up.start_gateway = options.start_gateway;
         const auto st = node_up(config, up);
         result.started_node = st.started_anvil || st.started_gateway;
         step("node-up", "Started the embedded node: anvil at " + st.rpc_url +
@@ -315,8 +316,10 @@ DemoResult run_demo(const Config& config, const DemoOptions& options, const Demo
          {{"doctor", vangelder.key.address().to_checksum()}, {"patient", chalmers.address.to_checksum()}});
 
     // --- Records -----------------------------------------------------------------------------------
-    auto subject_of = [](const Patient& p) { return fhir::reference_to("Patient", p.address.to_hex()); };
-    auto practitioner_of = [](const Doctor& d) { return fhir::reference_to("Practitioner", d.key.address().to_hex()); };
+    // The simple records are typed as fields, exactly as 'dossier record add' and a form do.
+    auto resource_for = [](RecordKind kind, const RecordFields& fields, const Patient& p, const eth::Address& author) {
+        return resource_from_fields(kind, fields, p.address, author);
+    };
     auto written = [&](const Patient& p, const Doctor* by, const WrittenRecord& w, RecordKind kind, const json& resource) {
         step("record-added",
              (by ? by->name : p.name) + " added record " + std::to_string(w.record_id) + " (" +
@@ -324,77 +327,57 @@ DemoResult run_demo(const Config& config, const DemoOptions& options, const Demo
              {{"patient", p.address.to_checksum()}, {"record", w.record_id}, {"kind", std::string(kind_name(kind))},
               {"digest", to_hex(w.ref.digest)}});
     };
+    auto add_typed = [&](const Doctor& by, const Patient& p, RecordKind kind, const RecordFields& fields) {
+        const json resource = resource_for(kind, fields, p, by.key.address());
+        const auto w = add_record(*ctx, by.key, p.address, kind, resource);
+        written(p, &by, w, kind, resource);
+        return std::make_pair(w, resource);
+    };
 
-    fhir::ConditionFields diabetes{.subject = subject_of(chalmers), .code_text = "Type 2 diabetes mellitus",
-                                   .clinical_status = "active", .onset = "2019-03-14",
-                                   .recorder = practitioner_of(careful), .note = "Diagnosed after routine HbA1c screening"};
-    secret(diabetes.code_text);
-    secret(diabetes.note);
-    const auto condition = fhir::condition(diabetes);
-    const auto w_condition = add_record(*ctx, careful.key, chalmers.address, RecordKind::condition, condition);
-    written(chalmers, &careful, w_condition, RecordKind::condition, condition);
+    RecordFields diabetes{.code = "Type 2 diabetes mellitus", .text = "Diagnosed after routine HbA1c screening",
+                          .status = "active", .start = "2019-03-14"};
+    secret(diabetes.code);
+    secret(diabetes.text);
+    const auto w_condition = add_typed(careful, chalmers, RecordKind::condition, diabetes).first;
 
-    fhir::MedicationFields metformin{.subject = subject_of(chalmers), .medication_text = "Metformin 500 mg tablet",
-                                     .dosage_text = "500 mg twice daily with meals", .effective_start = "2019-03-20",
-                                     .information_source = practitioner_of(careful)};
     secret("Metformin");
-    const auto medication = fhir::medication_statement(metformin);
-    const auto w_medication = add_record(*ctx, careful.key, chalmers.address, RecordKind::medication, medication);
-    written(chalmers, &careful, w_medication, RecordKind::medication, medication);
+    (void)add_typed(careful, chalmers, RecordKind::medication,
+                    {.code = "Metformin 500 mg tablet", .start = "2019-03-20", .dosage = "500 mg twice daily with meals"});
 
-    fhir::AllergyFields penicillin{.patient = subject_of(chalmers), .substance_text = "Penicillin G",
-                                   .criticality = "high", .reaction_text = "Urticaria"};
     secret("Penicillin");
     secret("Urticaria");
-    const auto allergy = fhir::allergy_intolerance(penicillin);
-    const auto w_allergy = add_record(*ctx, careful.key, chalmers.address, RecordKind::allergy, allergy);
-    written(chalmers, &careful, w_allergy, RecordKind::allergy, allergy);
+    (void)add_typed(careful, chalmers, RecordKind::allergy,
+                    {.code = "Penicillin G", .criticality = "high", .reaction = "Urticaria"});
 
-    fhir::AppointmentFields visit;
-    visit.status = "booked";
-    visit.start = "2027-01-15T09:00:00Z";
-    visit.end = "2027-01-15T09:30:00Z";
-    visit.description = "Diabetes follow-up consultation";
-    visit.participants = {{subject_of(chalmers), "", "accepted"}, {practitioner_of(careful), "", "accepted"}};
-    secret(visit.description);
-    const auto appointment = fhir::appointment(visit);
-    const auto w_appointment = add_record(*ctx, careful.key, chalmers.address, RecordKind::appointment, appointment);
-    written(chalmers, &careful, w_appointment, RecordKind::appointment, appointment);
+    const RecordFields visit{.text = "Diabetes follow-up consultation", .status = "booked",
+                             .start = "2027-01-15T09:00:00Z", .end = "2027-01-15T09:30:00Z"};
+    secret(visit.text);
+    (void)add_typed(careful, chalmers, RecordKind::appointment, visit);
 
-    fhir::NoteFields consult{.subject = subject_of(chalmers), .author = practitioner_of(careful), .title = "Consultation",
-                             .text = "HbA1c 7.2 percent; reviewed diet and exercise plan with the patient."};
+    const RecordFields consult{.text = "HbA1c 7.2 percent; reviewed diet and exercise plan with the patient.",
+                               .title = "Consultation"};
     secret(consult.text);
-    const auto note = fhir::clinical_note(consult);
-    const auto w_note = add_record(*ctx, careful.key, chalmers.address, RecordKind::note, note);
-    written(chalmers, &careful, w_note, RecordKind::note, note);
+    const json note = add_typed(careful, chalmers, RecordKind::note, consult).second;
 
-    fhir::AllergyFields peanut{.patient = subject_of(heuvel), .substance_text = "Peanut", .criticality = "high",
-                               .reaction_text = "Anaphylaxis"};
     secret("Peanut");
     secret("Anaphylaxis");
-    const auto heuvel_allergy = fhir::allergy_intolerance(peanut);
-    const auto w_heuvel = add_record(*ctx, careful.key, heuvel.address, RecordKind::allergy, heuvel_allergy);
-    written(heuvel, &careful, w_heuvel, RecordKind::allergy, heuvel_allergy);
+    (void)add_typed(careful, heuvel, RecordKind::allergy,
+                    {.code = "Peanut", .criticality = "high", .reaction = "Anaphylaxis"});
 
-    fhir::ConditionFields asthma{.subject = subject_of(eve), .code_text = "Allergic asthma", .clinical_status = "active",
-                                 .recorder = practitioner_of(vangelder)};
-    secret(asthma.code_text);
-    const auto eve_condition = fhir::condition(asthma);
-    const auto w_eve = add_record(*ctx, vangelder.key, eve.address, RecordKind::condition, eve_condition);
-    written(eve, &vangelder, w_eve, RecordKind::condition, eve_condition);
+    const RecordFields asthma{.code = "Allergic asthma", .status = "active"};
+    secret(asthma.code);
+    (void)add_typed(vangelder, eve, RecordKind::condition, asthma);
 
-    fhir::MedicationFields salbutamol{.subject = subject_of(eve), .medication_text = "Salbutamol 100 microgram inhaler",
-                                      .dosage_text = "2 puffs when needed", .information_source = practitioner_of(vangelder)};
     secret("Salbutamol");
-    const auto eve_medication = fhir::medication_statement(salbutamol);
-    const auto w_eve_med = add_record(*ctx, vangelder.key, eve.address, RecordKind::medication, eve_medication);
-    written(eve, &vangelder, w_eve_med, RecordKind::medication, eve_medication);
+    (void)add_typed(vangelder, eve, RecordKind::medication,
+                    {.code = "Salbutamol 100 microgram inhaler", .dosage = "2 puffs when needed"});
 
     // An update: a new version, the first one stays in the history.
-    diabetes.clinical_status = "remission";
-    diabetes.note = "Well controlled on metformin, HbA1c 6.1 percent";
-    secret(diabetes.note);
-    const auto updated = update_record(*ctx, careful.key, chalmers.address, w_condition.record_id, fhir::condition(diabetes));
+    diabetes.status = "remission";
+    diabetes.text = "Well controlled on metformin, HbA1c 6.1 percent";
+    secret(diabetes.text);
+    const auto updated = update_record(*ctx, careful.key, chalmers.address, w_condition.record_id,
+                                       resource_for(RecordKind::condition, diabetes, chalmers, careful.key.address()));
     step("record-updated",
          careful.name + " updated record " + std::to_string(updated.record_id) + " to version " +
              std::to_string(updated.version) + " (now: remission); version 1 stays in the history.",
@@ -470,10 +453,9 @@ DemoResult run_demo(const Config& config, const DemoOptions& options, const Demo
              " other doctor(s). What was already read cannot be un-shared; new records are out of reach.",
          {{"doctor", careful.key.address().to_checksum()}, {"newEpoch", revoked.new_epoch}});
 
-    fhir::NoteFields second{.subject = subject_of(chalmers), .title = "Second opinion",
-                            .text = "Asked for a second opinion about the insulin plan."};
+    const RecordFields second{.text = "Asked for a second opinion about the insulin plan.", .title = "Second opinion"};
     secret(second.text);
-    const auto after = fhir::clinical_note(second);
+    const json after = resource_for(RecordKind::note, second, chalmers, chalmers.address);
     const auto w_after = add_record(*ctx, chalmers.key, chalmers.address, RecordKind::note, after);
     written(chalmers, nullptr, w_after, RecordKind::note, after);
 

@@ -43,8 +43,9 @@ struct DemoOptions {
     /// else node_modules/hl7.fhir.r4.examples (or .../package) in the working directory, the
     /// executable's directory or one of their parents.
     std::filesystem::path examples_dir;
-    /// Passed to node_up() when the demo starts the node (the gateway daemon); empty: no gateway.
-    std::filesystem::path dossier_binary;
+    /// Whether node_up() starts the IPFS gateway daemon when the demo starts the node (the CLI
+    /// does, so the node it leaves running serves other commands; tests read the store directly).
+    bool start_gateway = false;
     /// The password of every account the demo creates (they are throwaway accounts).
     std::string password = "dossier-demo";
 };

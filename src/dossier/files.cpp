@@ -11,6 +11,7 @@
 
 #include "base/unique_fd.hpp"
 #include "dossier/audit.hpp"
+#include "dossier/content_type.hpp"
 #include "eth/abi.hpp"
 #include "eth/abi_event.hpp"
 #include "eth/rpc_error.hpp"
@@ -116,7 +117,7 @@ AttachedFile attach_file(Context& ctx, const eth::PrivateKey& author, const eth:
     if (!S_ISREG(st.st_mode)) throw Error(ErrorCode::invalid_input, "'" + path.string() + "' is not a regular file");
     const auto size = static_cast<std::uint64_t>(st.st_size);
     const std::string name = options.name.empty() ? path.filename().string() : options.name;
-    const std::string content_type = options.content_type.empty() ? "application/octet-stream" : options.content_type;
+    const std::string content_type = options.content_type.empty() ? detect_content_type(path) : options.content_type;
 
     // The description is built and checked before anything is stored or sent.
     const Bytes32 object_id = new_object_id();
@@ -163,6 +164,7 @@ AttachedFile attach_file(Context& ctx, const eth::PrivateKey& author, const eth:
     out.ref = file;
     out.size = size;
     out.name = name;
+    out.content_type = content_type;
     out.tx_hash = receipt.transaction_hash;
     const auto& ev = gen::PatientContract::ev::FileAttached;
     const Bytes32 topic = abi::event_topic(ev.signature);

@@ -46,7 +46,7 @@ struct Attachment {
 
 struct AttachOptions {
     std::string name{};        ///< file name kept in the description; default: the path's file name
-    std::string content_type{};  ///< MIME type; default: application/octet-stream
+    std::string content_type{};  ///< MIME type; default: from the file's content (detect_content_type)
     std::string type_text{};   ///< DocumentReference.type text, e.g. "Radiology report"; optional
     ProgressFn progress{};     ///< bytes of the file sealed so far
 };
@@ -58,6 +58,7 @@ struct AttachedFile {
     ObjectRef ref;                     ///< the sealed file object
     std::uint64_t size = 0;            ///< plaintext bytes
     std::string name;
+    std::string content_type;          ///< as given, or as detected from the content
     Bytes32 tx_hash{};                 ///< the attachFile transaction
 };
 

@@ -2,7 +2,9 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <thread>
@@ -121,15 +123,17 @@ bool deployment_gone(eth::RpcClient& rpc, const chain::Manifest& m) {
     return rpc.get_code(m.audit).empty() && rpc.get_code(m.doctor).empty() && rpc.get_code(m.patient).empty();
 }
 
-/// Starts `dossier ipfs serve` detached unless it runs already. Returns true if it started it.
+/// Starts the gateway program detached unless it runs already. Returns true if it started it.
 bool ensure_gateway(const Config& config, const UpOptions& options, const LogFn& log) {
     const GatewayFiles files(config);
     if (live_gateway(files)) return false;
     std::error_code ec;
-    const fs::path binary = fs::canonical(options.dossier_binary, ec);
+    const fs::path requested = options.gateway_binary.empty() ? gateway_binary() : options.gateway_binary;
+    // The real path: its file name is what live_pid() later matches against the process.
+    const fs::path binary = fs::canonical(requested, ec);
     if (ec || !fs::is_regular_file(binary))
-        throw Error(ErrorCode::node_unavailable, "cannot start the IPFS gateway: the program '" +
-                                                 options.dossier_binary.string() + "' does not exist");
+        throw Error(ErrorCode::node_unavailable,
+                    "cannot start the IPFS gateway: the program '" + requested.string() + "' does not exist");
     int port = options.gateway_port;
     if (port == 0) {
         port = read_port(files.port);
@@ -138,8 +142,8 @@ bool ensure_gateway(const Config& config, const UpOptions& options, const LogFn&
     say(log, "starting the IPFS gateway on port " + std::to_string(port));
     write_file_atomic(files.port, as_bytes(std::to_string(port) + "\n"));
     write_file_atomic(files.program, as_bytes(binary.string() + "\n"));
-    const std::vector<std::string> argv = {binary.string(), "ipfs", "serve", "--data-dir",
-                                           fs::absolute(config.data_dir).string(), "--port", std::to_string(port)};
+    const std::vector<std::string> argv = {binary.string(), "--data-dir", fs::absolute(config.data_dir).string(),
+                                           "--port", std::to_string(port)};
     (void)spawn_detached(argv, files.log, files.pid);
     const auto deadline = std::chrono::steady_clock::now() + options.start_timeout;
     const std::string hint = binary.filename().string();
@@ -224,6 +228,49 @@ void probe(const Config& config, NodeStatus& s) {
 
 eth::PrivateKey embedded_dev_key() { return eth::PrivateKey::from_hex(kEmbeddedDevKeyHex); }
 
+fs::path gateway_binary() {
+    constexpr const char* kName = "dossier-gateway";
+    auto usable = [](const fs::path& candidate) {
+        std::error_code ec;
+        return fs::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0;
+    };
+    if (const char* env = std::getenv(kGatewayEnv); env && *env) {
+        // An explicit choice is not second-guessed: a wrong one is an error, not a fallback.
+        if (usable(env)) return env;
+        throw Error(ErrorCode::node_unavailable, std::string("the IPFS gateway program named by $") + kGatewayEnv +
+                                                         " ('" + env + "') is not an executable file");
+    }
+    std::vector<std::string> looked;
+    std::error_code ec;
+    if (const fs::path exe = fs::read_symlink("/proc/self/exe", ec); !ec) {
+        const fs::path dir = exe.parent_path();
+        for (const fs::path& candidate : {dir / kName, (dir.parent_path() / "gateway" / kName).lexically_normal()}) {
+            if (usable(candidate)) return candidate;
+            looked.push_back(candidate.string());
+        }
+    }
+    if (const char* path = std::getenv("PATH"); path && *path) {
+        std::string_view rest(path);
+        while (!rest.empty()) {
+            const auto colon = rest.find(':');
+            const std::string_view entry = rest.substr(0, colon);
+            rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+            if (entry.empty()) continue;
+            if (const fs::path candidate = fs::path(entry) / kName; usable(candidate)) return candidate;
+        }
+    }
+    looked.emplace_back("$PATH");
+#ifdef DOSSIER_BUILD_GATEWAY
+    if (const fs::path built = DOSSIER_BUILD_GATEWAY; usable(built)) return built;
+    looked.emplace_back(DOSSIER_BUILD_GATEWAY);
+#endif
+    std::string where;
+    for (const auto& p : looked) where += (where.empty() ? "" : ", ") + p;
+    throw Error(ErrorCode::node_unavailable, std::string("the IPFS gateway program '") + kName +
+                                                     "' was not found (looked in: " + where + "; $" + kGatewayEnv +
+                                                     " can name it)");
+}
+
 NodeStatus node_up(const Config& config, const UpOptions& options, const LogFn& log) {
     if (!config.embedded_chain())
         throw Error(ErrorCode::invalid_input, "'node up' runs the embedded chain, but a remote chain is configured (" +
@@ -291,7 +338,7 @@ NodeStatus node_up(const Config& config, const UpOptions& options, const LogFn& 
     journal.reset();
 
     // (d) The IPFS gateway.
-    if (config.embedded_ipfs() && !options.dossier_binary.empty())
+    if (config.embedded_ipfs() && options.start_gateway)
         result.started_gateway = ensure_gateway(config, options, log);
 
     probe(config, result);

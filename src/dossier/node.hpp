@@ -5,7 +5,9 @@
 /// onto it (recovery.hpp), deploys the contracts the first time (from anvil's first dev account,
 /// which is also the doctors' credentialing authority on the embedded chain) or checks the
 /// recorded deployment afterwards, and starts the loopback IPFS gateway as a detached process
-/// (`dossier ipfs serve`). Every step reuses what already runs, so a second `up` changes nothing.
+/// (the `dossier-gateway` program, found by gateway_binary()). Every step reuses what already
+/// runs, so a second `up` changes nothing. Nothing here needs the `dossier` command: any program
+/// linking this library (the CLI, the desktop app, a test) brings the same node up.
 ///
 /// Files in <data_dir>/node/: chain/ (anvil's state.json, pid, port, log; chain/anvil_node.hpp),
 /// manifest.json, ipfs-gateway.pid, ipfs-gateway.port, ipfs-gateway.program, ipfs-gateway.log.
@@ -36,10 +38,23 @@ namespace dossier::core {
 inline constexpr std::string_view kEmbeddedDevKeyHex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 [[nodiscard]] eth::PrivateKey embedded_dev_key();
 
+/// The environment variable that names the gateway program, ahead of every other place.
+inline constexpr const char* kGatewayEnv = "DOSSIER_GATEWAY";
+
+/// The IPFS gateway daemon node_up() starts, as `<program> --data-dir D --port P`. Looked for, in
+/// this order: $DOSSIER_GATEWAY; `dossier-gateway` in the running executable's directory (an
+/// installation keeps the programs together); in ../gateway/ beside it (the build tree, where
+/// apps/cli/dossier has apps/gateway/dossier-gateway as its neighbour); on $PATH; and last the
+/// gateway this library was built with (so test programs anywhere in the build tree find it).
+/// Throws Error(ErrorCode::node_unavailable) naming every place it looked if none is there.
+[[nodiscard]] std::filesystem::path gateway_binary();
+
 struct UpOptions {
-    /// The `dossier` executable, started as `<binary> ipfs serve --data-dir D --port P` for the
-    /// gateway (the CLI passes /proc/self/exe; it is resolved to the real path). Empty: no gateway.
-    std::filesystem::path dossier_binary;
+    /// Start the IPFS gateway daemon (embedded IPFS only). Without it, only this process can use
+    /// the embedded store while it runs, which is what single-process tools want.
+    bool start_gateway = true;
+    /// The gateway program; empty: gateway_binary() finds it.
+    std::filesystem::path gateway_binary;
     /// anvil's chain id when the chain is created (Config::chain_id, if set, takes precedence).
     std::uint64_t chain_id = 31337;
     int anvil_port = 0;    ///< 0: the previous run's port if free, else a free one
@@ -126,9 +141,10 @@ chain::Manifest deploy_remote(const Config& config, const eth::PrivateKey& deplo
 /// reach the store through this URL (ipfs::KuboClient speaks the gateway's Kubo RPC subset).
 [[nodiscard]] std::optional<std::string> running_gateway_url(const Config& config);
 
-/// The body of `dossier ipfs serve`: serves the embedded blockstore of `config` (Config::ipfs_dir)
-/// on 127.0.0.1:`port` (0: any) until `stop` is requested or the process receives SIGTERM or
-/// SIGINT; `on_ready(port)` is called once it listens. Throws ipfs::IpfsError (io) if it cannot bind.
+/// The body of `dossier-gateway` (and of `dossier ipfs serve`): serves the embedded blockstore of
+/// `config` (Config::ipfs_dir) on 127.0.0.1:`port` (0: any) until `stop` is requested or the
+/// process receives SIGTERM or SIGINT; `on_ready(port)` is called once it listens. Throws
+/// ipfs::IpfsError (io) if it cannot bind.
 void serve_ipfs(const Config& config, int port, std::stop_token stop, const std::function<void(int port)>& on_ready = {});
 
 }  // namespace dossier::core

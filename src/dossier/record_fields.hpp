@@ -10,16 +10,17 @@
 
 namespace dossier::core {
 
+/// Every member has a default so a caller can name only the fields it uses ({.code = ...}).
 struct RecordFields {
-    std::string code;         ///< condition: diagnosis; medication: drug and strength; allergy: substance
-    std::string text;         ///< note: its text; condition: a note; appointment: description
-    std::string status;       ///< clinical status (condition, allergy) or status (medication, appointment)
-    std::string start;        ///< onset (condition), start (medication, appointment)
-    std::string end;          ///< end (medication, appointment)
-    std::string dosage;       ///< medication: dosage instructions
-    std::string criticality;  ///< allergy: low, high or unable-to-assess
-    std::string reaction;     ///< allergy: the reaction
-    std::string title;        ///< note: title
+    std::string code{};         ///< condition: diagnosis; medication: drug and strength; allergy: substance
+    std::string text{};         ///< note: its text; condition: a note; appointment: description
+    std::string status{};       ///< clinical status (condition, allergy) or status (medication, appointment)
+    std::string start{};        ///< onset (condition), start (medication, appointment)
+    std::string end{};          ///< end (medication, appointment)
+    std::string dosage{};       ///< medication: dosage instructions
+    std::string criticality{};  ///< allergy: low, high or unable-to-assess
+    std::string reaction{};     ///< allergy: the reaction
+    std::string title{};        ///< note: title
 };
 
 /// The resource of `kind` that `fields` describe, about `patient`, written by `author` (named as a

@@ -81,7 +81,7 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-/// Entry point of `dossier ipfs serve`: starts a gateway, calls `on_ready(port)` once it is
+/// Entry point of the gateway daemon (`dossier-gateway`, `dossier ipfs serve`): starts a gateway, calls `on_ready(port)` once it is
 /// listening, serves until `stop` is requested, then stops it and returns.
 void run_gateway(ContentStore& content, BlockStore& blocks, const GatewayOptions& options, std::stop_token stop,
                  const std::function<void(int port)>& on_ready = {});

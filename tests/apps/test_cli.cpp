@@ -152,6 +152,36 @@ TEST_F(Cli, HelpTeachesAndUsageErrorsExitTwo) {
     EXPECT_EQ(run({"account", "new", "--role", "doctor", "--label", "x", "--password", "pw"}).exit_code, 2);
 }
 
+// A command word that names no command is reported as such (not as a missing subcommand), with
+// the commands that exist, exit 2, and no help text, even when --help follows it.
+TEST_F(Cli, AnUnknownCommandIsNamedAlongWithTheOnesThatExist) {
+    struct Case {
+        std::vector<std::string> args;
+        std::string unknown;  // as the message quotes it
+        std::string listed;   // one of the commands it must offer
+    };
+    const std::vector<Case> cases = {
+        {{"patient", "search"}, "'patient search'", "register"},
+        {{"patient", "search", "--help"}, "'patient search'", "register"},
+        {{"import"}, "'import'", "patient"},
+        {{"import", "--help"}, "'import'", "record"},
+        {{"--json", "--password-file", "/dev/null", "record", "frobnicate", "--as", "x"}, "'record frobnicate'", "add"},
+        {{"node", "restart"}, "'node restart'", "status"},
+    };
+    for (const auto& c : cases) {
+        const auto r = run(c.args);
+        std::string joined;
+        for (const auto& a : c.args) joined += a + " ";
+        EXPECT_EQ(r.exit_code, 2) << joined << "\nstderr: " << r.err;
+        EXPECT_NE(r.err.find("unknown command " + c.unknown), std::string::npos) << joined << "\nstderr: " << r.err;
+        EXPECT_NE(r.err.find(c.listed), std::string::npos) << joined << "\nstderr: " << r.err;
+        EXPECT_TRUE(r.out.empty()) << joined << " printed " << r.out;
+    }
+    // The hidden gateway command is not offered, but still known.
+    EXPECT_EQ(run({"import"}).err.find("ipfs"), std::string::npos);
+    EXPECT_EQ(run({"ipfs", "serve", "--help"}).exit_code, 0);
+}
+
 TEST_F(Cli, AccountsAndCredentialing) {
     const auto admin = ok({"account", "import", "--embedded-authority", "--role", "admin", "--label", "admin"});
     EXPECT_EQ(admin["address"], "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");

@@ -7,31 +7,11 @@
 
 #include "dossier/client/client.hpp"
 #include "support/anvil.hpp"
+#include "support/error_code.hpp"
 
 #include <gtest/gtest.h>
 
-namespace dossier {
-/// Test failures name codes ("permission-denied"), not their numbers.
-inline void PrintTo(ErrorCode code, std::ostream* os) { *os << error_code_name(code); }
-}  // namespace dossier
-
 namespace dossier::test {
-
-/// Runs `body`, expecting it to throw dossier::Error; returns the error's code (fails the test
-/// with the message if it threw something else or nothing).
-template <class F>
-ErrorCode code_of(F&& body) {
-    try {
-        body();
-    } catch (const Error& e) {
-        return e.code();
-    } catch (const std::exception& e) {
-        ADD_FAILURE() << "threw a non-dossier exception: " << e.what();
-        return ErrorCode::internal;
-    }
-    ADD_FAILURE() << "did not throw";
-    return ErrorCode::internal;
-}
 
 class ClientFixture {
 public:

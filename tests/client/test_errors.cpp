@@ -19,14 +19,13 @@ TEST(ClientErrors, StrangerAndUnverifiedDoctorsArePermissionDenied) {
     auto house = f.doctor("dr-house");
     auto alice = f.patient("alice");
     // A verified doctor without a grant writes and reads nothing.
-    EXPECT_EQ(code_of([&] { (void)house->add_record(alice->address(), condition("Flu")); }),
-              ErrorCode::permission_denied);
+    (void)expect_code([&] { (void)house->add_record(alice->address(), condition("Flu")); }, ErrorCode::permission_denied);
     (void)alice->add_record(alice->address(), condition("Asthma"));
-    EXPECT_EQ(code_of([&] { (void)house->show_record(alice->address(), 1); }), ErrorCode::permission_denied);
+    (void)expect_code([&] { (void)house->show_record(alice->address(), 1); }, ErrorCode::permission_denied);
     // A registered but unverified doctor may not ask.
     auto wilson = f.account(Role::doctor, "dr-wilson");
     (void)wilson->register_doctor({"James Wilson", "Oncology", "NJ-2", "", ""});
-    EXPECT_EQ(code_of([&] { wilson->request_access(alice->address()); }), ErrorCode::permission_denied);
+    (void)expect_code([&] { wilson->request_access(alice->address()); }, ErrorCode::permission_denied);
 }
 
 TEST(ClientErrors, ExpiredGrantIsAccessExpired) {
@@ -35,9 +34,8 @@ TEST(ClientErrors, ExpiredGrantIsAccessExpired) {
     auto alice = f.patient_of(*house, "alice", 1);
     (void)house->add_record(alice->address(), condition("Flu"));
     f.advance_time(2 * 86400);
-    EXPECT_EQ(code_of([&] { (void)house->add_record(alice->address(), condition("Cough")); }),
-              ErrorCode::access_expired);
-    EXPECT_EQ(code_of([&] { (void)house->show_record(alice->address(), 1); }), ErrorCode::access_expired);
+    (void)expect_code([&] { (void)house->add_record(alice->address(), condition("Cough")); }, ErrorCode::access_expired);
+    (void)expect_code([&] { (void)house->show_record(alice->address(), 1); }, ErrorCode::access_expired);
 }
 
 TEST(ClientErrors, SuspendedDoctorIsSuspended) {
@@ -45,18 +43,18 @@ TEST(ClientErrors, SuspendedDoctorIsSuspended) {
     auto house = f.doctor("dr-house");
     auto alice = f.patient_of(*house, "alice");
     f.admin().suspend_doctor(house->address());
-    EXPECT_EQ(code_of([&] { (void)house->add_record(alice->address(), condition("Flu")); }), ErrorCode::suspended);
+    (void)expect_code([&] { (void)house->add_record(alice->address(), condition("Flu")); }, ErrorCode::suspended);
     auto bob = f.patient("bob");
-    EXPECT_EQ(code_of([&] { house->request_access(bob->address()); }), ErrorCode::suspended);
+    (void)expect_code([&] { house->request_access(bob->address()); }, ErrorCode::suspended);
 }
 
 TEST(ClientErrors, WrongPasswordUnknownAccountUnknownRecord) {
     ClientFixture f;
     auto alice = f.patient("alice");
-    EXPECT_EQ(code_of([&] { (void)f.client().unlock("alice", "not the password"); }), ErrorCode::wrong_password);
-    EXPECT_EQ(code_of([&] { (void)f.client().unlock("nobody", "x"); }), ErrorCode::not_found);
-    EXPECT_EQ(code_of([&] { (void)alice->show_record(alice->address(), 99); }), ErrorCode::not_found);
-    EXPECT_EQ(code_of([&] { (void)f.client().record_history(alice->address(), 99); }), ErrorCode::not_found);
+    (void)expect_code([&] { (void)f.client().unlock("alice", "not the password"); }, ErrorCode::wrong_password);
+    (void)expect_code([&] { (void)f.client().unlock("nobody", "x"); }, ErrorCode::not_found);
+    (void)expect_code([&] { (void)alice->show_record(alice->address(), 99); }, ErrorCode::not_found);
+    (void)expect_code([&] { (void)f.client().record_history(alice->address(), 99); }, ErrorCode::not_found);
 }
 
 TEST(ClientErrors, ContractRefusalNamesTheContractError) {
@@ -97,7 +95,7 @@ TEST(ClientErrors, TamperedObjectIsTampered) {
         ++flipped;
     }
     ASSERT_GT(flipped, 0u) << "no new block file found under " << blocks;
-    EXPECT_EQ(code_of([&] { (void)alice->show_record(alice->address(), 1); }), ErrorCode::tampered);
+    (void)expect_code([&] { (void)alice->show_record(alice->address(), 1); }, ErrorCode::tampered);
 }
 
 }  // namespace

@@ -51,7 +51,7 @@ TEST(ClientWorkflow, DoctorAndPatientThroughTheClient) {
     remission.fields->status = "remission";
     const auto v2 = house->update_record(alice->address(), 1, remission, 1);
     EXPECT_EQ(v2.version, 2u);
-    EXPECT_EQ(code_of([&] { (void)alice->update_record(alice->address(), 1, remission, 1); }), ErrorCode::conflict);
+    (void)expect_code([&] { (void)alice->update_record(alice->address(), 1, remission, 1); }, ErrorCode::conflict);
     EXPECT_EQ(c.record_history(alice->address(), 1).size(), 2u);
 
     // A file, attached and fetched back; its type comes from its content.
@@ -61,6 +61,7 @@ TEST(ClientWorkflow, DoctorAndPatientThroughTheClient) {
     const auto att = house->attach_file(alice->address(), {1, path, "", "", "Measurement"},
                                         [&](const client::Progress& p) { seen.push_back(p); });
     EXPECT_EQ(att.record_id, 1u);
+    EXPECT_EQ(att.content_type, "text/plain");  // read from the content by the library
     EXPECT_FALSE(seen.empty());
     const auto files = alice->list_files(alice->address(), 1);
     ASSERT_EQ(files.size(), 1u);
@@ -82,21 +83,20 @@ TEST(ClientWorkflow, AccountsAndLabels) {
     EXPECT_EQ(c.resolve("bob"), bob->address());
     EXPECT_EQ(c.resolve(bob->address().checksum()), bob->address());
     EXPECT_EQ(c.display_name(bob->address()), "bob (" + bob->address().checksum() + ")");
-    EXPECT_EQ(code_of([&] { (void)c.resolve("nobody"); }), ErrorCode::not_found);
-    EXPECT_EQ(code_of([&] { (void)c.resolve("0x12"); }), ErrorCode::not_found);
-    EXPECT_EQ(code_of([&] { (void)client::Address::from_hex("0x12"); }), ErrorCode::invalid_input);
-    EXPECT_EQ(code_of([&] { (void)c.unlock("bob", "wrong password"); }), ErrorCode::wrong_password);
-    EXPECT_EQ(code_of([&] { (void)c.create_account(Role::patient, "bob", "pw", {false}); }), ErrorCode::already_exists);
+    (void)expect_code([&] { (void)c.resolve("nobody"); }, ErrorCode::not_found);
+    (void)expect_code([&] { (void)c.resolve("0x12"); }, ErrorCode::not_found);
+    (void)expect_code([&] { (void)client::Address::from_hex("0x12"); }, ErrorCode::invalid_input);
+    (void)expect_code([&] { (void)c.unlock("bob", "wrong password"); }, ErrorCode::wrong_password);
+    (void)expect_code([&] { (void)c.create_account(Role::patient, "bob", "pw", {false}); }, ErrorCode::already_exists);
     // On a remote chain there is no dev account to fund from.
     const auto created = c.create_account(Role::doctor, "carol", "pw");
     EXPECT_FALSE(created.funded);
-    EXPECT_EQ(code_of([&] { (void)c.fund_account(created.info.address, 1); }), ErrorCode::invalid_input);
+    (void)expect_code([&] { (void)c.fund_account(created.info.address, 1); }, ErrorCode::invalid_input);
 
     // A locked account refuses everything and holds no key.
     bob->lock();
     EXPECT_TRUE(bob->locked());
-    EXPECT_EQ(code_of([&] { (void)bob->register_patient({"Bob Jones", "1975-06-30", "", "", ""}); }),
-              ErrorCode::permission_denied);
+    (void)expect_code([&] { (void)bob->register_patient({"Bob Jones", "1975-06-30", "", "", ""}); }, ErrorCode::permission_denied);
 }
 
 }  // namespace

@@ -192,6 +192,24 @@ TEST(Files, AStandaloneFileIsAttachedToItsOwnRecord) {
                                                    as_bytes(std::string_view("Referral letter")).end()));
 }
 
+// Without a content type the description says what the bytes are, not what the name suggests.
+TEST(Files, TheContentTypeComesFromTheFileWhenNotGiven) {
+    Care c;
+    const std::uint32_t record = c.add_condition("Referral");
+    write_file(c.path("letter.bin"), as_bytes(std::string_view("Dear colleague,\nplease see Mrs Martin.\n")));
+    write_file(c.path("noise.pdf"), test::pattern(2048, 5));
+    (void)core::attach_file(c.ctx(), c.patient, c.who(), record, c.path("letter.bin"));
+    (void)core::attach_file(c.ctx(), c.patient, c.who(), record, c.path("noise.pdf"));
+    (void)core::attach_file(c.ctx(), c.patient, c.who(), record, c.path("letter.bin"), {.content_type = "text/x-referral"});
+    core::Reader patient(c.ctx(), c.patient);
+    const auto files = core::list_files(c.ctx(), patient, c.who(), record);
+    ASSERT_EQ(files.size(), 3u);
+    for (const auto& f : files) ASSERT_TRUE(f.description) << f.error;
+    EXPECT_EQ(files[0].description->content_type, "text/plain");
+    EXPECT_EQ(files[1].description->content_type, "application/octet-stream");
+    EXPECT_EQ(files[2].description->content_type, "text/x-referral");
+}
+
 TEST(Files, ATamperedBlockIsDetectedAndNothingIsWritten) {
     Care c;
     const std::uint32_t record = c.add_condition("Fracture");

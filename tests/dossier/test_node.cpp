@@ -1,11 +1,11 @@
 // The embedded node against the real thing: anvil with --state persistence, the contracts
 // deployed from the dev account, journaled transactions through Context, kill -9 and recovery,
-// and the IPFS gateway as a detached daemon. This test program doubles as that daemon: started as
-// `<this program> ipfs serve --data-dir D --port P` (the command line node_up gives the `dossier`
-// binary) it runs core::serve_ipfs exactly as the CLI does.
+// and the IPFS gateway as a detached daemon: the dossier-gateway program, which node_up finds and
+// starts from this test program as from any other (no `dossier` command involved).
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <future>
 #include <thread>
@@ -42,13 +42,34 @@ struct DataDir {
     [[nodiscard]] fs::path state_file() const { return config.node_dir() / "chain" / "state.json"; }
 };
 
-core::UpOptions no_gateway() { return core::UpOptions{}; }
-
-core::UpOptions with_gateway() {
+core::UpOptions no_gateway() {
     core::UpOptions o;
-    o.dossier_binary = "/proc/self/exe";  // what the CLI passes; resolved to this test program
+    o.start_gateway = false;
     return o;
 }
+
+core::UpOptions with_gateway() { return core::UpOptions{}; }  // the gateway found by gateway_binary()
+
+/// Sets an environment variable for one scope, restoring the previous value.
+class ScopedEnv {
+public:
+    ScopedEnv(const char* name, const std::string& value) : name_(name) {
+        if (const char* old = std::getenv(name)) old_ = old;
+        ::setenv(name, value.c_str(), 1);
+    }
+    ~ScopedEnv() {
+        if (old_)
+            ::setenv(name_, old_->c_str(), 1);
+        else
+            ::unsetenv(name_);
+    }
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+    const char* name_;
+    std::optional<std::string> old_;
+};
 
 /// Registers `doctor` with DoctorContract (funded first from the dev account): two journaled
 /// transactions.
@@ -106,7 +127,7 @@ TEST(NodeUp, DeploysFromTheDevAccountAndASecondUpReusesEverything) {
     EXPECT_TRUE(first.authority_is_dev_account);
     EXPECT_TRUE(fs::exists(d.config.manifest_path()));
     EXPECT_FALSE(log.empty());
-    // The gateway is disabled when no dossier binary is given.
+    // The gateway is not started when the options say so.
     EXPECT_FALSE(first.gateway_enabled);
     EXPECT_FALSE(first.gateway_running);
     EXPECT_FALSE(first.started_gateway);
@@ -332,11 +353,55 @@ TEST(NodeUp, GatewayRunsAsADaemonServingTheStoreAndStopsOnDown) {
     EXPECT_TRUE(back.gateway_ok);
 }
 
-TEST(NodeUp, AMissingDossierProgramIsAClearError) {
+TEST(NodeUp, AMissingGatewayProgramIsAClearError) {
     DataDir d;
     core::UpOptions o;
-    o.dossier_binary = fs::path(d.dir.path()) / "no-such-dossier";
-    test::expect_code([&] { (void)core::node_up(d.config, o); }, ErrorCode::node_unavailable);
+    o.gateway_binary = fs::path(d.dir.path()) / "no-such-gateway";
+    const auto e = test::expect_code([&] { (void)core::node_up(d.config, o); }, ErrorCode::node_unavailable);
+    EXPECT_NE(test::message_of(e).find("does not exist"), std::string::npos) << test::message_of(e);
+}
+
+// The library finds the daemon by itself: this test program is neither the CLI nor next to the
+// gateway, and node_up still starts dossier-gateway (not this program) and reaches it.
+TEST(NodeUp, StartsTheGatewayProgramFromAProgramThatIsNotTheCli) {
+    const fs::path gateway = core::gateway_binary();
+    EXPECT_EQ(gateway.filename(), "dossier-gateway");
+    std::error_code ec;
+    EXPECT_FALSE(fs::equivalent(gateway, fs::read_symlink("/proc/self/exe"), ec));
+
+    DataDir d;
+    const auto up = core::node_up(d.config);
+    ASSERT_TRUE(up.started_gateway);
+    EXPECT_TRUE(up.gateway_ok) << (up.problems.empty() ? "" : up.problems.front());
+    EXPECT_TRUE(up.healthy());
+    std::ifstream program(d.config.node_dir() / "ipfs-gateway.program");
+    std::string recorded;
+    std::getline(program, recorded);
+    EXPECT_EQ(fs::path(recorded), fs::canonical(gateway));
+    std::ifstream cmdline("/proc/" + std::to_string(up.gateway_pid) + "/cmdline");
+    std::string argv0;
+    std::getline(cmdline, argv0, '\0');
+    EXPECT_EQ(fs::path(argv0).filename(), "dossier-gateway");
+    EXPECT_FALSE(ipfs::KuboClient(up.gateway_url).version().empty());
+
+    const auto down = core::node_down(d.config);
+    EXPECT_TRUE(down.gateway_was_running);
+    EXPECT_FALSE(core::running_gateway_url(d.config).has_value());
+}
+
+TEST(GatewayBinary, TheEnvironmentVariableComesFirstAndAWrongOneIsAnError) {
+    const fs::path found = core::gateway_binary();
+    test::TempDir dir;
+    const fs::path link = fs::path(dir.path()) / "my-gateway";
+    fs::create_symlink(found, link);
+    {
+        ScopedEnv env(core::kGatewayEnv, link.string());
+        EXPECT_EQ(core::gateway_binary(), link);
+    }
+    const fs::path missing = fs::path(dir.path()) / "not-there";
+    ScopedEnv env(core::kGatewayEnv, missing.string());
+    const auto e = test::expect_code([&] { (void)core::gateway_binary(); }, ErrorCode::node_unavailable);
+    EXPECT_NE(test::message_of(e).find(missing.string()), std::string::npos) << test::message_of(e);
 }
 
 TEST(ServeIpfs, ServesUntilItsStopTokenFires) {
@@ -387,24 +452,4 @@ TEST(RemoteChain, DeployWritesTheManifestAndNodeUpRefuses) {
     // No dev account to take from on a remote chain.
     auto ctx = core::Context::open(config);
     test::expect_code([&] { (void)core::fund_account(*ctx, authority, core::ether(1)); }, ErrorCode::invalid_input);
-}
-
-int main(int argc, char** argv) {
-    if (argc >= 3 && std::string_view(argv[1]) == "ipfs" && std::string_view(argv[2]) == "serve") {
-        if (argc != 7 || std::string_view(argv[3]) != "--data-dir" || std::string_view(argv[5]) != "--port") {
-            std::fprintf(stderr, "usage: %s ipfs serve --data-dir DIR --port PORT\n", argv[0]);
-            return 2;
-        }
-        try {
-            core::Config config;
-            config.data_dir = argv[4];
-            core::serve_ipfs(config, std::stoi(argv[6]), std::stop_token{});
-            return 0;
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "%s\n", e.what());
-            return 1;
-        }
-    }
-    ::testing::InitGoogleTest(&argc, argv);
-    return RUN_ALL_TESTS();
 }

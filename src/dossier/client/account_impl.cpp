@@ -289,7 +289,7 @@ public:
             opt.progress = phase(progress, "encrypting", "bytes");
             const auto f = core::attach_file(ctx, key, cv::to_eth(patient), request.record_id, request.path, opt);
             return AttachedFile{f.record_id, f.index,   f.file_record_id, to_hex(f.ref.digest), to_hex(f.ref.meta),
-                                f.size,      f.name,    opt.content_type, to_hex(f.tx_hash)};
+                                f.size,      f.name,    f.content_type, to_hex(f.tx_hash)};
         });
     }
 

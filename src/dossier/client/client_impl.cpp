@@ -144,7 +144,6 @@ public:
     NodeStatus node_up(const NodeUpOptions& options, const ProgressFn& progress, std::stop_token stop) override {
         return call(std::move(stop), [&] {
             core::UpOptions up;
-            up.dossier_binary = "/proc/self/exe";
             if (options.chain_id) up.chain_id = *options.chain_id;
             if (cfg().chain_id) up.chain_id = *cfg().chain_id;
             up.redeploy_if_lost = options.redeploy_if_lost;
@@ -246,7 +245,7 @@ public:
         return call([&] {
             core::DemoOptions opt;
             opt.examples_dir = options.examples_dir;
-            opt.dossier_binary = "/proc/self/exe";
+            opt.start_gateway = options.start_gateway;
             opt.password = options.password;
             const auto r = core::run_demo(cfg(), opt, [&](const core::DemoStep& s) {
                 if (on_step) on_step(DemoStep{s.name, s.text, s.data, s.refusal});

@@ -352,6 +352,7 @@ struct StoreCheck {
 struct DemoOptions {
     std::filesystem::path examples_dir;  ///< HL7's FHIR R4 examples; empty: found as the library says
     std::string password = "dossier-demo";
+    bool start_gateway = true;  ///< when the demo starts the node: with its IPFS gateway daemon
 };
 
 struct DemoStep {
