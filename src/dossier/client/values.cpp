@@ -4,6 +4,7 @@
 #include "dossier/client/handler.hpp"
 #include "dossier/client/error.hpp"
 #include "dossier/client/types.hpp"
+#include "dossier/client/convert.hpp"
 #include "eth/address.hpp"
 
 namespace dossier::client {
@@ -28,62 +29,29 @@ std::optional<Address> Address::parse(std::string_view text) noexcept {
 std::string Address::checksum() const { return eth::Address{bytes_}.to_checksum(); }
 std::string Address::hex() const { return eth::Address{bytes_}.to_hex(); }
 
-std::string_view role_name(Role role) noexcept {
-    switch (role) {
-        case Role::doctor: return "doctor";
-        case Role::patient: return "patient";
-        case Role::admin: return "admin";
-    }
-    return "patient";
-}
+// The names of roles, states and kinds are the library's, so that a face and the library's own
+// messages never spell them differently.
+
+std::string_view role_name(Role role) noexcept { return core::role_name(convert::to_core(role)); }
 
 Role parse_role(std::string_view text) {
-    for (const Role r : {Role::doctor, Role::patient, Role::admin})
-        if (role_name(r) == text) return r;
-    throw Error(ErrorCode::invalid_input, "unknown role '" + std::string(text) + "': doctor, patient or admin");
+    const core::Role r = core::parse_role(text);
+    for (const Role c : {Role::doctor, Role::patient, Role::admin})
+        if (convert::to_core(c) == r) return c;
+    return Role::patient;
 }
 
 std::string_view status_name(DoctorStatus status) noexcept {
-    switch (status) {
-        case DoctorStatus::none: return "none";
-        case DoctorStatus::registered: return "registered";
-        case DoctorStatus::verified: return "verified";
-        case DoctorStatus::suspended: return "suspended";
-    }
-    return "none";
+    return core::to_string(static_cast<core::DoctorStatus>(status));
 }
 
 std::string_view state_name(RequestState state) noexcept {
-    switch (state) {
-        case RequestState::none: return "none";
-        case RequestState::pending: return "pending";
-        case RequestState::approved: return "approved";
-        case RequestState::expired: return "expired";
-        case RequestState::denied: return "denied";
-        case RequestState::revoked: return "revoked";
-    }
-    return "none";
+    return core::to_string(static_cast<core::RequestState>(state));
 }
 
-std::string_view kind_name(RecordKind kind) noexcept {
-    switch (kind) {
-        case RecordKind::condition: return "condition";
-        case RecordKind::medication: return "medication";
-        case RecordKind::allergy: return "allergy";
-        case RecordKind::appointment: return "appointment";
-        case RecordKind::note: return "note";
-        case RecordKind::file: return "file";
-    }
-    return "note";
-}
+std::string_view kind_name(RecordKind kind) noexcept { return core::kind_name(convert::to_core(kind)); }
 
-RecordKind parse_kind(std::string_view text) {
-    for (const RecordKind k : {RecordKind::condition, RecordKind::medication, RecordKind::allergy,
-                               RecordKind::appointment, RecordKind::note, RecordKind::file})
-        if (kind_name(k) == text) return k;
-    throw Error(ErrorCode::invalid_input, "unknown record kind '" + std::string(text) +
-                                              "': condition, medication, allergy, appointment, note or file");
-}
+RecordKind parse_kind(std::string_view text) { return convert::to_client(core::parse_kind(text)); }
 
 std::string_view event_kind_name(EventKind kind) noexcept {
     switch (kind) {
