@@ -128,7 +128,14 @@ void add_node_commands(CLI::App& app, Session& s) {
             std::optional<Address> auth;
             if (!authority->empty()) auth = s.resolve(*authority);
             const auto account = s.unlock(*as);
-            const auto m = account->deploy(auth, *replace, [&s](const client::Progress& p) { s.say(p.phase); });
+            const auto m = [&] {
+                try {
+                    return account->deploy(auth, *replace, [&s](const client::Progress& p) { s.say(p.phase); });
+                } catch (const Error& e) {
+                    if (e.code() != ErrorCode::already_exists) throw;
+                    throw Error(e.code(), std::string(e.what()) + "; give --replace to deploy anew");
+                }
+            }();
             s.out = m.manifest;
             s.say("deployed: PatientContract " + m.patient_contract.checksum() + ", DoctorContract " +
                   m.doctor_contract.checksum() + ", AuditContract " + m.audit_contract.checksum());

@@ -58,6 +58,19 @@ std::optional<std::string> unknown_command(CLI::App& app, int argc, char** argv)
 
 }  // namespace
 
+namespace {
+
+/// What to type next, for the failures whose remedy is a command: the library's messages name no
+/// command (the desktop app offers a button instead), so the command line adds its own, in the
+/// same sentence.
+std::string hint_for(const dossier::Error& e) {
+    if (e.detail() == "NodeNotRunning") return "start it with 'dossier node up'";
+    if (e.detail() == "DeploymentLost") return "'dossier node up --redeploy-if-lost' starts over";
+    return {};
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
     using namespace dossier::cli;
     Session s;
@@ -120,6 +133,8 @@ int main(int argc, char** argv) {
     } catch (const std::exception& e) {
         std::string msg = e.what();
         while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+        if (const auto* error = dynamic_cast<const dossier::Error*>(&e); error && !hint_for(*error).empty())
+            msg += ": " + hint_for(*error);
         std::cerr << "error: " << msg << '\n';
         return 1;
     }

@@ -44,7 +44,8 @@ public:
     [[nodiscard]] ErrorCode code() const noexcept { return code_; }
     /// reverted / permission_denied...: the contract's custom error name when the chain refused
     /// ("NotVerified"); cancelled: the hash of a transaction sent before the cancel (it is
-    /// journaled and may still be mined); otherwise usually empty.
+    /// journaled and may still be mined); a few node failures: a reason a face offers a remedy
+    /// for ("NodeNotRunning", "DeploymentLost"); otherwise usually empty.
     [[nodiscard]] const std::string& detail() const noexcept { return detail_; }
 
 private:

@@ -79,7 +79,8 @@ Manifest Manifest::from_json(std::string_view text) {
 Manifest Manifest::load(const std::filesystem::path& file) {
     if (!std::filesystem::exists(file))
         throw ManifestError("no deployment manifest at '" + file.string() +
-                            "': run 'dossier node up' (embedded) or 'dossier deploy' (remote) first");
+                            "': the contracts are not deployed yet (the embedded node deploys them when it first starts; a "
+                            "remote chain needs a deployment)");
     const Bytes text = read_file(file);
     try {
         return from_json(as_chars(text));

@@ -15,7 +15,7 @@ std::unique_ptr<Context> Context::open(const Config& config) {
         const auto node = chain::find_anvil(config.node_dir());
         if (!node)
             throw Error(ErrorCode::node_unavailable, "the embedded node is not running in '" + config.data_dir.string() +
-                                                     "': start it with 'dossier node up'");
+                                                     "'", "NodeNotRunning");
         url = node->url;
         journal = std::make_unique<chain::TxJournal>(config.journal_file());
     } else {
@@ -24,7 +24,7 @@ std::unique_ptr<Context> Context::open(const Config& config) {
     auto rpc = std::make_unique<eth::RpcClient>(std::make_unique<eth::HttpTransport>(url));
     chain::Manifest manifest = chain::Manifest::load(config.manifest_path());
     if (config.chain_id && *config.chain_id != manifest.chain_id)
-        throw chain::ManifestError("--chain-id " + std::to_string(*config.chain_id) +
+        throw chain::ManifestError("the expected chain id " + std::to_string(*config.chain_id) +
                                    " does not match the deployment manifest's chain " + std::to_string(manifest.chain_id));
     // The embedded blockstore admits one process at a time, and the node's gateway daemon holds it
     // while it runs: go through the gateway's Kubo RPC API then, and open the store directly only

@@ -180,7 +180,8 @@ fs::path find_fhir_examples(const fs::path& requested) {
 DemoResult run_demo(const Config& config, const DemoOptions& options, const DemoStepFn& on_step) {
     if (!config.embedded_chain())
         throw Error(ErrorCode::invalid_input,
-                    "the demo runs on the embedded node only (it uses the embedded chain's authority): leave out --rpc-url");
+                    "the demo runs on the embedded node only (it uses the embedded chain's authority), not on a "
+                    "remote chain");
     const fs::path examples = find_fhir_examples(options.examples_dir);
     DemoResult result;
     auto step = [&](std::string name, std::string text, json data = json::object(), bool refusal = false) {

@@ -169,7 +169,7 @@ void probe(const Config& config, NodeStatus& s) {
             s.anvil_pid = anvil->pid;
             s.rpc_url = anvil->url;
         } else {
-            s.problems.push_back("the embedded chain is not running (start it with 'dossier node up')");
+            s.problems.push_back("the embedded chain is not running");
         }
     } else {
         s.rpc_url = *config.rpc_url;
@@ -273,8 +273,8 @@ fs::path gateway_binary() {
 
 NodeStatus node_up(const Config& config, const UpOptions& options, const LogFn& log) {
     if (!config.embedded_chain())
-        throw Error(ErrorCode::invalid_input, "'node up' runs the embedded chain, but a remote chain is configured (" +
-                                              *config.rpc_url + "); deploy the contracts there with 'dossier deploy'");
+        throw Error(ErrorCode::invalid_input, "the embedded node cannot start: a remote chain is configured (" +
+                                              *config.rpc_url + "), where the contracts are deployed once instead");
     fs::create_directories(config.node_dir());
     NodeStatus result;
 
@@ -320,8 +320,8 @@ NodeStatus node_up(const Config& config, const UpOptions& options, const LogFn& 
                     ErrorCode::deployment,
                     "the embedded chain in '" + config.node_dir().string() +
                     "' no longer holds the Dossier contracts its manifest names (its state file was deleted or "
-                    "replaced), so everything recorded on chain is lost; to start over with a fresh deployment, "
-                    "run 'dossier node up --redeploy-if-lost' (the old manifest and journal are kept aside)");
+                    "replaced), so everything recorded on chain is lost; starting over needs a fresh deployment (the "
+                    "old manifest and journal are then kept aside)", "DeploymentLost");
             const fs::path old_manifest = set_aside(manifest_path);
             // The journal's transactions belong to the lost chain: keep them aside, start empty.
             const fs::path journal_file = journal->path();
@@ -403,12 +403,12 @@ chain::Manifest deploy_remote(const Config& config, const eth::PrivateKey& deplo
                               bool replace, const LogFn& log) {
     if (config.embedded_chain())
         throw Error(ErrorCode::invalid_input,
-                    "'deploy' is for a remote chain (--rpc-url); the embedded chain is deployed by 'dossier node up'");
+                    "deploying is for a remote chain: the embedded chain is deployed when its node starts");
     const fs::path manifest_path = config.manifest_path();
     if (fs::exists(manifest_path)) {
         if (!replace)
             throw Error(ErrorCode::already_exists, "a deployment manifest already exists at '" + manifest_path.string() +
-                                                   "'; pass --replace to deploy anew (the old manifest is kept aside)");
+                                                   "' (deploying anew replaces it; the old manifest is kept aside)");
         say(log, "previous manifest kept as '" + set_aside(manifest_path).string() + "'");
     }
     auto rpc = rpc_to(*config.rpc_url);

@@ -62,7 +62,7 @@ fhir::Json resource_from_fields(RecordKind kind, const RecordFields& a, const et
         case RecordKind::file:
             break;
     }
-    throw Error(ErrorCode::invalid_input, "a file is not typed as fields: attach it ('dossier file attach')");
+    throw Error(ErrorCode::invalid_input, "a file is not typed as fields: it is attached");
 }
 
 }  // namespace dossier::core

@@ -14,11 +14,13 @@ TEST(Context, FixtureDeploysAndSendersAreReused) {
     EXPECT_GT(f.ctx().chain_time(), 0u);
 }
 
-TEST(Context, OpenWithoutARunningEmbeddedNodeSaysWhatToDo) {
+TEST(Context, OpenWithoutARunningEmbeddedNodeSaysSo) {
     test::TempDir dir;
     core::Config config;
     config.data_dir = dir.path();
-    const auto e = test::expect_code([&] { (void)core::Context::open(config); }, ErrorCode::node_unavailable);
-    // The sentence says how to start it.
-    EXPECT_NE(test::message_of(e).find("dossier node up"), std::string::npos) << test::message_of(e);
+    // The detail is the reason a face offers its remedy for (the CLI: 'dossier node up'); the
+    // sentence names the data directory.
+    const auto e = test::expect_code([&] { (void)core::Context::open(config); }, ErrorCode::node_unavailable,
+                                     "NodeNotRunning");
+    EXPECT_NE(test::message_of(e).find(dir.path()), std::string::npos) << test::message_of(e);
 }
