@@ -113,9 +113,10 @@ public:
 
     void lock() noexcept override {
         // Waits for a write of this account in progress: its sender holds a copy of the key.
+        // The order is every caller's: write, then session, then key (session() reads the key).
         const std::lock_guard write(write_mutex_);
-        const std::unique_lock key(key_mutex_);
         const std::lock_guard session(session_mutex_);
+        const std::unique_lock key(key_mutex_);
         if (session_context_) session_context_->drop_sender(cv::to_eth(info_.address));
         reader_.reset();
         session_context_.reset();
