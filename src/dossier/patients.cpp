@@ -243,6 +243,7 @@ std::vector<ChainEntry> entries_where(Context& ctx, const std::vector<std::optio
         entry.kind = static_cast<EntryKind>(kind);
         entry.subject = e.values.at(1).as_bytes32();
         entry.data = e.values.at(3).as_bytes32();
+        entry.info = info;
         entry.block_number = e.log.block_number;
         entry.tx_hash = e.log.transaction_hash;
         out.push_back(entry);

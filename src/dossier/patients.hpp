@@ -120,6 +120,7 @@ struct ChainEntry {
     std::uint64_t seq = 0;
     Bytes32 subject{};
     Bytes32 data{};
+    Bytes32 info{};  ///< the packed word as emitted (actor, timestamp, kind, seq: audit.hpp)
     std::uint64_t block_number = 0;
     Bytes32 tx_hash{};
 };

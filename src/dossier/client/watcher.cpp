@@ -38,13 +38,7 @@ std::optional<EventKind> event_kind(core::EntryKind kind) {
 std::optional<Event> to_event(const core::ChainEntry& c) {
     const auto kind = event_kind(c.kind);
     if (!kind) return std::nullopt;
-    // info = actor << 96 | timestamp << 56 | kind << 48 | seq (audit.hpp)
-    Bytes32 info{};
-    std::copy(c.actor.bytes.begin(), c.actor.bytes.end(), info.begin());
-    for (int i = 0; i < 5; ++i) info[24 - i] = static_cast<std::uint8_t>(c.timestamp >> (8 * i));
-    info[25] = static_cast<std::uint8_t>(c.kind);
-    for (int i = 0; i < 6; ++i) info[31 - i] = static_cast<std::uint8_t>(c.seq >> (8 * i));
-    const auto decoded = core::decode_entry(c.subject, eth::from_be(info), c.data);
+    const auto decoded = core::decode_entry(c.subject, eth::from_be(c.info), c.data);
     Event e;
     e.kind = *kind;
     e.patient = cv::to_client(c.patient);
