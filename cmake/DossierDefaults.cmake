@@ -62,14 +62,14 @@ function(dossier_unit_tests module)
 endfunction()
 
 # A face of Dossier (a program people or the node run): the build fails if any of its sources or
-# headers (the .cpp/.hpp files of its directory) includes a project header other than the client
-# API's (src/dossier/client/) or its own. dossier_face(<target>).
+# headers (the .cpp/.hpp files of its directory and its subfolders) includes a project header
+# other than the client API's (src/dossier/client/) or its own. dossier_face(<target>).
 function(dossier_face target)
-  file(GLOB files CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/*.cpp" "${CMAKE_CURRENT_SOURCE_DIR}/*.hpp")
+  file(GLOB_RECURSE files CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/*.cpp" "${CMAKE_CURRENT_SOURCE_DIR}/*.hpp")
   set(stamp "${CMAKE_CURRENT_BINARY_DIR}/${target}_face_includes.ok")
   string(REPLACE ";" "|" joined "${files}")
   add_custom_command(OUTPUT "${stamp}"
-    COMMAND ${CMAKE_COMMAND} "-DFILES=${joined}" "-DSTAMP=${stamp}"
+    COMMAND ${CMAKE_COMMAND} "-DFILES=${joined}" "-DSTAMP=${stamp}" "-DROOT=${CMAKE_CURRENT_SOURCE_DIR}"
             -P "${PROJECT_SOURCE_DIR}/cmake/CheckFaceIncludes.cmake"
     DEPENDS ${files} "${PROJECT_SOURCE_DIR}/cmake/CheckFaceIncludes.cmake"
     COMMENT "Checking that ${target} includes only the client API" VERBATIM)
