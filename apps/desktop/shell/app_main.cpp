@@ -9,6 +9,7 @@
 #include "app/task.hpp"
 #include "shell/login_page.hpp"
 #include "shell/main_window.hpp"
+#include "shell/node_controller.hpp"
 #include "widgets/task_progress.hpp"
 
 namespace dossier::desktop {
@@ -40,13 +41,16 @@ void run_demo(Session& session, MainWindow& window) {
                 io.progress(client::Progress{s.text, ++step, 0, "steps"});
             });
         },
-        [&window, &session](const client::DemoResult&) {
+        [&window](const client::DemoResult&) {
+            window.node().check();
             window.login_page()->reload();
             window.login_page()->show_note(
                 QObject::tr("The demonstration's accounts are ready; their password is \u201cdossier-demo\u201d."));
-            (void)session;
         },
-        [&window](const Failure& f) { window.login_page()->show_note(QObject::tr("The demonstration failed: %1").arg(f.message)); });
+        [&window](const Failure& f) {
+            window.node().check();
+            window.login_page()->show_note(QObject::tr("The demonstration failed: %1").arg(f.message));
+        });
     show_progress(task, &window, QObject::tr("Preparing the demonstration"));
 }
 
@@ -82,7 +86,12 @@ int app_main(int argc, char** argv) {
     Session session(client::make_client(settings.config()));
     MainWindow window(session, settings);
     window.show();
-    if (parser.isSet(QStringLiteral("demo"))) run_demo(session, window);
+    // The demonstration starts the node itself; otherwise the window does (embedded) or checks it.
+    if (parser.isSet(QStringLiteral("demo"))) {
+        run_demo(session, window);
+    } else {
+        window.node().start();
+    }
     return QApplication::exec();
 }
 
