@@ -64,7 +64,6 @@ MainWindow::MainWindow(Session& session, AppSettings settings, QWidget* parent)
     if (geometry.isEmpty() || !restoreGeometry(geometry)) resize(1100, 720);
     login_->reload();
     if (!settings_.last_account.isEmpty()) login_->select(settings_.last_account);
-    node_->start();
 }
 
 MainWindow::~MainWindow() = default;

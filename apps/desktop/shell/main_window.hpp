@@ -2,7 +2,7 @@
 /// The window: the login page until an account is unlocked, then the role's pages (a navigation
 /// list on the left, Ctrl+1…9, a stack of pages) and a status bar with the node's state, the
 /// account and a Lock button. Locking (the button, Ctrl+L, the idle timer) wipes the key and
-/// returns to the login page.
+/// returns to the login page. The owner starts the node (node().start()) once the window exists.
 #include <QMainWindow>
 
 #include "app/settings.hpp"

@@ -1,0 +1,110 @@
+#include "ui_driver.hpp"
+
+#include <QAbstractButton>
+#include <QAbstractItemView>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QLineEdit>
+#include <QTest>
+#include <QTimer>
+#include <memory>
+
+namespace dossier::test_ui {
+
+void wait_until(const std::function<bool()>& condition, const QString& what, std::chrono::milliseconds timeout) {
+    QElapsedTimer clock;
+    clock.start();
+    while (true) {
+        try {
+            if (condition()) return;
+        } catch (const UiFailure&) {
+            // The widget is not there yet: keep waiting.
+        }
+        if (clock.elapsed() > timeout.count()) throw UiFailure("timed out waiting for " + what.toStdString());
+        QTest::qWait(20);
+    }
+}
+
+bool exists(const QString& name, QObject* root) {
+    try {
+        (void)find<QWidget>(name, root);
+        return true;
+    } catch (const UiFailure&) {
+        return false;
+    }
+}
+
+void type_into(const QString& name, const QString& text, QObject* root) {
+    auto* edit = find<QLineEdit>(name, root);
+    edit->setFocus();
+    edit->selectAll();
+    QTest::keyClick(edit, Qt::Key_Backspace);
+    QTest::keyClicks(edit, text);
+    if (edit->text() != text) throw UiFailure("could not type into '" + name.toStdString() + "'");
+}
+
+void click(const QString& name, QObject* root) {
+    auto* button = find<QAbstractButton>(name, root);
+    if (!button->isEnabled()) throw UiFailure("button '" + name.toStdString() + "' is disabled");
+    QTest::mouseClick(button, Qt::LeftButton);
+}
+
+void choose(const QString& combo, const QString& text, QObject* root) {
+    auto* box = find<QComboBox>(combo, root);
+    for (int i = 0; i < box->count(); ++i) {
+        if (box->itemText(i).startsWith(text, Qt::CaseInsensitive)) {
+            box->setCurrentIndex(i);
+            return;
+        }
+    }
+    throw UiFailure("combo '" + combo.toStdString() + "' has no entry '" + text.toStdString() + "'");
+}
+
+void when_shown(const QString& name, std::function<void(QWidget*)> act, std::chrono::milliseconds timeout) {
+    auto* timer = new QTimer;
+    auto clock = std::make_shared<QElapsedTimer>();
+    clock->start();
+    timer->setInterval(20);
+    QObject::connect(timer, &QTimer::timeout, [timer, clock, name, act = std::move(act), timeout] {
+        for (QWidget* top : QApplication::topLevelWidgets()) {
+            if (top->isVisible() && top->objectName() == name) {
+                timer->stop();
+                timer->deleteLater();
+                act(top);
+                return;
+            }
+        }
+        if (clock->elapsed() > timeout.count()) {
+            timer->stop();
+            timer->deleteLater();
+            qWarning("dialog '%s' never appeared", qPrintable(name));
+        }
+    });
+    timer->start();
+}
+
+int row_containing(const QString& view_name, const QString& text, QObject* root) {
+    auto* view = find<QAbstractItemView>(view_name, root);
+    auto* model = view->model();
+    for (int r = 0; r < model->rowCount(); ++r) {
+        for (int c = 0; c < model->columnCount(); ++c) {
+            if (model->index(r, c).data().toString().contains(text, Qt::CaseInsensitive)) return r;
+        }
+    }
+    return -1;
+}
+
+void select_row(const QString& view_name, int row, QObject* root) {
+    auto* view = find<QAbstractItemView>(view_name, root);
+    const QModelIndex index = view->model()->index(row, 0);
+    if (!index.isValid()) throw UiFailure("'" + view_name.toStdString() + "' has no row " + std::to_string(row));
+    view->scrollTo(index);
+    view->setCurrentIndex(index);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(index).center());
+}
+
+int row_count(const QString& view_name, QObject* root) {
+    return find<QAbstractItemView>(view_name, root)->model()->rowCount();
+}
+
+}  // namespace dossier::test_ui
