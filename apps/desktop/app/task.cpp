@@ -25,12 +25,22 @@ std::optional<client::Progress> ProgressBox::take() {
     return std::exchange(latest_, std::nullopt);
 }
 
+namespace {
+int tasks_running = 0;  // UI thread only: Tasks are made and destroyed there
+}  // namespace
+
+int Task::running() noexcept { return tasks_running; }
+
 Task::Task(QObject* context) : QObject(context) {
+    ++tasks_running;
     poll_timer_.setInterval(100);
     connect(&poll_timer_, &QTimer::timeout, this, &Task::poll);
 }
 
-Task::~Task() { stop_.request_stop(); }
+Task::~Task() {
+    --tasks_running;
+    stop_.request_stop();
+}
 
 void Task::cancel() { stop_.request_stop(); }
 

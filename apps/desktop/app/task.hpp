@@ -61,6 +61,8 @@ public:
     void cancel();
     [[nodiscard]] bool cancel_requested() const noexcept { return stop_.stop_requested(); }
     [[nodiscard]] TaskIo io() const;
+    /// Tasks not finished yet, app-wide (the screenshot tour waits for the screen to settle).
+    [[nodiscard]] static int running() noexcept;
 
     /// Internal: watches the worker's future and runs `finish` on the UI thread when it ends.
     void watch(const QFuture<void>& future, std::function<void()> finish);

@@ -3,6 +3,8 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QStyleFactory>
+#include <functional>
+#include <memory>
 
 #include "app/session.hpp"
 #include "app/settings.hpp"
@@ -10,6 +12,7 @@
 #include "shell/login_page.hpp"
 #include "shell/main_window.hpp"
 #include "shell/node_controller.hpp"
+#include "shell/screenshot_tour.hpp"
 #include "widgets/task_progress.hpp"
 
 namespace dossier::desktop {
@@ -30,7 +33,7 @@ void apply_options(const QCommandLineParser& parser, AppSettings& settings) {
 
 /// --demo: runs the library's demonstration on the data directory (starting its node), then
 /// offers its accounts on the login page.
-void run_demo(Session& session, MainWindow& window) {
+void run_demo(Session& session, MainWindow& window, std::function<void()> then) {
     auto client = session.client();
     auto* task = run_task(
         &window,
@@ -41,15 +44,17 @@ void run_demo(Session& session, MainWindow& window) {
                 io.progress(client::Progress{s.text, ++step, 0, "steps"});
             });
         },
-        [&window](const client::DemoResult&) {
+        [&window, then](const client::DemoResult&) {
             window.node().check();
+            if (then) then();
             window.login_page()->reload();
             window.login_page()->show_note(
                 QObject::tr("The demonstration's accounts are ready; their password is \u201cdossier-demo\u201d."));
         },
-        [&window](const Failure& f) {
+        [&window, then](const Failure& f) {
             window.node().check();
             window.login_page()->show_note(QObject::tr("The demonstration failed: %1").arg(f.message));
+            if (then) QApplication::exit(1);  // a tour of a failed demonstration shows nothing true
         });
     show_progress(task, &window, QObject::tr("Preparing the demonstration"));
 }
@@ -79,6 +84,13 @@ int app_main(int argc, char** argv) {
     parser.addOption({QStringLiteral("manifest"), QStringLiteral("The deployment manifest of the remote chain."),
                       QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("demo"), QStringLiteral("Run the demonstration first and open the app on its data.")});
+    parser.addOption({QStringLiteral("screenshot-all"),
+                      QStringLiteral("Save every page of each role as DIR/<role>-<page>.png, then quit (with --demo: of "
+                                     "the demonstration's data)."),
+                      QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("tour-password"),
+                      QStringLiteral("The accounts' password for --screenshot-all (default: the demonstration's)."),
+                      QStringLiteral("PASSWORD"), QStringLiteral("dossier-demo")});
     parser.process(app);
 
     AppSettings settings = AppSettings::load();
@@ -87,10 +99,28 @@ int app_main(int argc, char** argv) {
     MainWindow window(session, settings);
     window.show();
     // The demonstration starts the node itself; otherwise the window does (embedded) or checks it.
+    std::function<void()> tour;
+    if (parser.isSet(QStringLiteral("screenshot-all"))) {
+        window.resize(1280, 800);
+        tour = [&session, &window, dir = parser.value(QStringLiteral("screenshot-all")),
+                password = parser.value(QStringLiteral("tour-password"))] {
+            start_screenshot_tour(session, window, dir, password);
+        };
+    }
     if (parser.isSet(QStringLiteral("demo"))) {
-        run_demo(session, window);
+        run_demo(session, window, tour);
     } else {
         window.node().start();
+        if (tour) {
+            // After the node answers: the tour's pages read the chain.
+            QObject::connect(&window.node(), &NodeController::state_changed, &window,
+                             [tour, started = std::make_shared<bool>(false)](NodeController::State state, const QString&) {
+                                 if (state == NodeController::State::running && !*started) {
+                                     *started = true;
+                                     tour();
+                                 }
+                             });
+        }
     }
     return QApplication::exec();
 }
