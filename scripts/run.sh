@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds Dossier, and runs the end-to-end demo on the
-# embedded node (a local anvil chain and IPFS store that Dossier starts itself).
+# The main job: installs what is missing, builds Dossier's programs, and runs the end-to-end demo
+# on the embedded node (a local anvil chain and IPFS store that Dossier starts itself). With a
+# display, the desktop app opens on the demo's data; without one, the `dossier` CLI runs the demo
+# in the terminal. Arguments go to the program that runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-bash scripts/build.sh release
-if [ -x build/release/apps/cli/dossier ]; then
-  exec build/release/apps/cli/dossier demo "$@"
+[ -f build/release/CMakeCache.txt ] || cmake --preset release >/dev/null
+# Only the programs: the tests and benchmarks are the test command's business.
+targets=(dossier dossier-gateway)
+if ninja -C build/release -t targets all 2>/dev/null | grep -q '^dossier-desktop:'; then
+  targets+=(dossier-desktop)
 fi
-echo "run: built the libraries and tests; the dossier CLI is not part of this build yet." >&2
+cmake --build build/release --target "${targets[@]}"
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x build/release/apps/desktop/dossier-desktop ]; then
+  exec build/release/apps/desktop/dossier-desktop --demo "$@"
+fi
+exec build/release/apps/cli/dossier demo "$@"
