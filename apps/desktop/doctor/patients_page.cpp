@@ -214,6 +214,7 @@ void PatientsPage::refresh() {
         },
         [this](Loaded loaded) {
             loading_ = nullptr;
+            if (!banner_->isHidden() && banner_->kind() == MessageBanner::Kind::error) banner_->clear();
             switch (loaded.status) {
                 case client::DoctorStatus::verified: not_verified_.clear(); break;
                 case client::DoctorStatus::suspended:

@@ -1,0 +1,202 @@
+#include "doctor/patient_page.hpp"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+#include "app/error_text.hpp"
+#include "app/format.hpp"
+#include "app/session.hpp"
+#include "app/task.hpp"
+#include "doctor/people.hpp"
+#include "records/records_browser.hpp"
+#include "widgets/message_banner.hpp"
+
+namespace dossier::desktop {
+
+namespace {
+
+struct Loaded {
+    client::Address patient;
+    std::string name;  ///< display_name
+    std::optional<client::AccessRequest> request;
+    std::optional<client::Json> profile;  ///< only when the doctor may read it
+};
+
+QString access_sentence(const std::optional<client::AccessRequest>& request) {
+    if (!request) return QObject::tr("No access");
+    switch (request->state) {
+        case client::RequestState::approved: return QObject::tr("Approved until %1").arg(format_time(request->expiry));
+        case client::RequestState::pending: return QObject::tr("Pending: the patient has not answered yet");
+        case client::RequestState::expired: return QObject::tr("Expired on %1").arg(format_date(request->expiry));
+        case client::RequestState::revoked: return QObject::tr("Revoked by the patient");
+        case client::RequestState::denied: return QObject::tr("Denied by the patient");
+        case client::RequestState::none: return QObject::tr("No access");
+    }
+    return {};
+}
+
+}  // namespace
+
+PatientPage::PatientPage(Session& session, QWidget* parent)
+    : Page(session, parent),
+      banner_(new MessageBanner(this)),
+      none_label_(new QLabel(tr("Choose a patient in Patients"), this)),
+      header_(new QWidget(this)),
+      header_label_(new QLabel(header_)),
+      state_label_(new QLabel(header_)),
+      request_button_(new QPushButton(tr("&Request access"), header_)),
+      browser_(new RecordsBrowser(session, /*writable=*/true, this)) {
+    setObjectName(QStringLiteral("patientPage"));
+    none_label_->setObjectName(QStringLiteral("noPatientLabel"));
+    none_label_->setAlignment(Qt::AlignCenter);
+    none_label_->setEnabled(false);  // the disabled text colour, as EmptyState
+    header_label_->setObjectName(QStringLiteral("patientHeaderLabel"));
+    header_label_->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    header_label_->setWordWrap(true);
+    state_label_->setObjectName(QStringLiteral("accessStateLabel"));
+    state_label_->setWordWrap(true);
+    request_button_->setObjectName(QStringLiteral("requestAccessAgainButton"));
+    request_button_->hide();
+    auto* audit_note = new QLabel(tr("Opening records is recorded in the patient's history."), header_);
+    audit_note->setWordWrap(true);
+
+    auto* state_row = new QHBoxLayout;
+    state_row->addWidget(state_label_, 1);
+    state_row->addWidget(request_button_);
+    auto* header_layout = new QVBoxLayout(header_);
+    header_layout->setContentsMargins(0, 0, 0, 0);
+    header_layout->addWidget(header_label_);
+    header_layout->addLayout(state_row);
+    header_layout->addWidget(audit_note);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(banner_);
+    layout->addWidget(none_label_, 1);
+    layout->addWidget(header_);
+    layout->addWidget(browser_, 1);
+    show_patient(false);
+
+    connect(request_button_, &QPushButton::clicked, this, &PatientPage::request_again);
+    connect(browser_, &RecordsBrowser::access_refused, this, [this](const Failure& failure) {
+        // The grant ended (or the doctor was suspended) since the header was read: say so, offer a request.
+        browser_->hide();
+        state_label_->setText(tr("No access: %1").arg(failure_text(failure)));
+        request_button_->setVisible(!requesting_);
+    });
+}
+
+void PatientPage::show_patient(bool shown) {
+    none_label_->setVisible(!shown);
+    header_->setVisible(shown);
+    if (!shown) browser_->hide();
+}
+
+void PatientPage::open(const QString& argument) {
+    const auto patient = client::Address::parse(argument.trimmed().toStdString());
+    if (!patient) {
+        patient_.reset();
+        show_patient(false);
+        if (!argument.isEmpty())
+            banner_->show_message(MessageBanner::Kind::warning, tr("“%1” is not a patient's address.").arg(argument));
+        return;
+    }
+    banner_->clear();
+    if (patient_ != patient) {
+        patient_ = patient;
+        header_label_->setText(full_address(*patient_));
+        state_label_->setText(tr("Reading your access…"));
+        request_button_->hide();
+        browser_->hide();
+        browser_->set_patient(*patient_);
+    }
+    show_patient(true);
+    refresh();
+}
+
+void PatientPage::refresh() {
+    auto account = session_.account();
+    if (!account || !patient_) return;
+    if (loading_) {
+        reload_ = true;
+        return;
+    }
+    auto client = session_.client();
+    const client::Address me = account->address();
+    loading_ = run_task(
+        this,
+        [client, account, me, patient = *patient_](const TaskIo&) {
+            Loaded loaded;
+            loaded.patient = patient;
+            loaded.name = client->display_name(patient);
+            for (const auto& request : client->access_requests(patient)) {
+                if (request.doctor == me) loaded.request = request;
+            }
+            if (loaded.request && loaded.request->state == client::RequestState::approved) {
+                // The profile is readable with an active grant only; without it the header names
+                // the address, which is not an error.
+                try {
+                    loaded.profile = account->patient_profile(patient);
+                } catch (const Error&) {
+                    loaded.profile.reset();
+                }
+            }
+            return loaded;
+        },
+        [this](Loaded loaded) {
+            loading_ = nullptr;
+            if (std::exchange(reload_, false) || !patient_ || loaded.patient != *patient_) {
+                refresh();  // the answer is for a patient no longer shown, or already stale
+                return;
+            }
+            QString name = qstr(loaded.name);
+            QString birth;
+            if (loaded.profile) {
+                const QString human = fhir_human_name(*loaded.profile);
+                if (!human.isEmpty()) name = human;
+                if (auto b = loaded.profile->find("birthDate"); b != loaded.profile->end() && b->is_string())
+                    birth = qstr(b->get<std::string>());
+            }
+            QString header = QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped());
+            if (!birth.isEmpty()) header += tr(" · born %1").arg(birth.toHtmlEscaped());
+            header += QStringLiteral("<br>%1").arg(full_address(loaded.patient));
+            header_label_->setText(header);
+            const client::RequestState state = loaded.request ? loaded.request->state : client::RequestState::none;
+            state_label_->setText(access_sentence(loaded.request));
+            const bool active = state == client::RequestState::approved;
+            request_button_->setVisible(!active && state != client::RequestState::pending && !requesting_);
+            browser_->setVisible(active);
+            if (active) browser_->refresh();
+        },
+        [this](const Failure& failure) {
+            loading_ = nullptr;
+            banner_->show_failure(failure);
+            banner_->set_action(tr("&Retry"), [this] { refresh(); });
+            if (std::exchange(reload_, false)) refresh();
+        });
+}
+
+void PatientPage::request_again() {
+    auto account = session_.account();
+    if (!account || !patient_ || requesting_) return;
+    requesting_ = true;
+    request_button_->setEnabled(false);
+    banner_->clear();
+    run_task(
+        this, [account, patient = *patient_](const TaskIo&) { account->request_access(patient); },
+        [this] {
+            requesting_ = false;
+            request_button_->setEnabled(true);
+            request_button_->hide();
+            state_label_->setText(tr("Pending: the patient has not answered yet"));
+            banner_->show_message(MessageBanner::Kind::success, tr("Request sent. The patient sees it and decides."));
+            session_.notify_changed();
+        },
+        [this](const Failure& failure) {
+            requesting_ = false;
+            request_button_->setEnabled(true);
+            banner_->show_failure(failure);
+        });
+}
+
+}  // namespace dossier::desktop
