@@ -1,0 +1,26 @@
+#pragma once
+/// The patient's own Medical Records, read-only: the same browser as the doctor's Patient page.
+#include <QString>
+#include <optional>
+
+#include "dossier/client/types.hpp"
+#include "shell/page.hpp"
+
+namespace dossier::desktop {
+
+class RecordsBrowser;
+
+class MyRecordsPage : public Page {
+    Q_OBJECT
+public:
+    explicit MyRecordsPage(Session& session, QWidget* parent = nullptr);
+
+    [[nodiscard]] QString title() const override { return tr("Medical Records"); }
+    void refresh() override;
+
+private:
+    RecordsBrowser* browser_;
+    std::optional<client::Address> patient_;
+};
+
+}  // namespace dossier::desktop
