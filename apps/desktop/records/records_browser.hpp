@@ -6,6 +6,8 @@
 /// (PDF in memory, images) or Save As. The doctor's view (`writable`) adds New record, Edit (a new
 /// version, conflicts shown, never overwritten) and Attach file (progress and Cancel).
 #include <QWidget>
+#include <cstdint>
+#include <optional>
 
 #include "app/task.hpp"
 #include "dossier/client/types.hpp"
@@ -23,6 +25,8 @@ public:
     void set_patient(const client::Address& patient);
     /// Reloads the list (off the UI thread) and keeps the selection when it still exists.
     void refresh();
+    /// The record shown in the detail pane, if any.
+    [[nodiscard]] std::optional<std::uint32_t> selected_record() const;
 
 signals:
     /// The list loaded: `records` records.
@@ -32,6 +36,11 @@ signals:
     void access_refused(const dossier::desktop::Failure& failure);
 
 private:
+    void again();
+    void reselect();
+    void open_selected();
+    void show_detail_placeholder(const QString& text);
+
     struct Impl;
     Impl* d_;
 };
