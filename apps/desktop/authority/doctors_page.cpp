@@ -28,7 +28,7 @@ DoctorsAdminPage::DoctorsAdminPage(Session& session, QWidget* parent)
       model_(new DoctorsModel(this)),
       proxy_(new QSortFilterProxyModel(this)),
       empty_(nullptr),
-      verify_button_(new QPushButton(tr("&Verify…"), this)),
+      verify_button_(new QPushButton(tr("&Verify"), this)),
       suspend_button_(new QPushButton(tr("&Suspend…"), this)) {
     setObjectName(QStringLiteral("doctorsAdminPage"));
     filter_edit_->setObjectName(QStringLiteral("doctorsFilterEdit"));
@@ -150,12 +150,8 @@ void DoctorsAdminPage::verify() {
     if (!account || !d || writing_) return;
     const client::Address doctor = d->address;
     const QString name = doctor_name(*d);
-    if (!confirm(this, tr("Verify %1").arg(name),
-                 tr("%1 (%2) will be able to ask patients for access, and to read and write the records of the "
-                    "patients who approve.")
-                     .arg(name, full_address(doctor)),
-                 tr("&Verify")))
-        return;
+    // Verifying asks nothing: it gives the doctor the right to ask patients, who each still decide,
+    // and Suspend takes it back.
     writing_ = true;
     update_buttons();
     banner_->clear();

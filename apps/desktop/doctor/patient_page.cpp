@@ -108,7 +108,6 @@ void PatientPage::open(const QString& argument) {
         state_label_->setText(tr("Reading your access…"));
         request_button_->hide();
         browser_->hide();
-        browser_->set_patient(*patient_);
     }
     show_patient(true);
     refresh();
@@ -166,7 +165,16 @@ void PatientPage::refresh() {
             const bool active = state == client::RequestState::approved;
             request_button_->setVisible(!active && state != client::RequestState::pending && !requesting_);
             browser_->setVisible(active);
-            if (active) browser_->refresh();
+            // Listing records without access is refused (and would be logged as an attempt): the
+            // browser loads only once the grant is known to be active.
+            if (active) {
+                if (browser_patient_ != loaded.patient) {
+                    browser_patient_ = loaded.patient;
+                    browser_->set_patient(loaded.patient);  // loads
+                } else {
+                    browser_->refresh();
+                }
+            }
         },
         [this](const Failure& failure) {
             loading_ = nullptr;

@@ -39,6 +39,7 @@ private:
     QPushButton* request_button_;
     RecordsBrowser* browser_;
     std::optional<client::Address> patient_;
+    std::optional<client::Address> browser_patient_;  ///< the patient the browser was given
     Task* loading_ = nullptr;
     bool reload_ = false;
     bool requesting_ = false;

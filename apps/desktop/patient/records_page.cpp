@@ -20,9 +20,10 @@ void MyRecordsPage::refresh() {
     const client::Address me = session_.address();
     if (patient_ != me) {
         patient_ = me;
-        browser_->set_patient(me);
+        browser_->set_patient(me);  // loads
+    } else {
+        browser_->refresh();
     }
-    browser_->refresh();
 }
 
 }  // namespace dossier::desktop
