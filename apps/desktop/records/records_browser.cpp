@@ -222,6 +222,11 @@ std::optional<std::uint32_t> RecordsBrowser::selected_record() const {
 
 void RecordsBrowser::set_patient(const client::Address& patient) {
     if (patient != d_->patient) {
+        // A listing of the previous patient still in flight is dropped, never shown for this one.
+        if (d_->list_task) d_->list_task->cancel();
+        d_->list_task = nullptr;
+        d_->refresh_again = false;
+        ++d_->list_generation;
         d_->patient = patient;
         d_->selected_id.reset();
         d_->model->set_records({});
