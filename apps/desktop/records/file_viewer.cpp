@@ -72,11 +72,21 @@ DocumentViewer::DocumentViewer(FetchedBytes file, QWidget* parent) : QDialog(par
     resize(900, 700);
 }
 
+// QPdfDocument reports a status change while it closes: it goes first, disconnected, before the
+// labels its handler writes to and the buffer it reads from.
+DocumentViewer::~DocumentViewer() {
+    if (document_ != nullptr) {
+        document_->disconnect(this);
+        delete document_;
+    }
+}
+
 QWidget* DocumentViewer::make_pdf_view() {
 #ifdef DOSSIER_HAVE_QTPDF
     buffer_ = new QBuffer(&file_.data, this);
     buffer_->open(QIODevice::ReadOnly);
     auto* document = new QPdfDocument(this);
+    document_ = document;
     auto* view = new QPdfView(this);
     view->setObjectName(QStringLiteral("pdfView"));
     view->setAccessibleName(tr("PDF document %1").arg(file_.name));

@@ -16,6 +16,7 @@ class DocumentViewer : public QDialog {
     Q_OBJECT
 public:
     explicit DocumentViewer(FetchedBytes file, QWidget* parent = nullptr);
+    ~DocumentViewer() override;
 
     /// What the viewer chose to show the bytes as: "pdf", "image", "text" or "none".
     [[nodiscard]] QString shown_as() const { return shown_as_; }
@@ -28,6 +29,7 @@ private:
 
     FetchedBytes file_;
     QBuffer* buffer_ = nullptr;
+    QObject* document_ = nullptr;  ///< the QPdfDocument, when a PDF is shown
     QLabel* status_ = nullptr;
     QString shown_as_ = QStringLiteral("none");
 };
