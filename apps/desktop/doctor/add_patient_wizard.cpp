@@ -84,6 +84,7 @@ AddPatientWizard::AddPatientWizard(Session& session, QWidget* parent)
     setWindowTitle(tr("Add patient"));
     setWizardStyle(QWizard::ClassicStyle);
     setOption(QWizard::NoBackButtonOnLastPage);
+    setOption(QWizard::NoCancelButtonOnLastPage);  // the patient exists by then: Finish is the way out
 
     // 1. Identity
     auto* identity = new Step(tr("Who is the patient?"), tr("What the patient's profile says. It is encrypted; only "

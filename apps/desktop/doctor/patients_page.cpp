@@ -11,6 +11,7 @@
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include "app/format.hpp"
@@ -203,7 +204,10 @@ void PatientsPage::refresh() {
     };
     load_progress_->setRange(0, 0);
     load_progress_->setFormat(tr("Loading patients…"));
-    load_progress_->show();
+    // Shown only for a load that takes a while: a quick refresh after each change flashes nothing.
+    QTimer::singleShot(300, load_progress_, [this] {
+        if (loading_) load_progress_->show();
+    });
     loading_ = run_task(
         this,
         [client, me](const TaskIo& io) {

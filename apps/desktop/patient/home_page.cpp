@@ -9,6 +9,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <map>
@@ -63,6 +64,11 @@ QString sentence(const client::AuditEntry& entry, Names& names) {
     const QString actor = full_address(entry.actor);
     if (text.startsWith(actor)) text = names(entry.actor) + text.mid(actor.size());
     if (entry.doctor) text.replace(full_address(*entry.doctor), names(*entry.doctor));
+    // The library's sentence gives an approval's expiry in chain seconds ("until 1798840261"): a
+    // person reads a date.
+    static const QRegularExpression seconds(QStringLiteral("until (\\d{9,})"));
+    for (auto m = seconds.match(text); m.hasMatch(); m = seconds.match(text, m.capturedStart() + 1))
+        text.replace(m.capturedStart(1), m.capturedLength(1), format_time(m.captured(1).toULongLong()));
     return QStringLiteral("%1 · %2").arg(text, format_time(entry.timestamp));
 }
 

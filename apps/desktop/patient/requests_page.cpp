@@ -146,6 +146,9 @@ void RequestsPage::refresh() {
                 tab->model->set_rows(std::move(*list));
                 tab->empty->set_empty(tab->model->rowCount() == 0);
             }
+            // Opened with nothing to answer, the page shows who can read the records instead.
+            if (std::exchange(first_load_, false) && pending_.model->rowCount() == 0 && active_.model->rowCount() > 0)
+                tabs_->setCurrentIndex(1);
             tabs_->setTabText(0, pending_.model->rowCount() > 0 ? tr("&Pending (%1)").arg(pending_.model->rowCount())
                                                                 : tr("&Pending"));
             update_buttons();
@@ -160,7 +163,7 @@ void RequestsPage::refresh() {
 }
 
 template <class Work>
-void RequestsPage::write(Work work, const QString& success) {
+void RequestsPage::write(Work work, const QString& success, int then_tab) {
     auto account = session_.account();
     if (!account || writing_) return;
     writing_ = true;
@@ -168,8 +171,10 @@ void RequestsPage::write(Work work, const QString& success) {
     banner_->clear();
     run_task(
         this, [account, work = std::move(work)](const TaskIo&) { work(*account); },
-        [this, success] {
+        [this, success, then_tab] {
             writing_ = false;
+            // An approved request moves to Active: the page follows it there.
+            if (then_tab >= 0) tabs_->setCurrentIndex(then_tab);
             update_buttons();
             banner_->show_message(MessageBanner::Kind::success, success);
             session_.notify_changed();  // every page refreshes, this one included
@@ -193,7 +198,7 @@ void RequestsPage::approve() {
     connect(dialog, &QDialog::accepted, this, [this, dialog, doctor, name] {
         const unsigned days = dialog->days();
         write([doctor, days](client::Account& account) { (void)account.approve(doctor, days); },
-              tr("%1 can now read your records until the time you chose.").arg(name));
+              tr("%1 can now read your records until the time you chose.").arg(name), 1);
     });
     dialog->open();
 }
@@ -206,7 +211,7 @@ void RequestsPage::deny() {
     if (!confirm(this, tr("Deny %1").arg(name),
                  tr("%1 will not be able to read your records. They may ask again later.").arg(name), tr("&Deny")))
         return;
-    write([doctor](client::Account& account) { account.deny(doctor); }, tr("You denied the request of %1.").arg(name));
+    write([doctor](client::Account& account) { account.deny(doctor); }, tr("You denied the request of %1.").arg(name), -1);
 }
 
 void RequestsPage::revoke() {
@@ -219,7 +224,7 @@ void RequestsPage::revoke() {
                              .arg(name);
     if (!confirm(this, tr("Revoke %1").arg(name), text, tr("&Revoke"))) return;
     write([doctor](client::Account& account) { (void)account.revoke(doctor); },
-          tr("%1 can no longer read what is added from now on. Your records are sealed under a new key.").arg(name));
+          tr("%1 can no longer read what is added from now on. Your records are sealed under a new key.").arg(name), -1);
 }
 
 }  // namespace dossier::desktop

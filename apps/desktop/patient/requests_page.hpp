@@ -40,9 +40,10 @@ private:
     void approve();
     void deny();
     void revoke();
-    /// Runs one write (approve, deny, revoke) with the buttons disabled, then refreshes.
+    /// Runs one write (approve, deny, revoke) with the buttons disabled, then refreshes and shows
+    /// the tab `then_tab` (-1: stays).
     template <class Work>
-    void write(Work work, const QString& success);
+    void write(Work work, const QString& success, int then_tab);
 
     MessageBanner* banner_;
     QTabWidget* tabs_;
@@ -53,6 +54,7 @@ private:
     Task* loading_ = nullptr;
     bool reload_ = false;
     bool writing_ = false;
+    bool first_load_ = true;
 };
 
 }  // namespace dossier::desktop
