@@ -12,41 +12,19 @@
 #include <QPushButton>
 #include <QRegularExpressionValidator>
 #include <QVBoxLayout>
-#include <QWizardPage>
 #include <algorithm>
 #include <functional>
 
 #include "app/format.hpp"
 #include "app/session.hpp"
 #include "app/task.hpp"
+#include "doctor/wizard_step.hpp"
 #include "widgets/dialogs.hpp"
 #include "widgets/message_banner.hpp"
 
 namespace dossier::desktop {
 
 namespace {
-
-/// A wizard page whose completeness a function decides (the wizard re-asks on every edit).
-class Step : public QWizardPage {
-public:
-    Step(const QString& title, const QString& subtitle, QWidget* parent) : QWizardPage(parent) {
-        setTitle(title);
-        setSubTitle(subtitle);
-    }
-    std::function<bool()> complete;
-    std::function<void()> on_enter;
-    void recheck() { emit completeChanged(); }
-
-    [[nodiscard]] bool isComplete() const override { return complete ? complete() : true; }
-    void initializePage() override {
-        if (on_enter) on_enter();
-    }
-};
-
-bool valid_birth_date(const QString& text) {
-    const QDate date = QDate::fromString(text, Qt::ISODate);
-    return date.isValid() && date <= QDate::currentDate();
-}
 
 struct Submitted {
     client::AddedPatient added;
@@ -191,8 +169,9 @@ AddPatientWizard::AddPatientWizard(Session& session, QWidget* parent)
     record_form->addRow(tr("&Kind:"), kind_combo_);
     record_form->addRow(code_label_, code_edit_);
     record_form->addRow(text_label_, text_edit_);
-    record->setCommitPage(true);
-    record->setButtonText(QWizard::CommitButton, tr("&Register"));
+    // Not a commit page: when registering fails before anything was sent, Back lets the patient
+    // correct their answers (set_back_allowed hides Back once something was sent).
+    record->setButtonText(QWizard::NextButton, tr("&Register"));
     record->complete = [this] {
         const int kind = kind_combo_->currentData().toInt();
         if (kind < 0) return true;
@@ -248,6 +227,14 @@ AddPatientWizard::AddPatientWizard(Session& session, QWidget* parent)
     setPage(record_page, record);
     setPage(submit_page, submit_step);
     setPage(done_page, done);
+    connect(this, &QWizard::currentIdChanged, this, [this](int id) { set_back_allowed(id != submit_page || (!task_ && !added_)); });
+}
+
+void AddPatientWizard::set_back_allowed(bool allowed) {
+    QList<QWizard::WizardButton> buttons{QWizard::Stretch};
+    if (allowed) buttons << QWizard::BackButton;
+    buttons << QWizard::NextButton << QWizard::CommitButton << QWizard::FinishButton << QWizard::CancelButton;
+    setButtonLayout(buttons);
 }
 
 void AddPatientWizard::update_record_labels() {
@@ -308,6 +295,7 @@ void AddPatientWizard::submit() {
         return;
     }
     submit_banner_->clear();
+    set_back_allowed(false);
     progress_->setRange(0, 0);
     progress_->show();
     phase_label_->setText(added_ ? tr("Writing the first record…") : tr("Creating the patient's account…"));
@@ -358,6 +346,7 @@ void AddPatientWizard::submit() {
         },
         [this](const Failure& failure) {
             task_ = nullptr;
+            set_back_allowed(!added_);  // nothing was sent: the answers can still be corrected
             progress_->hide();
             phase_label_->setText(failure.code == ErrorCode::cancelled ? tr("Cancelled: nothing was registered.")
                                                                        : tr("The patient was not registered."));

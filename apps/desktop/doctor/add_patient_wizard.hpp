@@ -46,6 +46,8 @@ private:
     [[nodiscard]] client::NewPatient new_patient() const;
     [[nodiscard]] std::optional<client::RecordContent> first_record() const;
     void update_record_labels();
+    /// Shows Back only while nothing has been sent.
+    void set_back_allowed(bool allowed);
     void export_keystore();
 
     Session& session_;

@@ -30,8 +30,10 @@ QString access_sentence(const std::optional<client::AccessRequest>& request) {
         case client::RequestState::approved: return QObject::tr("Approved until %1").arg(format_time(request->expiry));
         case client::RequestState::pending: return QObject::tr("Pending: the patient has not answered yet");
         case client::RequestState::expired: return QObject::tr("Expired on %1").arg(format_date(request->expiry));
-        case client::RequestState::revoked: return QObject::tr("Revoked by the patient");
-        case client::RequestState::denied: return QObject::tr("Denied by the patient");
+        case client::RequestState::revoked:
+            return QObject::tr("Revoked by the patient on %1").arg(format_date(request->updated_at));
+        case client::RequestState::denied:
+            return QObject::tr("Denied by the patient on %1").arg(format_date(request->updated_at));
         case client::RequestState::none: return QObject::tr("No access");
     }
     return {};
@@ -59,8 +61,6 @@ PatientPage::PatientPage(Session& session, QWidget* parent)
     state_label_->setWordWrap(true);
     request_button_->setObjectName(QStringLiteral("requestAccessAgainButton"));
     request_button_->hide();
-    auto* audit_note = new QLabel(tr("Opening records is recorded in the patient's history."), header_);
-    audit_note->setWordWrap(true);
 
     auto* state_row = new QHBoxLayout;
     state_row->addWidget(state_label_, 1);
@@ -69,12 +69,13 @@ PatientPage::PatientPage(Session& session, QWidget* parent)
     header_layout->setContentsMargins(0, 0, 0, 0);
     header_layout->addWidget(header_label_);
     header_layout->addLayout(state_row);
-    header_layout->addWidget(audit_note);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(banner_);
     layout->addWidget(none_label_, 1);
     layout->addWidget(header_);
     layout->addWidget(browser_, 1);
+    // Takes the room the browser leaves when it is hidden, so the header stays at the top.
+    layout->addStretch(0);
     show_patient(false);
 
     connect(request_button_, &QPushButton::clicked, this, &PatientPage::request_again);
@@ -158,7 +159,9 @@ void PatientPage::refresh() {
             }
             QString header = QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped());
             if (!birth.isEmpty()) header += tr(" · born %1").arg(birth.toHtmlEscaped());
-            header += QStringLiteral("<br>%1").arg(full_address(loaded.patient));
+            // display_name already ends with the address for an account of this computer.
+            if (!name.contains(full_address(loaded.patient)))
+                header += QStringLiteral("<br>%1").arg(full_address(loaded.patient));
             header_label_->setText(header);
             const client::RequestState state = loaded.request ? loaded.request->state : client::RequestState::none;
             state_label_->setText(access_sentence(loaded.request));

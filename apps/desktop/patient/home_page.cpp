@@ -161,7 +161,6 @@ PatientHomePage::PatientHomePage(Session& session, QWidget* parent)
 
 void PatientHomePage::show_pending_count() {
     pending_label_->setText(tr("Requests waiting for you: %1").arg(pending_count_));
-    review_button_->setEnabled(pending_count_ > 0);
 }
 
 void PatientHomePage::on_event(const client::Event& event) {
