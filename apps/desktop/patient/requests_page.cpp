@@ -30,6 +30,7 @@ RequestsPage::RequestsPage(Session& session, QWidget* parent)
       revoke_button_(new QPushButton(tr("&Revoke…"), this)) {
     setObjectName(QStringLiteral("requestsPage"));
     tabs_->setObjectName(QStringLiteral("requestsTabs"));
+    tabs_->setAccessibleName(tr("Requests"));
     pending_ = make_tab(QStringLiteral("pendingTable"), tr("No pending requests"), tr("Pending requests"));
     active_ = make_tab(QStringLiteral("activeTable"), tr("No one has access to your records"), tr("Doctors with access"));
     past_ = make_tab(QStringLiteral("pastTable"), tr("No past requests"), tr("Past requests"));
