@@ -95,7 +95,10 @@ DoctorHomePage::DoctorHomePage(Session& session, QWidget* parent)
     form->addRow(tr("&Licence number:"), licence_edit_);
     form->addRow(tr("&Phone:"), phone_edit_);
     form->addRow(tr("&Email:"), email_edit_);
-    form->addRow(QString(), register_button_);
+    auto* submit_row = new QHBoxLayout;
+    submit_row->addWidget(register_button_);
+    submit_row->addStretch(1);
+    form->addRow(QString(), submit_row);
     register_box_->hide();
 
     search_edit_->setObjectName(QStringLiteral("patientSearchEdit"));
@@ -132,13 +135,19 @@ DoctorHomePage::DoctorHomePage(Session& session, QWidget* parent)
     auto* cards = new QHBoxLayout;
     cards->addWidget(box(tr("Awaiting the patient's answer"), pending_list_));
     cards->addWidget(box(tr("Access ending within 7 days"), expiring_list_));
+    // The lists mean nothing before registering: the form takes the page alone until then.
+    lists_ = new QWidget(this);
+    auto* lists_layout = new QVBoxLayout(lists_);
+    lists_layout->setContentsMargins(0, 0, 0, 0);
+    lists_layout->addLayout(search_row);
+    lists_layout->addWidget(box(tr("Your patients"), recent_list_), 2);
+    lists_layout->addLayout(cards, 1);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(banner_);
     layout->addWidget(status_label_);
     layout->addWidget(register_box_);
-    layout->addLayout(search_row);
-    layout->addWidget(box(tr("Your patients"), recent_list_), 2);
-    layout->addLayout(cards, 1);
+    layout->addWidget(lists_, 1);
+    layout->addStretch(0);
 
     setTabOrder(name_edit_, specialty_edit_);
     setTabOrder(specialty_edit_, licence_edit_);
@@ -218,6 +227,7 @@ void DoctorHomePage::refresh() {
             if (!banner_->isHidden() && banner_->kind() == MessageBanner::Kind::error) banner_->clear();
             status_label_->setText(status_sentence(loaded.status));
             register_box_->setVisible(loaded.status == client::DoctorStatus::none);
+            lists_->setVisible(loaded.status != client::DoctorStatus::none);
             pending_list_->clear();
             expiring_list_->clear();
             recent_list_->clear();

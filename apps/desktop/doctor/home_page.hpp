@@ -43,6 +43,7 @@ private:
     QLineEdit* phone_edit_;
     QLineEdit* email_edit_;
     QPushButton* register_button_;
+    QWidget* lists_ = nullptr;  ///< the search and the three lists
     QLineEdit* search_edit_;
     QTimer* search_timer_;
     QListWidget* pending_list_;

@@ -110,7 +110,10 @@ PatientHomePage::PatientHomePage(Session& session, QWidget* parent)
     form->addRow(tr("Full &name:"), name_edit_);
     form->addRow(tr("&Birth date:"), birth_edit_);
     form->addRow(tr("&Gender:"), gender_combo_);
-    form->addRow(QString(), register_button_);
+    auto* submit_row = new QHBoxLayout;
+    submit_row->addWidget(register_button_);
+    submit_row->addStretch(1);
+    form->addRow(QString(), submit_row);
     register_box_->hide();
 
     pending_label_->setObjectName(QStringLiteral("pendingCountLabel"));
