@@ -6,6 +6,9 @@
 /// password, a suspended doctor. Everything runs on the embedded node the app starts in a
 /// temporary data directory; the steps build on each other, in order.
 #include <QAbstractItemView>
+#include <QComboBox>
+#include <QListWidget>
+#include <QTabWidget>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -27,13 +30,24 @@
 using namespace dossier::test_ui;
 namespace dd = dossier::desktop;
 
-/// Turns a missing widget or a timeout into a test failure naming it.
+/// Turns a missing widget or a timeout into a test failure naming it, with a picture of the
+/// window at that moment (walk-failure-N.png in the working directory) to see what it showed.
 #define UI(...)                                 \
     try {                                       \
         __VA_ARGS__;                            \
     } catch (const UiFailure& failure_) {       \
+        snapshot_on_failure();                  \
         QFAIL(failure_.what());                 \
     }
+
+namespace {
+void snapshot_on_failure() {
+    static int n = 0;
+    for (QWidget* top : QApplication::topLevelWidgets()) {
+        if (top->isVisible()) top->grab().save(QStringLiteral("walk-failure-%1-%2.png").arg(++n).arg(top->objectName()));
+    }
+}
+}  // namespace
 
 class Walk : public QObject {
     Q_OBJECT
@@ -101,6 +115,8 @@ private slots:
         window_ = std::make_unique<dd::MainWindow>(*session_, settings);
         window_->resize(1280, 800);
         window_->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+        window_->activateWindow();
         window_->node().start();
         UI(wait_until([&] { return window_->node().state() == dd::NodeController::State::running; },
                       QStringLiteral("the embedded node to run"), std::chrono::seconds(180)));
@@ -120,12 +136,13 @@ private slots:
         UI(click(QStringLiteral("unlockButton")));
         UI(wait_until([&] { return exists(QStringLiteral("passwordError")); }, QStringLiteral("the wrong-password message")));
         QVERIFY(label_text(QStringLiteral("passwordError")).contains(QStringLiteral("Wrong password")));
-        QVERIFY(find<QLineEdit>(QStringLiteral("passwordEdit"))->hasFocus());
+        QCOMPARE(window_->focusWidget(), find<QLineEdit>(QStringLiteral("passwordEdit")));
         QVERIFY(!session_->is_unlocked());
     }
 
     void doctor_registers_and_waits_for_the_authority() {
         UI(login(QStringLiteral("dr-durand"), QStringLiteral("doctor pw")));
+        UI(wait_until([&] { return exists(QStringLiteral("doctorNameEdit")); }, QStringLiteral("the registration form")));
         UI(type_into(QStringLiteral("doctorNameEdit"), QStringLiteral("Claire Durand")));
         UI(type_into(QStringLiteral("doctorSpecialtyEdit"), QStringLiteral("General practice")));
         UI(type_into(QStringLiteral("doctorLicenceEdit"), QStringLiteral("FR-123456")));
@@ -154,6 +171,7 @@ private slots:
         UI(click(QStringLiteral("lockButton")));
         UI(bob_ = create_account(1, QStringLiteral("bob"), QStringLiteral("bob pw")));
         UI(login(QStringLiteral("bob"), QStringLiteral("bob pw")));
+        UI(wait_until([&] { return exists(QStringLiteral("patientNameEdit")); }, QStringLiteral("the registration form")));
         UI(type_into(QStringLiteral("patientNameEdit"), QStringLiteral("Bob Martin")));
         UI(type_into(QStringLiteral("patientBirthDateEdit"), QStringLiteral("1980-04-02")));
         UI(click(QStringLiteral("registerPatientButton")));
@@ -224,6 +242,8 @@ private slots:
             static_cast<QDialog*>(dialog)->accept();
         });
         UI(click(QStringLiteral("approveButton")));
+        // The dialog is window-modal (open(), not exec()): the click returns before it shows.
+        UI(wait_until([&] { return !chosen.isEmpty(); }, QStringLiteral("the approve dialog")));
         QCOMPARE(chosen, QStringLiteral("30 days"));
         UI(wait_until([&] { return row_count(QStringLiteral("activeTable")) == 1; }, QStringLiteral("one active grant")));
     }

@@ -73,10 +73,13 @@ LoginPage::LoginPage(Session& session, NodeController& node, QWidget* parent)
     auto* accounts_label = new QLabel(tr("&Account:"), this);
     accounts_label->setBuddy(accounts_);
     column->addWidget(accounts_label);
-    column->addWidget(accounts_, 1);
+    column->addWidget(accounts_);
     column->addLayout(form);
     column->addLayout(buttons);
     column->addLayout(node_row);
+    column->addStretch(1);
+    // About twelve accounts in view, in lines of the current font (scales with the screen).
+    accounts_->setMaximumHeight(accounts_->fontMetrics().height() * 14);
 
     // A centred column of readable width at any window size and scale.
     auto* outer = new QHBoxLayout(this);
@@ -108,9 +111,11 @@ LoginPage::LoginPage(Session& session, NodeController& node, QWidget* parent)
     node_line_->setText(node.text());
 }
 
-void LoginPage::reload() {
+void LoginPage::reload(const QString& select_after) {
     auto client = session_.client();
-    const QString selected = accounts_->currentItem() ? accounts_->currentItem()->data(Qt::UserRole).toString() : QString();
+    const QString selected = !select_after.isEmpty()     ? select_after
+                             : accounts_->currentItem() ? accounts_->currentItem()->data(Qt::UserRole).toString()
+                                                        : QString();
     run_task(
         this, [client](const TaskIo&) { return client->accounts(); },
         [this, selected](const std::vector<client::AccountInfo>& accounts) {

@@ -21,8 +21,9 @@ class LoginPage : public QWidget {
 public:
     LoginPage(Session& session, NodeController& node, QWidget* parent = nullptr);
 
-    /// Reloads the accounts of the data directory (after a create, an import, new settings).
-    void reload();
+    /// Reloads the accounts of the data directory (after a create, an import, new settings), then
+    /// selects `select_after` (a label or an address) or keeps the selection.
+    void reload(const QString& select_after = {});
     /// Selects the account with this label or address, if present.
     void select(const QString& who);
     /// A note above the form (the demo's password, a reason for being locked).

@@ -62,8 +62,7 @@ MainWindow::MainWindow(Session& session, AppSettings settings, QWidget* parent)
 
     const QByteArray geometry = QSettings().value(QStringLiteral("window/geometry")).toByteArray();
     if (geometry.isEmpty() || !restoreGeometry(geometry)) resize(1100, 720);
-    login_->reload();
-    if (!settings_.last_account.isEmpty()) login_->select(settings_.last_account);
+    login_->reload(settings_.last_account);
 }
 
 MainWindow::~MainWindow() = default;
@@ -154,10 +153,7 @@ void MainWindow::show_login() {
 
 void MainWindow::open_account_dialog(bool create) {
     AccountDialog dialog(session_, create ? AccountDialog::Mode::create : AccountDialog::Mode::import, this);
-    if (dialog.exec() == QDialog::Accepted) {
-        login_->reload();
-        login_->select(dialog.address());
-    }
+    if (dialog.exec() == QDialog::Accepted) login_->reload(dialog.address());
 }
 
 void MainWindow::open_settings() {
