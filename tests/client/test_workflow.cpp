@@ -99,5 +99,20 @@ TEST(ClientWorkflow, AccountsAndLabels) {
     (void)expect_code([&] { (void)bob->register_patient({"Bob Jones", "1975-06-30", "", "", ""}); }, ErrorCode::permission_denied);
 }
 
+// An account handed over as its QR code's text reads back as the same address; anything else is
+// "not an address", never a different one.
+TEST(ClientValues, AccountCodeText) {
+    const auto a = client::Address::from_hex("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed");
+    EXPECT_EQ(a.code(), "ethereum:0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed");
+    EXPECT_EQ(client::Address::parse_code(a.code()), a);
+    EXPECT_EQ(client::Address::parse_code("  ETHEREUM:0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed@1\n"), a);
+    EXPECT_EQ(client::Address::parse_code("ethereum:pay-0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"), a);
+    EXPECT_EQ(client::Address::parse_code("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"), a);
+    EXPECT_FALSE(client::Address::parse_code("ethereum:"));
+    EXPECT_FALSE(client::Address::parse_code("bitcoin:0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"));
+    // A mixed-case text with a broken checksum is a mistyped address.
+    EXPECT_FALSE(client::Address::parse_code("ethereum:0x5AAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"));
+}
+
 }  // namespace
 }  // namespace dossier::test

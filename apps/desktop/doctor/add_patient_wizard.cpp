@@ -5,6 +5,7 @@
 #include <QDate>
 #include <QDir>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -21,6 +22,7 @@
 #include "doctor/wizard_step.hpp"
 #include "widgets/dialogs.hpp"
 #include "widgets/message_banner.hpp"
+#include "widgets/qr_code.hpp"
 
 namespace dossier::desktop {
 
@@ -57,6 +59,7 @@ AddPatientWizard::AddPatientWizard(Session& session, QWidget* parent)
       progress_(new QProgressBar(this)),
       done_banner_(new MessageBanner(this)),
       result_label_(new QLabel(this)),
+      address_qr_(new QrCodeView(this)),
       export_button_(new QPushButton(tr("&Save the patient's keystore…"), this)) {
     setObjectName(QStringLiteral("addPatientWizard"));
     setWindowTitle(tr("Add patient"));
@@ -215,7 +218,11 @@ AddPatientWizard::AddPatientWizard(Session& session, QWidget* parent)
     export_note->setWordWrap(true);
     auto* done_layout = new QVBoxLayout(done);
     done_layout->addWidget(done_banner_);
-    done_layout->addWidget(result_label_);
+    address_qr_->setObjectName(QStringLiteral("addressQrCode"));
+    auto* result_row = new QHBoxLayout;
+    result_row->addWidget(result_label_, 1);
+    result_row->addWidget(address_qr_, 0, Qt::AlignTop);
+    done_layout->addLayout(result_row);
     done_layout->addWidget(export_note);
     done_layout->addWidget(export_button_, 0, Qt::AlignLeft);
     done_layout->addStretch(1);
@@ -325,6 +332,8 @@ void AddPatientWizard::submit() {
             progress_->setRange(0, 1);
             progress_->setValue(1);
             const QString hex = qstr(added_->account.address.hex());
+            // The patient's phone or a doctor's app reads the address from the code, not by hand.
+            address_qr_->set_text(qstr(added_->account.address.code()));
             result_label_->setText(tr("Patient address: %1\nAccount name on this computer: %2\nYour access lasts until %3.")
                                        .arg(full_address(added_->account.address), qstr(added_->account.label),
                                             format_date(added_->grant_expiry)));

@@ -20,6 +20,8 @@ class QPushButton;
 
 namespace dossier::desktop {
 
+class QrCodeView;
+
 class MessageBanner;
 class Session;
 class Task;
@@ -77,6 +79,7 @@ private:
     // Page 6: done
     MessageBanner* done_banner_;
     QLabel* result_label_;
+    QrCodeView* address_qr_;
     QPushButton* export_button_;
 
     Task* task_ = nullptr;

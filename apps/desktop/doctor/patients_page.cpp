@@ -114,10 +114,10 @@ PatientsPage::PatientsPage(Session& session, QWidget* parent)
     load_progress_->hide();
 
     request_edit_->setObjectName(QStringLiteral("requestAddressEdit"));
-    request_edit_->setPlaceholderText(QStringLiteral("0x…"));
+    request_edit_->setPlaceholderText(tr("0x… or the text of the patient's code"));
     request_edit_->setClearButtonEnabled(true);
     request_edit_->setAccessibleName(tr("Patient address to ask for access"));
-    auto* request_label = new QLabel(tr("Ask a patient by &address:"), this);
+    auto* request_label = new QLabel(tr("Ask a patient by &address or code:"), this);
     request_label->setBuddy(request_edit_);
     request_button_->setObjectName(QStringLiteral("requestAccessButton"));
     open_button_->setObjectName(QStringLiteral("openPatientButton"));
@@ -257,10 +257,12 @@ void PatientsPage::request_access() {
     auto account = session_.account();
     if (!account || requesting_) return;
     const QString text = request_edit_->text().trimmed();
-    const auto patient = client::Address::parse(text.toStdString());
+    // The address as typed, or the text of the patient's code (read from their QR code).
+    const auto patient = client::Address::parse_code(text.toStdString());
     if (!patient) {
         banner_->show_message(MessageBanner::Kind::warning,
-                              tr("“%1” is not an address: it starts with 0x and has 40 hex digits.").arg(text));
+                              tr("“%1” is not an address: it starts with 0x and has 40 hex digits (or paste the text "
+                                 "of the patient's code, ethereum:0x…).").arg(text));
         request_edit_->setFocus();
         return;
     }

@@ -1,5 +1,7 @@
 #include "patient/home_page.hpp"
 
+#include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDate>
 #include <QFormLayout>
@@ -20,6 +22,7 @@
 #include "doctor/people.hpp"
 #include "widgets/empty_state.hpp"
 #include "widgets/message_banner.hpp"
+#include "widgets/qr_code.hpp"
 
 namespace dossier::desktop {
 
@@ -87,6 +90,8 @@ PatientHomePage::PatientHomePage(Session& session, QWidget* parent)
       review_button_(new QPushButton(tr("Re&view requests"), home_)),
       activity_list_(new QListWidget(home_)),
       grants_list_(new QListWidget(home_)),
+      code_view_(new QrCodeView(home_)),
+      code_edit_(new QLineEdit(home_)),
       activity_empty_(new EmptyState(activity_list_, tr("No activity yet"))),
       grants_empty_(new EmptyState(grants_list_, tr("No one has access to your records"))) {
     setObjectName(QStringLiteral("patientHome"));
@@ -131,6 +136,26 @@ PatientHomePage::PatientHomePage(Session& session, QWidget* parent)
     grants_empty_->set_empty(true);
     show_pending_count();
 
+    // The patient's code: a doctor asking for access scans it or types the address under it.
+    code_view_->setObjectName(QStringLiteral("myQrCode"));
+    code_edit_->setObjectName(QStringLiteral("myCodeText"));
+    code_edit_->setReadOnly(true);
+    code_edit_->setAccessibleName(tr("My account's code"));
+    auto* copy_code = new QPushButton(tr("&Copy"), home_);
+    copy_code->setObjectName(QStringLiteral("copyCodeButton"));
+    copy_code->setAccessibleName(tr("Copy my account's code"));
+    connect(copy_code, &QPushButton::clicked, this, [this] { QApplication::clipboard()->setText(code_edit_->text()); });
+    auto* code_box = new QGroupBox(tr("My code: show it to a doctor who asks for access"), home_);
+    auto* code_text = new QHBoxLayout;
+    code_text->addWidget(code_edit_, 1);
+    code_text->addWidget(copy_code);
+    auto* code_layout = new QHBoxLayout(code_box);
+    code_layout->addWidget(code_view_, 0, Qt::AlignTop);
+    auto* code_right = new QVBoxLayout;
+    code_right->addLayout(code_text);
+    code_right->addStretch(1);
+    code_layout->addLayout(code_right, 1);
+
     auto* requests_row = new QHBoxLayout;
     requests_row->addWidget(pending_label_, 1);
     requests_row->addWidget(review_button_);
@@ -143,6 +168,7 @@ PatientHomePage::PatientHomePage(Session& session, QWidget* parent)
     home_layout->addLayout(requests_row);
     home_layout->addWidget(activity_box, 2);
     home_layout->addWidget(grants_box, 1);
+    home_layout->addWidget(code_box);
     home_->hide();
 
     auto* layout = new QVBoxLayout(this);
@@ -156,6 +182,8 @@ PatientHomePage::PatientHomePage(Session& session, QWidget* parent)
     setTabOrder(gender_combo_, register_button_);
     setTabOrder(review_button_, activity_list_);
     setTabOrder(activity_list_, grants_list_);
+    setTabOrder(grants_list_, code_edit_);
+    setTabOrder(code_edit_, copy_code);
 
     connect(register_button_, &QPushButton::clicked, this, &PatientHomePage::register_patient);
     connect(review_button_, &QPushButton::clicked, this, [this] { emit navigate(QStringLiteral("requestsPage"), QString()); });
@@ -183,6 +211,11 @@ void PatientHomePage::refresh() {
     }
     auto client = session_.client();
     const client::Address me = account->address();
+    const QString code = qstr(me.code());
+    if (code_edit_->text() != code) {
+        code_edit_->setText(code);
+        code_view_->set_text(code);
+    }
     loading_ = run_task(
         this,
         [client, me](const TaskIo& io) {

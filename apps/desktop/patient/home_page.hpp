@@ -20,6 +20,7 @@ struct Event;
 namespace dossier::desktop {
 
 class EmptyState;
+class QrCodeView;
 class MessageBanner;
 class Task;
 
@@ -47,6 +48,8 @@ private:
     QPushButton* review_button_;
     QListWidget* activity_list_;
     QListWidget* grants_list_;
+    QrCodeView* code_view_;
+    QLineEdit* code_edit_;
     EmptyState* activity_empty_;
     EmptyState* grants_empty_;
     int pending_count_ = 0;

@@ -29,11 +29,17 @@ public:
     [[nodiscard]] static Address from_hex(std::string_view text);
     /// from_hex() that says "not an address" with nullopt instead of throwing.
     [[nodiscard]] static std::optional<Address> parse(std::string_view text) noexcept;
+    /// An address given as a person hands it over: the hex text, or the account's code text
+    /// (code(), e.g. read from its QR code), with surrounding spaces ignored. nullopt otherwise.
+    [[nodiscard]] static std::optional<Address> parse_code(std::string_view text) noexcept;
 
     /// EIP-55 mixed-case text, as people and wallets show it.
     [[nodiscard]] std::string checksum() const;
     /// Lower-case "0x..." text.
     [[nodiscard]] std::string hex() const;
+    /// The account's code text, "ethereum:0x<checksum>" (an EIP-681 address URI, so that a
+    /// wallet scanning it recognises an account): what a QR code of the account holds.
+    [[nodiscard]] std::string code() const;
     [[nodiscard]] const std::array<std::uint8_t, 20>& bytes() const noexcept { return bytes_; }
 
     auto operator<=>(const Address&) const = default;

@@ -1,4 +1,5 @@
 /// The plain values of types.hpp and handler.hpp: parsing and naming.
+#include <algorithm>
 #include <string>
 
 #include "dossier/client/handler.hpp"
@@ -25,6 +26,25 @@ std::optional<Address> Address::parse(std::string_view text) noexcept {
         return std::nullopt;
     }
 }
+
+std::optional<Address> Address::parse_code(std::string_view text) noexcept {
+    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    while (!text.empty() && space(text.front())) text.remove_prefix(1);
+    while (!text.empty() && space(text.back())) text.remove_suffix(1);
+    constexpr std::string_view scheme = "ethereum:";
+    if (text.size() > scheme.size() && std::equal(scheme.begin(), scheme.end(), text.begin(), [](char a, char b) {
+            return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
+        })) {
+        text.remove_prefix(scheme.size());
+        // EIP-681 allows "ethereum:pay-0x..." and a chain id after '@'; an account's code is the
+        // plain form, and a chain id names the chain, not the account: both are accepted.
+        if (text.starts_with("pay-")) text.remove_prefix(4);
+        text = text.substr(0, text.find_first_of("@/?"));
+    }
+    return parse(text);
+}
+
+std::string Address::code() const { return "ethereum:" + checksum(); }
 
 std::string Address::checksum() const { return eth::Address{bytes_}.to_checksum(); }
 std::string Address::hex() const { return eth::Address{bytes_}.to_hex(); }
