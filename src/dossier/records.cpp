@@ -372,6 +372,7 @@ std::vector<RecordListing> list_records(Context& ctx, Reader& reader, const eth:
         } catch (const Error& e) {
             if (e.code() == ErrorCode::cancelled) throw;  // a cancel is not an unreadable record
             l.summary = e.what();
+            l.problem = e.code();
         }
         out.push_back(std::move(l));
     }

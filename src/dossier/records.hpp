@@ -104,6 +104,7 @@ struct RecordListing {
     std::optional<RecordKind> kind;  ///< absent if the reader could not open it
     std::string summary;        ///< fhir::summary() of the resource, or why it could not be opened
     bool readable = false;
+    std::optional<ErrorCode> problem;  ///< why it could not be opened
 };
 
 /// Adds a record. Checks `resource` first (fhir::InvalidResourceError naming the element, or

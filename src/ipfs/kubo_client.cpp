@@ -62,6 +62,14 @@ bool is_not_found(const std::string& message) {
     return message.find("not found") != std::string::npos || message.find("could not find") != std::string::npos;
 }
 
+/// A node that checks blocks as it reads them refuses one whose stored bytes do not match its
+/// hash: Kubo (HashOnRead) says "block in storage has different hash than requested", Dossier's
+/// gateway "... do not match its hash".
+bool is_corrupt(const std::string& message) {
+    return message.find("different hash than requested") != std::string::npos ||
+           message.find("do not match its hash") != std::string::npos;
+}
+
 /// Parses the node's JSON, turning a malformed answer into a clear error.
 json parse_json(const std::string& body, const std::string& what) {
     try {
@@ -552,6 +560,7 @@ std::optional<Bytes> KuboBlockStore::get(const Cid& cid) {
         });
     } catch (const NodeApiError& e) {
         if (is_not_found(e.message())) return std::nullopt;
+        if (is_corrupt(e.message())) throw CorruptBlockError(cid.to_string());
         throw;
     }
     if (!cid.hash.matches(block)) throw CorruptBlockError(cid.to_string());

@@ -11,9 +11,11 @@
 #include "ipfs/gateway.hpp"
 #include "ipfs/importer.hpp"
 #include "ipfs/kubo_client.hpp"
+#include "ipfs/local_content_store.hpp"
 #include "ipfs/varint.hpp"
 #include "net_support.hpp"
 #include "support/error_code.hpp"
+#include "support/process.hpp"
 
 using namespace dossier;
 using namespace dossier::ipfs;
@@ -270,6 +272,32 @@ TEST(KuboClientLying, AWrongCidFromAddIsDetected) {
     const auto e = test::expect_code([&] { (void)c.add(*src); }, ErrorCode::tampered);
     // The sentence names the CID the content has.
     EXPECT_NE(test::message_of(e).find(local_cid(data).to_string()), std::string::npos) << test::message_of(e);
+}
+
+TEST(KuboClientProxy, ABlockTheNodeFindsCorruptIsTampered) {
+    // A node that checks what it reads (Dossier's gateway; Kubo with HashOnRead) refuses a block
+    // whose bytes on its disk no longer match its hash. The client says so (tampered, the code a
+    // face shows as an integrity failure), not "node unavailable".
+    test::TempDir dir;
+    LocalContentStore store(dir.path());
+    Gateway gw(store);
+    gw.start();
+    KuboClient c(gw.url());
+    const std::string data = generated(41, 1000);
+    auto src = source_from_bytes(as_bytes(data));
+    const Cid root = c.add(*src).root;
+    EXPECT_TRUE(c.blocks().get(root).has_value());
+    const auto path = store.blocks().block_path(root.hash);
+    std::string bytes = slurp(path.string());
+    bytes[bytes.size() / 2] ^= 0x5a;
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+    try {
+        (void)c.blocks().get(root);
+        FAIL() << "a block the node found corrupt was returned";
+    } catch (const CorruptBlockError& e) {
+        EXPECT_EQ(e.code(), ErrorCode::tampered);
+        EXPECT_EQ(e.cid(), root.to_string());
+    }
 }
 
 TEST(KuboClientProxy, AGatewayOverARemoteNodeServesOnlyVerifiedBytes) {

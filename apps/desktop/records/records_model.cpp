@@ -4,6 +4,7 @@
 #include <QStyle>
 #include <algorithm>
 
+#include "app/error_text.hpp"
 #include "app/format.hpp"
 
 namespace dossier::desktop {
@@ -64,7 +65,8 @@ QVariant RecordsModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole || role == Qt::AccessibleTextRole) {
         switch (index.column()) {
             case date_column: return role == Qt::ToolTipRole ? format_time(r->latest.timestamp) : format_date(r->latest.timestamp);
-            case kind_column: return r->kind ? kind_text(*r->kind) : tr("Unreadable");
+            // What stopped it, in the words of every other failure (an altered object says so).
+            case kind_column: return r->kind ? kind_text(*r->kind) : r->problem ? failure_title(*r->problem) : tr("Unreadable");
             case summary_column:
                 // The listing's summary says why a record could not be opened; say that it is a reason.
                 return r->readable ? qstr(r->summary) : tr("Cannot be opened: %1").arg(qstr(r->summary));

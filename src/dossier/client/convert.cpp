@@ -127,6 +127,7 @@ RecordListing to_client(const core::RecordListing& r) {
     if (r.kind) l.kind = to_client(*r.kind);
     l.summary = r.summary;
     l.readable = r.readable;
+    l.problem = r.problem;
     return l;
 }
 

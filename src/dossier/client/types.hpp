@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "dossier/client/error.hpp"
+
 namespace dossier::client {
 
 using Json = nlohmann::json;
@@ -287,6 +289,8 @@ struct RecordListing {
     std::optional<RecordKind> kind;  ///< absent if the reader could not open it
     std::string summary;             ///< the resource in one line, or why it could not be opened
     bool readable = false;
+    /// Why it could not be opened (tampered, permission_denied, node_unavailable, ...).
+    std::optional<ErrorCode> problem;
 };
 
 struct AttachRequest {
