@@ -7,25 +7,36 @@
 /// temporary data directory; the steps build on each other, in order.
 #include <QAbstractItemView>
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QListWidget>
 #include <QTabWidget>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMimeData>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QUrl>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QTest>
 #include <QTextBrowser>
 #include <QWizard>
+#include <filesystem>
 #include <fstream>
+#include <set>
 #include <memory>
 
 #include "app/session.hpp"
+#include "app/task.hpp"
 #include "app/settings.hpp"
 #include "shell/main_window.hpp"
 #include "shell/node_controller.hpp"
+#include "dossier/client/types.hpp"
+#include "support/anvil.hpp"
 #include "support/process.hpp"
 #include "ui_driver.hpp"
 #include "widgets/dialogs.hpp"
+#include "widgets/qr_code.hpp"
 
 using namespace dossier::test_ui;
 namespace dd = dossier::desktop;
@@ -41,6 +52,13 @@ namespace dd = dossier::desktop;
     }
 
 namespace {
+std::set<std::filesystem::path> files_under(const std::filesystem::path& dir) {
+    std::set<std::filesystem::path> out;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+        if (e.is_regular_file()) out.insert(e.path());
+    return out;
+}
+
 void snapshot_on_failure() {
     static int n = 0;
     for (QWidget* top : QApplication::topLevelWidgets()) {
@@ -98,6 +116,18 @@ class Walk : public QObject {
         type_into(QStringLiteral("passwordEdit"), password);
         click(QStringLiteral("unlockButton"));
         wait_until([&] { return exists(QStringLiteral("workspace")); }, QStringLiteral("unlocked workspace"));
+    }
+
+    /// Waits until no task has run for 300 ms (a page's loads may chain).
+    static void settle() {
+        QElapsedTimer quiet;
+        quiet.start();
+        wait_until(
+            [&] {
+                if (dd::Task::running() > 0) quiet.restart();
+                return quiet.elapsed() > 300;
+            },
+            QStringLiteral("the page's loads"), std::chrono::seconds(60));
     }
 
     void open(const QString& page, const QString& argument = {}) {
@@ -176,6 +206,10 @@ private slots:
         UI(type_into(QStringLiteral("patientBirthDateEdit"), QStringLiteral("1980-04-02")));
         UI(click(QStringLiteral("registerPatientButton")));
         UI(wait_until([&] { return exists(QStringLiteral("pendingCountLabel")); }, QStringLiteral("the registered home")));
+        // Home shows the code a doctor asks with: the same account as text and as a QR code.
+        const QString code = find<QLineEdit>(QStringLiteral("myCodeText"))->text();
+        QCOMPARE(find<dd::QrCodeView>(QStringLiteral("myQrCode"))->text(), code);
+        QCOMPARE(dossier::client::Address::parse_code(code.toStdString()), dossier::client::Address::parse(bob_.toStdString()));
     }
 
     void doctor_adds_a_patient_with_a_first_record() {
@@ -201,7 +235,14 @@ private slots:
                 wizard->next();
                 wait_until([&] { return exists(QStringLiteral("addPatientResultLabel"), wizard); },
                            QStringLiteral("the new patient's address"), std::chrono::seconds(120));
-                alice_ = find<QLabel>(QStringLiteral("addPatientResultLabel"), wizard)->text();
+                // The address is handed over as text and as a QR code of the same account.
+                const QString handed = find<QLabel>(QStringLiteral("addPatientResultLabel"), wizard)->text();
+                const QString code = find<dd::QrCodeView>(QStringLiteral("addressQrCode"), wizard)->text();
+                if (const auto address = dossier::client::Address::parse_code(code.toStdString());
+                    address && handed.contains(QString::fromStdString(address->checksum())))
+                    alice_ = QString::fromStdString(address->checksum());
+                else
+                    qWarning("the QR code (%s) is not the address shown (%s)", qPrintable(code), qPrintable(handed));
                 finished = true;
             } catch (const UiFailure& f) {
                 qWarning("%s", f.what());
@@ -210,13 +251,14 @@ private slots:
         });
         UI(click(QStringLiteral("addPatientButton")));
         UI(wait_until([&] { return finished; }, QStringLiteral("the Add Patient wizard"), std::chrono::seconds(150)));
-        QVERIFY2(alice_.contains(QStringLiteral("0x")), qPrintable(alice_));
+        QVERIFY2(alice_.startsWith(QStringLiteral("0x")), "the wizard handed over no address");
         UI(wait_until([&] { return row_containing(QStringLiteral("patientsTable"), QStringLiteral("alice")) >= 0; },
                       QStringLiteral("alice in the patients table")));
     }
 
     void doctor_requests_access_to_the_second_patient() {
-        UI(type_into(QStringLiteral("requestAddressEdit"), bob_));
+        // As if read from the QR code on bob's Home.
+        UI(type_into(QStringLiteral("requestAddressEdit"), QStringLiteral("ethereum:") + bob_));
         UI(click(QStringLiteral("requestAccessButton")));
         UI(wait_until(
             [&] {
@@ -290,6 +332,24 @@ private slots:
         UI(click(QStringLiteral("attachFileButton")));
         UI(wait_until([&] { return row_containing(QStringLiteral("filesTable"), QStringLiteral("spirometry")) >= 0; },
                       QStringLiteral("the attached file"), std::chrono::seconds(90)));
+
+        // A file dropped on the files panel is attached the same way.
+        const std::string dropped = dir_->path() + "/peak-flow.csv";
+        std::ofstream(dropped) << "date,litres per minute\n2026-11-30,410\n";
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(QString::fromStdString(dropped))});
+        QWidget* panel = nullptr;
+        UI(panel = find<QWidget>(QStringLiteral("filesPanel")));
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        enter.ignore();
+        QApplication::sendEvent(panel, &enter);
+        QVERIFY2(enter.isAccepted(), "the files panel refuses a dropped file");
+        QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        drop.ignore();
+        QApplication::sendEvent(panel, &drop);
+        QVERIFY(drop.isAccepted());
+        UI(wait_until([&] { return row_containing(QStringLiteral("filesTable"), QStringLiteral("peak-flow")) >= 0; },
+                      QStringLiteral("the dropped file"), std::chrono::seconds(90)));
     }
 
     void the_patient_sees_the_read_in_a_verified_history_and_revokes() {
@@ -315,6 +375,97 @@ private slots:
         UI(open(QStringLiteral("patientPage"), bob_));
         UI(wait_until([&] { return label_text(QStringLiteral("accessStateLabel")).contains(QStringLiteral("Revoked")); },
                       QStringLiteral("the revoked access state")));
+        QVERIFY(exists(QStringLiteral("requestAccessAgainButton")));
+    }
+
+    void every_control_is_named_and_reached_by_tab() {
+        QStringList problems;
+        const auto check = [&](const QString& who, const QString& page, const QString& argument = {}) {
+            try {
+                if (page != QLatin1String("loginPage")) open(page, argument);
+                settle();
+                QWidget* root = find<QWidget>(page);
+                for (const QString& c : unnamed_controls(root)) problems << who + QLatin1Char('/') + page + QStringLiteral(": no accessible name: ") + c;
+                for (const QString& c : unreachable_by_tab(root)) problems << who + QLatin1Char('/') + page + QStringLiteral(": Tab never reaches: ") + c;
+            } catch (const UiFailure& f) {
+                problems << who + QLatin1Char('/') + page + QStringLiteral(": ") + QString::fromUtf8(f.what());
+            }
+        };
+        UI(click(QStringLiteral("lockButton")));
+        check(QStringLiteral("locked"), QStringLiteral("loginPage"));
+        UI(login(QStringLiteral("dr-durand"), QStringLiteral("doctor pw")));
+        for (const char* page : {"doctorHome", "patientsPage", "doctorHistoryPage"}) check(QStringLiteral("doctor"), QString::fromLatin1(page));
+        check(QStringLiteral("doctor"), QStringLiteral("patientPage"), alice_);
+        UI(login(QStringLiteral("bob"), QStringLiteral("bob pw")));
+        for (const char* page : {"patientHome", "myRecordsPage", "requestsPage", "myHistoryPage"})
+            check(QStringLiteral("patient"), QString::fromLatin1(page));
+        UI(login(QStringLiteral("authority"), QStringLiteral("authority pw")));
+        check(QStringLiteral("authority"), QStringLiteral("doctorsAdminPage"));
+        QVERIFY2(problems.isEmpty(), qPrintable(QLatin1Char('\n') + problems.join(QLatin1Char('\n'))));
+    }
+
+    void a_tampered_record_is_not_shown() {
+        UI(login(QStringLiteral("dr-durand"), QStringLiteral("doctor pw")));
+        UI(open(QStringLiteral("patientPage"), alice_));
+        UI(wait_until([&] { return exists(QStringLiteral("newRecordButton")); }, QStringLiteral("alice's writable browser")));
+        const std::filesystem::path blocks = std::filesystem::path(dir_->path()) / "data" / "ipfs";
+        const auto before = files_under(blocks);
+        when_shown(QStringLiteral("recordEditor"), [&](QWidget* dialog) {
+            try {
+                choose(QStringLiteral("recordKindCombo"), QStringLiteral("Condition"), dialog);
+                type_into(QStringLiteral("recordCodeEdit"), QStringLiteral("Migraine"), dialog);
+                click(QStringLiteral("saveRecordButton"), dialog);
+            } catch (const UiFailure& f) {
+                qWarning("%s", f.what());
+                static_cast<QDialog*>(dialog)->reject();
+            }
+        });
+        // Ctrl+N, from the timeline, opens the editor as the button does.
+        UI(activate(window_.get()));
+        UI(find<QWidget>(QStringLiteral("recordsTimeline"))->setFocus());
+        QVERIFY(QApplication::focusWidget());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_N, Qt::ControlModifier);
+        UI(wait_until([&] { return row_containing(QStringLiteral("recordsTimeline"), QStringLiteral("Migraine")) >= 0; },
+                      QStringLiteral("the new record")));
+        // Someone with the disk alters the stored ciphertext of that record.
+        std::size_t flipped = 0;
+        for (const auto& path : files_under(blocks)) {
+            if (before.count(path) || path.extension() != ".data") continue;
+            std::fstream io(path, std::ios::in | std::ios::out | std::ios::binary);
+            io.seekg(40);
+            char c = 0;
+            io.get(c);
+            io.seekp(40);
+            io.put(static_cast<char>(c ^ 0x5a));
+            ++flipped;
+        }
+        QVERIFY2(flipped > 0, "no new block file in the store");
+        // A fresh session reads it again from the store: the page refuses it, and says why.
+        UI(login(QStringLiteral("dr-durand"), QStringLiteral("doctor pw")));
+        UI(open(QStringLiteral("patientPage"), alice_));
+        // The listing opens every record for its summary: the altered one is listed as failing
+        // its integrity check, and the record written before it still reads.
+        UI(wait_until([&] { return row_containing(QStringLiteral("recordsTimeline"), QStringLiteral("Failed integrity check")) >= 0; },
+                      QStringLiteral("the record refused as altered")));
+        QCOMPARE(row_containing(QStringLiteral("recordsTimeline"), QStringLiteral("Migraine")), -1);
+        QVERIFY(row_containing(QStringLiteral("recordsTimeline"), QStringLiteral("diabetes")) >= 0);
+    }
+
+    void expired_access_is_refused() {
+        // The chain's clock moves past the grant the doctor got when it added alice.
+        const std::string rpc = session_->client()->node_status().rpc_url;
+        const auto call = [&](const std::string& method, const std::string& params) {
+            const std::string reply = dossier::test::http_post_json(
+                rpc, R"({"jsonrpc":"2.0","id":1,"method":")" + method + R"(","params":)" + params + "}");
+            return reply.find("\"error\"") == std::string::npos;
+        };
+        QVERIFY(call("evm_increaseTime", "[63072000]"));  // two years
+        QVERIFY(call("evm_mine", "[]"));
+        UI(login(QStringLiteral("dr-durand"), QStringLiteral("doctor pw")));
+        UI(open(QStringLiteral("patientPage"), alice_));
+        UI(wait_until([&] { return label_text(QStringLiteral("accessStateLabel")).contains(QStringLiteral("Expired")); },
+                      QStringLiteral("the expired access state")));
+        QVERIFY(!exists(QStringLiteral("newRecordButton")));
         QVERIFY(exists(QStringLiteral("requestAccessAgainButton")));
     }
 

@@ -1,10 +1,14 @@
 #include "ui_driver.hpp"
 
 #include <QAbstractButton>
+#include <QAccessible>
 #include <QAbstractItemView>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QLineEdit>
+#include <QSet>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTest>
 #include <QTimer>
 #include <memory>
@@ -105,6 +109,73 @@ void select_row(const QString& view_name, int row, QObject* root) {
 
 int row_count(const QString& view_name, QObject* root) {
     return find<QAbstractItemView>(view_name, root)->model()->rowCount();
+}
+
+}  // namespace dossier::test_ui
+
+namespace dossier::test_ui {
+
+namespace {
+QString describe(const QWidget* w) {
+    return QStringLiteral("%1 (%2)").arg(w->objectName().isEmpty() ? QStringLiteral("<unnamed>") : w->objectName(),
+                                         QString::fromLatin1(w->metaObject()->className()));
+}
+}  // namespace
+
+void activate(QWidget* window) {
+    window->activateWindow();
+    QApplication::setActiveWindow(window);
+    if (!QTest::qWaitForWindowActive(window)) throw UiFailure("the window does not become active");
+}
+
+QList<QWidget*> keyboard_controls(QWidget* root) {
+    QList<QWidget*> out;
+    for (QWidget* w : root->findChildren<QWidget*>()) {
+        if (!w->isVisible() || !w->isEnabled() || !(w->focusPolicy() & Qt::TabFocus)) continue;
+        if (w->focusProxy()) continue;
+        // Parts Qt focuses for their owner: the owner is the control.
+        if (qobject_cast<QTabBar*>(w) && qobject_cast<QTabWidget*>(w->parentWidget())) continue;
+        if (w->parentWidget() && (qobject_cast<QComboBox*>(w->parentWidget()) || w->parentWidget()->focusProxy() == w))
+            continue;
+        if (w->window() != root->window()) continue;
+        out << w;
+    }
+    return out;
+}
+
+QStringList unnamed_controls(QWidget* root) {
+    QStringList out;
+    for (QWidget* w : keyboard_controls(root)) {
+        QAccessibleInterface* a = QAccessible::queryAccessibleInterface(w);
+        if (!a || a->text(QAccessible::Name).trimmed().isEmpty()) out << describe(w);
+    }
+    return out;
+}
+
+QStringList unreachable_by_tab(QWidget* root) {
+    const QList<QWidget*> controls = keyboard_controls(root);
+    if (controls.isEmpty()) return {};
+    QSet<QWidget*> reached;
+    // Keys go where a person's would: the window must be the active one (a dialog that closed may
+    // have left none active).
+    QWidget* window = root->window();
+    activate(window);
+    QWidget* start = controls.front();
+    start->setFocus(Qt::TabFocusReason);
+    QTest::qWait(10);
+    // The chain runs through the whole window (navigation, banners), not only through `root`.
+    const auto budget = 3 * keyboard_controls(root->window()).size() + 10;
+    for (qsizetype i = 0; i < budget; ++i) {
+        QWidget* focused = window->focusWidget();
+        if (!focused) break;
+        // A part (a combo's line edit) counts for its owner.
+        for (QWidget* w = focused; w; w = w->parentWidget()) reached.insert(w);
+        QTest::keyClick(focused, Qt::Key_Tab);
+    }
+    QStringList out;
+    for (QWidget* w : controls)
+        if (!reached.contains(w)) out << describe(w);
+    return out;
 }
 
 }  // namespace dossier::test_ui

@@ -3,6 +3,8 @@
 /// type, click, answer a modal dialog when it opens, wait (never sleep) until the UI shows
 /// something. Failures name the widget that was missing.
 #include <QApplication>
+#include <QList>
+#include <QStringList>
 #include <QString>
 #include <QWidget>
 #include <chrono>
@@ -65,5 +67,22 @@ int row_containing(const QString& view_name, const QString& text, QObject* root 
 void select_row(const QString& view_name, int row, QObject* root = nullptr);
 /// The number of rows of the item view's model.
 int row_count(const QString& view_name, QObject* root = nullptr);
+
+}  // namespace dossier::test_ui
+
+namespace dossier::test_ui {
+
+/// Makes `window` the active window (where keys and shortcuts go), as a click on it would.
+void activate(QWidget* window);
+/// The controls a keyboard user meets under `root`: visible, enabled widgets that take focus with
+/// Tab, without the parts of compound widgets (a combo box's line edit, a tab bar) that Qt gives
+/// the focus to on their owner's behalf.
+QList<QWidget*> keyboard_controls(QWidget* root);
+/// Controls under `root` that a screen reader would announce without a name (Qt's accessible
+/// name: the accessibleName, the button's text, or the label that is the control's buddy), as
+/// "objectName (class)".
+QStringList unnamed_controls(QWidget* root);
+/// Controls under `root` that pressing Tab, from its first control, never reaches.
+QStringList unreachable_by_tab(QWidget* root);
 
 }  // namespace dossier::test_ui

@@ -7,6 +7,7 @@
 #include "dossier/client/types.hpp"
 
 class QComboBox;
+class QDateEdit;
 
 namespace dossier::desktop {
 
@@ -15,11 +16,12 @@ class ApproveDialog : public QDialog {
 public:
     ApproveDialog(const QString& doctor, client::DoctorStatus status, QWidget* parent = nullptr);
 
-    /// The chosen duration in days.
+    /// The chosen duration in days (a chosen date counts from today).
     [[nodiscard]] unsigned days() const;
 
 private:
     QComboBox* expiry_combo_;
+    QDateEdit* until_edit_;
 };
 
 }  // namespace dossier::desktop

@@ -1,6 +1,10 @@
 #include "records/files_panel.hpp"
 
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileInfo>
+#include <QMimeData>
+#include <QUrl>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QPushButton>
@@ -65,6 +69,8 @@ FilesPanel::FilesPanel(Session& session, MessageBanner& banner, bool writable, Q
         attach_ = button(this, tr("A&ttach file\u2026"), "attachFileButton", tr("Attach a file to the record"));
         row->addWidget(attach_);
         connect(attach_, &QPushButton::clicked, this, &FilesPanel::attach_file);
+        setAcceptDrops(true);
+        attach_->setToolTip(tr("Or drop a file here"));
     }
     row->addStretch(1);
     layout->addLayout(row);
@@ -179,7 +185,34 @@ void FilesPanel::attach_file() {
     auto account = session_.account();
     if (!record_id_ || !account || busy_) return;
     const QString path = choose_open_file(window(), tr("Attach a file"));
-    if (path.isEmpty()) return;
+    if (!path.isEmpty()) attach_path(path);
+}
+
+namespace {
+/// The one local file a drag carries, or empty (several files, a folder, a web link).
+QString dropped_file(const QMimeData* mime) {
+    if (!mime || !mime->hasUrls() || mime->urls().size() != 1) return {};
+    const QUrl url = mime->urls().front();
+    if (!url.isLocalFile()) return {};
+    const QFileInfo info(url.toLocalFile());
+    return info.isFile() ? info.absoluteFilePath() : QString();
+}
+}  // namespace
+
+void FilesPanel::dragEnterEvent(QDragEnterEvent* event) {
+    if (attach_ && attach_->isEnabled() && !dropped_file(event->mimeData()).isEmpty()) event->acceptProposedAction();
+}
+
+void FilesPanel::dropEvent(QDropEvent* event) {
+    const QString path = dropped_file(event->mimeData());
+    if (path.isEmpty() || !attach_ || !attach_->isEnabled()) return;
+    event->acceptProposedAction();
+    attach_path(path);
+}
+
+void FilesPanel::attach_path(const QString& path) {
+    auto account = session_.account();
+    if (!record_id_ || !account || busy_) return;
     client::AttachRequest request;
     request.record_id = record_id_;
     request.path = path.toStdString();

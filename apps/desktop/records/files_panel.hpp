@@ -46,6 +46,15 @@ private:
     void open_file();
     void save_file();
     void attach_file();
+    /// Attaches the file at `path` to the selected record (the Attach button's choice or a drop).
+    void attach_path(const QString& path);
+
+protected:
+    // A file dropped on the panel (its table included) is attached, as the Attach button does.
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
 
     Session& session_;
     MessageBanner& banner_;
