@@ -25,20 +25,33 @@ private:
     /// How this account's reads are logged: each object once while it stays unlocked.
     static core::ReadOptions reading() { return core::ReadOptions{true, true}; }
 
-    eth::PrivateKey current_key() const {
+    [[noreturn]] void refuse_locked() const {
+        throw Error(ErrorCode::permission_denied,
+                    "account " + info_.label + " " + info_.address.checksum() + " is locked: unlock it again");
+    }
+
+    void require_unlocked() const {
         const std::shared_lock lock(key_mutex_);
-        if (!key_)
-            throw Error(ErrorCode::permission_denied,
-                        "account " + info_.label + " " + info_.address.checksum() + " is locked: unlock it again");
+        if (!key_) refuse_locked();
+    }
+
+    /// The key, for a caller holding write_mutex_: only lock() resets key_, and it takes
+    /// write_mutex_ first, so the reference stays valid until the caller releases it.
+    const eth::PrivateKey& held_key() const {
+        const std::shared_lock lock(key_mutex_);
+        if (!key_) refuse_locked();
         return *key_;
     }
 
     /// The context and this account's Reader on it (its keyring caches epoch keys, and it
-    /// remembers what was logged). A new context (the node restarted) gets a new Reader.
+    /// remembers what was logged). A new context (the node restarted) gets a new Reader, which
+    /// keeps its own copy of the key (reads in progress may hold it after a lock()).
     Session session(const std::shared_ptr<core::Context>& ctx) {
         const std::lock_guard lock(session_mutex_);
         if (session_context_ != ctx || !reader_) {
-            reader_ = std::make_shared<core::Reader>(*ctx, current_key());
+            const std::shared_lock key_lock(key_mutex_);
+            if (!key_) refuse_locked();
+            reader_ = std::make_shared<core::Reader>(*ctx, *key_);
             session_context_ = ctx;
         }
         return Session{session_context_, reader_};
@@ -50,7 +63,7 @@ private:
     auto write(std::stop_token stop, F&& body) {
         return call(std::move(stop), [&] {
             const std::lock_guard guard(write_mutex_);
-            const auto key = current_key();
+            const eth::PrivateKey& key = held_key();
             const auto s = session(connection_->context());
             if constexpr (std::is_invocable_v<F, core::Context&, const eth::PrivateKey&, core::Reader&>)
                 return body(*s.context, key, *s.reader);
@@ -67,7 +80,7 @@ private:
     template <class F>
     auto read(std::stop_token stop, F&& body) {
         return call(std::move(stop), [&] {
-            (void)current_key();
+            require_unlocked();
             const auto ctx = connection_->context();
             const auto s = session(ctx);
             return body(*s.context, *s.reader);
@@ -189,7 +202,7 @@ public:
                             "deploying is for a remote chain: the embedded node deploys the contracts itself when it "
                             "starts");
             const std::lock_guard guard(write_mutex_);
-            const auto key = current_key();
+            const eth::PrivateKey& key = held_key();
             const auto auth = authority ? cv::to_eth(*authority) : key.address();
             const auto m = core::deploy_remote(cfg, key, auth, replace,
                                                [&](std::string_view msg) { step(progress, std::string(msg)); });
