@@ -71,10 +71,6 @@ private:
                 return body(*s.context, key);
         });
     }
-    template <class F>
-    auto write(F&& body) {
-        return write(std::stop_token{}, std::forward<F>(body));
-    }
 
     /// A call that decrypts (and, for a doctor, logs its reads): runs in parallel with others.
     template <class F>
@@ -143,22 +139,24 @@ public:
 
     // ---- doctors -----------------------------------------------------------------------------
 
-    DoctorRegistration register_doctor(const DoctorProfile& profile) override {
-        return write([&](core::Context& ctx, const eth::PrivateKey& key) {
+    DoctorRegistration register_doctor(const DoctorProfile& profile, std::stop_token stop) override {
+        return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
             const auto r = core::register_doctor(ctx, key, cv::to_fhir(profile));
             return DoctorRegistration{cv::to_client(r.doctor), to_hex(r.profile_digest), r.profile_cid.to_string(),
                                       to_hex(r.tx_hash)};
         });
     }
 
-    std::string update_doctor_profile(const DoctorProfile& profile) override {
-        return write([&](core::Context& ctx, const eth::PrivateKey& key) {
+    std::string update_doctor_profile(const DoctorProfile& profile, std::stop_token stop) override {
+        return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
             return to_hex(core::update_doctor_profile(ctx, key, cv::to_fhir(profile)));
         });
     }
 
-    void request_access(const Address& patient) override {
-        write([&](core::Context& ctx, const eth::PrivateKey& key) { core::request_access(ctx, key, cv::to_eth(patient)); });
+    void request_access(const Address& patient, std::stop_token stop) override {
+        write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
+            core::request_access(ctx, key, cv::to_eth(patient));
+        });
     }
 
     AddedPatient add_patient(const NewPatient& patient, const ProgressFn& progress, std::stop_token stop) override {
@@ -186,12 +184,16 @@ public:
 
     // ---- the authority -----------------------------------------------------------------------
 
-    void verify_doctor(const Address& doctor) override {
-        write([&](core::Context& ctx, const eth::PrivateKey& key) { core::verify_doctor(ctx, key, cv::to_eth(doctor)); });
+    void verify_doctor(const Address& doctor, std::stop_token stop) override {
+        write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
+            core::verify_doctor(ctx, key, cv::to_eth(doctor));
+        });
     }
 
-    void suspend_doctor(const Address& doctor) override {
-        write([&](core::Context& ctx, const eth::PrivateKey& key) { core::suspend_doctor(ctx, key, cv::to_eth(doctor)); });
+    void suspend_doctor(const Address& doctor, std::stop_token stop) override {
+        write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
+            core::suspend_doctor(ctx, key, cv::to_eth(doctor));
+        });
     }
 
     Deployment deploy(std::optional<Address> authority, bool replace, const ProgressFn& progress) override {
@@ -213,8 +215,8 @@ public:
 
     // ---- patients ----------------------------------------------------------------------------
 
-    PatientRegistration register_patient(const PatientProfile& profile) override {
-        return write([&](core::Context& ctx, const eth::PrivateKey& key) {
+    PatientRegistration register_patient(const PatientProfile& profile, std::stop_token stop) override {
+        return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
             return cv::to_client(core::register_patient(ctx, key, cv::to_fhir(profile)));
         });
     }
@@ -225,20 +227,22 @@ public:
         });
     }
 
-    std::uint64_t approve(const Address& doctor, unsigned days) override {
-        return write([&](core::Context& ctx, const eth::PrivateKey& key) {
+    std::uint64_t approve(const Address& doctor, unsigned days, std::stop_token stop) override {
+        return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
             const auto expiry = ctx.chain_time() + std::uint64_t{days} * 86400u;
             core::approve(ctx, key, cv::to_eth(doctor), expiry);
             return expiry;
         });
     }
 
-    void deny(const Address& doctor) override {
-        write([&](core::Context& ctx, const eth::PrivateKey& key) { core::deny(ctx, key, cv::to_eth(doctor)); });
+    void deny(const Address& doctor, std::stop_token stop) override {
+        write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
+            core::deny(ctx, key, cv::to_eth(doctor));
+        });
     }
 
-    RevokeResult revoke(const Address& doctor) override {
-        return write([&](core::Context& ctx, const eth::PrivateKey& key) {
+    RevokeResult revoke(const Address& doctor, std::stop_token stop) override {
+        return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
             const auto r = core::revoke(ctx, key, cv::to_eth(doctor));
             RevokeResult out{r.new_epoch, {}};
             for (const auto& k : r.kept) out.kept.push_back(cv::to_client(k));
