@@ -61,7 +61,9 @@ eth::TxSender& Context::sender(const eth::PrivateKey& key) {
             journal->append(chain::JournalEntry{signed_tx.hash, signed_tx.from, tx.nonce, signed_tx.raw});
         };
     }
-    auto sender = std::make_unique<eth::TxSender>(*rpc_, key, std::move(options));
+    // The sender is kept for later calls (its nonces), beyond the caller's key: it holds a copy,
+    // wiped when drop_sender() or the Context destroys it.
+    auto sender = std::make_unique<eth::TxSender>(*rpc_, key.clone(), std::move(options));
     return *senders_.emplace(address, std::move(sender)).first->second;
 }
 

@@ -229,7 +229,7 @@ DemoResult run_demo(const Config& config, const DemoOptions& options, const Demo
         const auto info = create_account(config, role, tag + name, options.password, eth::kLightScrypt);
         auto key = unlock(config, info.label, options.password);
         (void)fund_account(*ctx, info.address, ether(10));
-        return std::make_pair(info, key);
+        return std::make_pair(info, std::move(key));
     };
 
     // --- Doctors -------------------------------------------------------------------------------
@@ -254,7 +254,7 @@ DemoResult run_demo(const Config& config, const DemoOptions& options, const Demo
              {{"label", info.label}, {"address", info.address.to_checksum()}, {"profileCid", reg.profile_cid.to_string()}});
         verify_doctor(*ctx, authority, info.address);
         step("doctor-verified", "The authority verified " + name + ".", {{"address", info.address.to_checksum()}});
-        doctors.push_back({info.label, key, name});
+        doctors.push_back({info.label, std::move(key), name});
     }
     Doctor& careful = doctors[0];
     Doctor& vangelder = doctors[1];
@@ -293,7 +293,7 @@ DemoResult run_demo(const Config& config, const DemoOptions& options, const Demo
                      ", with the patient's signed consent granting access for a year.",
                  {{"label", info.label}, {"address", info.address.to_checksum()}, {"doctor", vangelder.key.address().to_checksum()}});
         }
-        patients.push_back({info.label, key, name, info.address});
+        patients.push_back({info.label, std::move(key), name, info.address});
     }
     Patient& chalmers = patients[0];
     Patient& heuvel = patients[1];

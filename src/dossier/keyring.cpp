@@ -18,8 +18,8 @@ Bytes wrap_epoch_key(const crypto::SecretKey32& key, const eth::Address& patient
     return Bytes(envelope.begin(), envelope.end());
 }
 
-Keyring::Keyring(Context& ctx, eth::PrivateKey reader)
-    : ctx_(ctx), reader_(std::move(reader)), address_(reader_.address()) {}
+Keyring::Keyring(Context& ctx, const eth::PrivateKey& reader)
+    : ctx_(ctx), reader_(reader), address_(reader_.address()) {}
 
 crypto::SecretKey32 Keyring::key(const eth::Address& patient, std::uint32_t epoch) {
     const std::lock_guard lock(mutex_);

@@ -45,7 +45,10 @@ struct EpochKey {
 /// The epoch keys one account (`reader`) can unwrap, read from KeyEnvelope events and cached.
 class Keyring {
 public:
-    Keyring(Context& ctx, eth::PrivateKey reader);
+    /// Unwraps with `reader`, which is not copied: it must outlive the Keyring.
+    Keyring(Context& ctx, const eth::PrivateKey& reader);
+    /// A temporary key would be gone before the Keyring: name it first.
+    Keyring(Context& ctx, eth::PrivateKey&& reader) = delete;
 
     [[nodiscard]] const eth::Address& reader() const noexcept { return address_; }
     /// The reader's key of `patient`'s `epoch`; throws NoAccessError if no envelope of that epoch
@@ -63,7 +66,7 @@ public:
 
 private:
     Context& ctx_;
-    eth::PrivateKey reader_;
+    const eth::PrivateKey& reader_;
     eth::Address address_;
     std::mutex mutex_;  // keys_: one keyring serves a GUI's worker threads at once
     std::map<std::pair<eth::Address, std::uint32_t>, crypto::SecretKey32> keys_;

@@ -106,13 +106,12 @@ fs::path set_aside(const fs::path& file) {
 /// Deploys from the dev account with every signed transaction journaled (a crash right after the
 /// deployment must not lose it) and saves the manifest.
 chain::Manifest deploy_embedded(eth::RpcClient& rpc, chain::TxJournal& journal, const fs::path& manifest_path) {
-    const eth::PrivateKey dev = embedded_dev_key();
     eth::TxSenderOptions options;
     options.on_signed = [&journal](const eth::Transaction& tx, const eth::SignedTransaction& signed_tx) {
         journal.append(chain::JournalEntry{signed_tx.hash, signed_tx.from, tx.nonce, signed_tx.raw});
     };
-    eth::TxSender deployer(rpc, dev, std::move(options));
-    chain::Manifest manifest = chain::deploy_contracts(rpc, deployer, dev.address());
+    eth::TxSender deployer(rpc, embedded_dev_key(), std::move(options));
+    chain::Manifest manifest = chain::deploy_contracts(rpc, deployer, deployer.address());
     manifest.save(manifest_path);
     return manifest;
 }
@@ -418,7 +417,9 @@ chain::Manifest deploy_remote(const Config& config, const eth::PrivateKey& deplo
                                            ", not the expected chain " + std::to_string(*config.chain_id));
     say(log, "deploying the Dossier contracts on chain " + std::to_string(chain_id) + " from " +
                  deployer.address().to_checksum());
-    eth::TxSender sender(*rpc, deployer);
+    // A TxSender owns its key; the caller keeps its own, so this one gets a copy for the
+    // deployment, wiped when it returns.
+    eth::TxSender sender(*rpc, deployer.clone());
     chain::Manifest manifest = chain::deploy_contracts(*rpc, sender, authority);
     fs::create_directories(manifest_path.parent_path());
     manifest.save(manifest_path);

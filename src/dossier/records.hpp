@@ -36,7 +36,10 @@ namespace dossier::core {
 /// the logAccess transactions of a doctor's reads.
 class Reader {
 public:
-    Reader(Context& ctx, const eth::PrivateKey& key) : key_(key), keyring_(ctx, key) {}
+    // A Reader keeps its own copy of the key: in a client session it outlives the caller's (a
+    // read in progress may hold it after the account was locked), and its callers go on signing
+    // with theirs.
+    Reader(Context& ctx, const eth::PrivateKey& key) : key_(key.clone()), keyring_(ctx, key_) {}
     [[nodiscard]] const eth::Address& address() const noexcept { return keyring_.reader(); }
     [[nodiscard]] const eth::PrivateKey& key() const noexcept { return key_; }
     [[nodiscard]] Keyring& keyring() noexcept { return keyring_; }
@@ -48,7 +51,7 @@ public:
     }
 
 private:
-    eth::PrivateKey key_;
+    eth::PrivateKey key_;  // before keyring_, which refers to it
     Keyring keyring_;
     std::mutex logged_mutex_;
     std::set<std::pair<eth::Address, Bytes32>> logged_;

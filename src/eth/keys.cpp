@@ -157,17 +157,42 @@ PrivateKey PrivateKey::from_hex(std::string_view hex) {
     }
 }
 
+PrivateKey::PrivateKey(PrivateKey&& other) noexcept : secret_(other.secret_) {
+    sodium_memzero(other.secret_.data(), other.secret_.size());
+}
+
+PrivateKey& PrivateKey::operator=(PrivateKey&& other) noexcept {
+    if (this != &other) {
+        sodium_memzero(secret_.data(), secret_.size());
+        std::memcpy(secret_.data(), other.secret_.data(), secret_.size());
+        sodium_memzero(other.secret_.data(), other.secret_.size());
+    }
+    return *this;
+}
+
 PrivateKey::~PrivateKey() { sodium_memzero(secret_.data(), secret_.size()); }
 
-bool PrivateKey::operator==(const PrivateKey& other) const noexcept {
-    return sodium_memcmp(secret_.data(), other.secret_.data(), secret_.size()) == 0;
+// A valid secret is never zero (from_bytes() rejects it), so all zeros marks a moved-from key.
+bool PrivateKey::empty() const noexcept { return sodium_is_zero(secret_.data(), secret_.size()) == 1; }
+
+const Bytes32& PrivateKey::checked() const {
+    if (empty()) throw Error(ErrorCode::internal, "use of a moved-from (empty) PrivateKey");
+    return secret_;
+}
+
+const Bytes32& PrivateKey::secret() const { return checked(); }
+
+PrivateKey PrivateKey::clone() const { return PrivateKey(checked()); }
+
+bool PrivateKey::operator==(const PrivateKey& other) const {
+    return sodium_memcmp(checked().data(), other.checked().data(), secret_.size()) == 0;
 }
 
 std::ostream& operator<<(std::ostream& os, const PrivateKey&) { return os << "PrivateKey(<redacted>)"; }
 
 PublicKey PrivateKey::public_key() const {
     secp256k1_pubkey pk;
-    if (secp256k1_ec_pubkey_create(context(), &pk, secret_.data()) != 1)
+    if (secp256k1_ec_pubkey_create(context(), &pk, checked().data()) != 1)
         throw KeyError("private key is out of range");
     FixedBytes<65> out{};
     return serialize_into(pk, out);

@@ -55,6 +55,11 @@ private:
 /// A secp256k1 private key: a scalar in [1, n-1]. The secret is wiped when the object is
 /// destroyed, and streaming a PrivateKey prints a placeholder, never the secret, so a key cannot
 /// leak into a log or a test failure message by accident. Read it deliberately with secret().
+///
+/// A PrivateKey cannot be copied, so the secret lives in one place that is wiped: pass it by
+/// reference, move it, or make the rare deliberate copy with clone(). Moving wipes the source,
+/// which is then empty: every use of an empty key (secret(), public_key(), address(), clone(),
+/// ==) throws Error with code internal, as that is a bug in the caller.
 class PrivateKey {
 public:
     /// A fresh key from the OS CSPRNG (retries in the astronomically unlikely out-of-range case).
@@ -65,23 +70,35 @@ public:
     /// from_bytes() of 64 hex digits (with or without 0x).
     [[nodiscard]] static PrivateKey from_hex(std::string_view hex);
 
-    PrivateKey(const PrivateKey&) = default;
-    PrivateKey& operator=(const PrivateKey&) = default;
+    PrivateKey(const PrivateKey&) = delete;
+    PrivateKey& operator=(const PrivateKey&) = delete;
+    /// Takes the secret and wipes `other`, which is empty afterwards.
+    PrivateKey(PrivateKey&& other) noexcept;
+    /// Wipes this key's own secret, takes `other`'s and wipes `other`, which is empty afterwards.
+    PrivateKey& operator=(PrivateKey&& other) noexcept;
     ~PrivateKey();
 
+    /// A second key holding the same secret (wiped when it is destroyed, like this one).
+    [[nodiscard]] PrivateKey clone() const;
+
+    /// True once the key has been moved from: its secret is all zeros and it cannot be used.
+    [[nodiscard]] bool empty() const noexcept;
+
     /// The 32-byte secret scalar. Handle with care: copies made from it are not wiped.
-    [[nodiscard]] const Bytes32& secret() const noexcept { return secret_; }
+    [[nodiscard]] const Bytes32& secret() const;
     [[nodiscard]] PublicKey public_key() const;
     [[nodiscard]] Address address() const;
 
     /// Constant-time comparison of the secrets.
-    [[nodiscard]] bool operator==(const PrivateKey& other) const noexcept;
+    [[nodiscard]] bool operator==(const PrivateKey& other) const;
 
     /// Prints "PrivateKey(<redacted>)".
     friend std::ostream& operator<<(std::ostream& os, const PrivateKey& key);
 
 private:
     explicit PrivateKey(const Bytes32& secret) noexcept : secret_(secret) {}
+    /// secret_, or throws if the key is empty.
+    [[nodiscard]] const Bytes32& checked() const;
     Bytes32 secret_{};
 };
 

@@ -272,7 +272,7 @@ PrivateKey Keystore::decrypt(std::string_view password, const KdfLimits& limits)
     }
     if (address && key->address() != *address)
         throw KeystoreFormatError("keystore field 'address' does not match the decrypted key");
-    return *key;
+    return std::move(*key);
 }
 
 Keystore encrypt_keystore(const PrivateKey& key, std::string_view password, const ScryptParams& params) {

@@ -32,20 +32,20 @@ TEST(ContractsClient, DeploysVerifiesCallsAndReadsEvents) {
               d.admin.address());
 
     // A doctor registers with its public key; the event carries it back.
-    const auto doctor_key = eth::PrivateKey::generate();
+    auto doctor_key = eth::PrivateKey::generate();
     eth::TxRequest fund;
     fund.to = doctor_key.address();
     fund.value = eth::U256(1'000'000'000'000'000'000ULL);
     (void)d.admin.send_and_wait(fund);
-    eth::TxSender doctor(d.rpc, doctor_key);
     const auto pub = doctor_key.public_key().bytes();
+    eth::TxSender doctor(d.rpc, std::move(doctor_key));
     const Value args[] = {Value::bytes(Bytes(pub.begin(), pub.end())), Value::fixed_bytes(Bytes(32, 0xab))};
     const auto receipt = d.contracts.transact(doctor, d.manifest.doctor, gen::DoctorContract::fn::registerDoctor, args);
     EXPECT_TRUE(receipt.success);
     const auto events = d.contracts.events(d.manifest.doctor, gen::DoctorContract::ev::DoctorRegistered,
-                                           {chain::address_topic(doctor_key.address())});
+                                           {chain::address_topic(doctor.address())});
     ASSERT_EQ(events.size(), 1u);
-    EXPECT_EQ(events[0].values.at(0).as_address(), doctor_key.address());
+    EXPECT_EQ(events[0].values.at(0).as_address(), doctor.address());
     EXPECT_EQ(events[0].values.at(1).as_bytes(), Bytes(pub.begin(), pub.end()));
 
     // A second registration reverts with the contract's custom error, decoded by name.

@@ -12,7 +12,7 @@ CoreFixture::CoreFixture() : admin_(eth::PrivateKey::from_hex(Anvil::kDevKey)) {
     auto rpc = std::make_unique<eth::RpcClient>(std::make_unique<eth::HttpTransport>(anvil_.url()));
     chain::Manifest manifest;
     {
-        eth::TxSender deployer(*rpc, admin_);
+        eth::TxSender deployer(*rpc, admin_.clone());  // a short-lived sender; admin_ stays the fixture's
         manifest = chain::deploy_contracts(*rpc, deployer, admin_.address());
     }
     auto store = std::make_unique<ipfs::LocalContentStore>(config.ipfs_dir());

@@ -62,7 +62,8 @@ TEST(Keyring, PatientReadsItsOwnEpochKeysFromTheChain) {
     EXPECT_THROW((void)keyring.key(addr, 2), core::NoAccessError);
 
     // Another reader cannot unwrap the patient's envelope.
-    core::Keyring stranger(ctx, eth::PrivateKey::generate());
+    const auto stranger_key = eth::PrivateKey::generate();
+    core::Keyring stranger(ctx, stranger_key);
     EXPECT_THROW((void)stranger.key(addr, 1), core::NoAccessError);
 }
 

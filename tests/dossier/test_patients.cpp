@@ -94,7 +94,8 @@ TEST(Patients, SelfRegistrationSealsTheProfile) {
     for (const auto& log : receipt->logs) EXPECT_FALSE(contains(log.data, "Martinez"));
 
     // Strangers cannot read it.
-    core::Keyring stranger(ctx, f.funded_key());
+    const auto stranger_key = f.funded_key();
+    core::Keyring stranger(ctx, stranger_key);
     EXPECT_THROW((void)core::read_profile(ctx, stranger, addr), core::NoAccessError);
 
     test::expect_code([&] { (void)core::register_patient(ctx, patient, alice()); }, ErrorCode::already_exists);
@@ -126,7 +127,8 @@ TEST(Patients, ProfileUpdateIsReadBack) {
     EXPECT_LE(entries[1].timestamp, ctx.chain_time());
 
     // Another account cannot publish a profile for this patient through its own keyring.
-    core::Keyring other(ctx, f.funded_key());
+    const auto other_key = f.funded_key();
+    core::Keyring other(ctx, other_key);
     test::expect_code([&] { (void)core::update_profile(ctx, other, patient, changed); }, ErrorCode::permission_denied);
 }
 

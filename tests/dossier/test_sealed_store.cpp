@@ -142,7 +142,8 @@ TEST(SealedStore, ReaderWithoutAnEnvelopeGetsNoAccess) {
     auto& ctx = s.f.ctx();
     const auto addr = s.patient.address();
     const core::ObjectRef ref = seal_bytes(ctx, s.keyring.current(addr), addr, core::new_object_id(), 1, as_bytes("x"));
-    core::Keyring stranger(ctx, eth::PrivateKey::generate());
+    const auto stranger_key = eth::PrivateKey::generate();
+    core::Keyring stranger(ctx, stranger_key);
     try {
         (void)core::open_sealed_bytes(ctx, stranger, addr, 1, ref);
         FAIL() << "a stranger opened the object";

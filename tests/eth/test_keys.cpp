@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <random>
 #include <sstream>
+#include <type_traits>
+#include <vector>
 
 #include "base/hex.hpp"
 #include "eth/keccak.hpp"
@@ -66,6 +69,61 @@ TEST(Keys, GenerateGivesDistinctValidKeys) {
     EXPECT_FALSE(a == b);
     EXPECT_NE(a.address(), b.address());
     EXPECT_TRUE(a == PrivateKey::from_bytes(a.secret()));
+}
+
+// The secret lives in one place: no silent copies, only moves (which wipe the source) and clone().
+static_assert(!std::is_copy_constructible_v<PrivateKey>);
+static_assert(!std::is_copy_assignable_v<PrivateKey>);
+static_assert(std::is_nothrow_move_constructible_v<PrivateKey>);
+static_assert(std::is_nothrow_move_assignable_v<PrivateKey>);
+
+TEST(Keys, MoveWipesTheSourceAndCloneCopiesDeliberately) {
+    const std::string hex = "4646464646464646464646464646464646464646464646464646464646464646";
+    const PrivateKey other = PrivateKey::generate();
+    const auto expect_unusable = [&other](const PrivateKey& moved_from) {
+        EXPECT_TRUE(moved_from.empty());
+        for (const auto& use : std::vector<std::function<void()>>{
+                 [&] { (void)moved_from.secret(); },
+                 [&] { (void)moved_from.public_key(); },
+                 [&] { (void)moved_from.address(); },
+                 [&] { (void)moved_from.clone(); },
+                 [&] { (void)(moved_from == other); },
+                 [&] { (void)(other == moved_from); },
+                 [&] { (void)sign_hash(moved_from, keccak256(as_bytes("x"))); },
+             }) {
+            try {
+                use();
+                ADD_FAILURE() << "a moved-from key was usable";
+            } catch (const Error& e) {
+                EXPECT_EQ(e.code(), ErrorCode::internal) << e.what();
+            }
+        }
+    };
+
+    PrivateKey a = PrivateKey::from_hex(hex);
+    EXPECT_FALSE(a.empty());
+    const PrivateKey b = std::move(a);
+    EXPECT_EQ(to_hex(b.secret()), "0x" + hex);
+    expect_unusable(a);  // NOLINT(bugprone-use-after-move): that is the point
+
+    PrivateKey c = PrivateKey::generate();
+    const Address c_address = c.address();
+    PrivateKey d = PrivateKey::generate();
+    d = std::move(c);  // d's own secret is wiped and replaced
+    EXPECT_EQ(d.address(), c_address);
+    expect_unusable(c);  // NOLINT(bugprone-use-after-move)
+
+    // A moved-from key can be assigned again.
+    a = PrivateKey::from_hex(hex);
+    EXPECT_FALSE(a.empty());
+    EXPECT_TRUE(a == b);
+
+    const PrivateKey copy = b.clone();
+    EXPECT_TRUE(copy == b);
+    EXPECT_EQ(copy.secret(), b.secret());
+    EXPECT_NE(copy.secret().data(), b.secret().data());  // a second buffer, not a view
+    EXPECT_EQ(copy.address(), b.address());
+    EXPECT_EQ(sign_hash(copy, keccak256(as_bytes("m"))), sign_hash(b, keccak256(as_bytes("m"))));
 }
 
 TEST(Keys, PrintingNeverShowsTheSecret) {

@@ -245,9 +245,9 @@ TEST(TxSender, ConcurrentSendersShareOneNonceSequence) {
 
 TEST(TxSender, ResynchronisesAfterNonceTooLow) {
     RpcClient rpc(shared_anvil().url());
-    const PrivateKey key = funded_key(rpc);
-    TxSender first(rpc, key);
-    TxSender second(rpc, key);  // another client of the same account
+    PrivateKey key = funded_key(rpc);
+    TxSender first(rpc, key.clone());     // two senders of one account: each holds the key
+    TxSender second(rpc, std::move(key));  // another client of the same account
     TxRequest t;
     t.to = random_address();
     t.value = 1;

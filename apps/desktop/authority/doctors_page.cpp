@@ -156,7 +156,7 @@ void DoctorsAdminPage::verify() {
     update_buttons();
     banner_->clear();
     run_task(
-        this, [account, doctor](const TaskIo&) { account->verify_doctor(doctor); },
+        this, [account, doctor](const TaskIo& io) { account->verify_doctor(doctor, io.stop); },
         [this, doctor, name] {
             writing_ = false;
             model_->set_status(doctor, client::DoctorStatus::verified);
@@ -188,7 +188,7 @@ void DoctorsAdminPage::suspend() {
     update_buttons();
     banner_->clear();
     run_task(
-        this, [account, doctor](const TaskIo&) { account->suspend_doctor(doctor); },
+        this, [account, doctor](const TaskIo& io) { account->suspend_doctor(doctor, io.stop); },
         [this, doctor, name] {
             writing_ = false;
             model_->set_status(doctor, client::DoctorStatus::suspended);

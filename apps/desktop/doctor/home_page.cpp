@@ -283,7 +283,7 @@ void DoctorHomePage::register_doctor() {
     register_button_->setEnabled(false);
     banner_->clear();
     run_task(
-        this, [account, profile](const TaskIo&) { return account->register_doctor(profile); },
+        this, [account, profile](const TaskIo& io) { return account->register_doctor(profile, io.stop); },
         [this](const client::DoctorRegistration&) {
             register_button_->setEnabled(true);
             banner_->show_message(MessageBanner::Kind::success,

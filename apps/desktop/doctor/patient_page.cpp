@@ -194,7 +194,7 @@ void PatientPage::request_again() {
     request_button_->setEnabled(false);
     banner_->clear();
     run_task(
-        this, [account, patient = *patient_](const TaskIo&) { account->request_access(patient); },
+        this, [account, patient = *patient_](const TaskIo& io) { account->request_access(patient, io.stop); },
         [this] {
             requesting_ = false;
             request_button_->setEnabled(true);

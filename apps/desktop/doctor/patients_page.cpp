@@ -282,7 +282,7 @@ void PatientsPage::request_access() {
     banner_->clear();
     const client::Address who = *patient;
     run_task(
-        this, [account, who](const TaskIo&) { account->request_access(who); },
+        this, [account, who](const TaskIo& io) { account->request_access(who, io.stop); },
         [this, who] {
             requesting_ = false;
             request_button_->setEnabled(not_verified_.isEmpty());

@@ -276,7 +276,7 @@ void PatientHomePage::register_patient() {
     register_button_->setEnabled(false);
     banner_->clear();
     run_task(
-        this, [account, profile](const TaskIo&) { return account->register_patient(profile); },
+        this, [account, profile](const TaskIo& io) { return account->register_patient(profile, io.stop); },
         [this](const client::PatientRegistration&) {
             register_button_->setEnabled(true);
             banner_->show_message(MessageBanner::Kind::success,

@@ -171,7 +171,7 @@ void RequestsPage::write(Work work, const QString& success, int then_tab) {
     update_buttons();
     banner_->clear();
     run_task(
-        this, [account, work = std::move(work)](const TaskIo&) { work(*account); },
+        this, [account, work = std::move(work)](const TaskIo& io) { work(*account, io.stop); },
         [this, success, then_tab] {
             writing_ = false;
             // An approved request moves to Active: the page follows it there.
@@ -198,7 +198,9 @@ void RequestsPage::approve() {
     const QString name = row->doctor;
     connect(dialog, &QDialog::accepted, this, [this, dialog, doctor, name] {
         const unsigned days = dialog->days();
-        write([doctor, days](client::Account& account) { (void)account.approve(doctor, days); },
+        write([doctor, days](client::Account& account, std::stop_token stop) {
+            (void)account.approve(doctor, days, std::move(stop));
+        },
               tr("%1 can now read your records until the time you chose.").arg(name), 1);
     });
     dialog->open();
@@ -212,7 +214,8 @@ void RequestsPage::deny() {
     if (!confirm(this, tr("Deny %1").arg(name),
                  tr("%1 will not be able to read your records. They may ask again later.").arg(name), tr("&Deny")))
         return;
-    write([doctor](client::Account& account) { account.deny(doctor); }, tr("You denied the request of %1.").arg(name), -1);
+    write([doctor](client::Account& account, std::stop_token stop) { account.deny(doctor, std::move(stop)); },
+          tr("You denied the request of %1.").arg(name), -1);
 }
 
 void RequestsPage::revoke() {
@@ -224,7 +227,7 @@ void RequestsPage::revoke() {
                             "downloaded cannot be taken back.")
                              .arg(name);
     if (!confirm(this, tr("Revoke %1").arg(name), text, tr("&Revoke"))) return;
-    write([doctor](client::Account& account) { (void)account.revoke(doctor); },
+    write([doctor](client::Account& account, std::stop_token stop) { (void)account.revoke(doctor, std::move(stop)); },
           tr("%1 can no longer read what is added from now on. Your records are sealed under a new key.").arg(name), -1);
 }
 

@@ -40,8 +40,8 @@ private:
     void approve();
     void deny();
     void revoke();
-    /// Runs one write (approve, deny, revoke) with the buttons disabled, then refreshes and shows
-    /// the tab `then_tab` (-1: stays).
+    /// Runs one write, `work(account, stop)` (approve, deny, revoke), with the buttons disabled,
+    /// then refreshes and shows the tab `then_tab` (-1: stays).
     template <class Work>
     void write(Work work, const QString& success, int then_tab);
 

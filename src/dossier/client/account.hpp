@@ -7,6 +7,11 @@
 /// parallel; the account's transactions are sent one call at a time (their nonces are in order),
 /// while other accounts' writes and every read proceed.
 ///
+/// Cancellation: every call that sends a transaction and waits for its receipt (deploy excepted)
+/// takes a std::stop_token. A stop requested during the wait makes it throw Error(cancelled)
+/// within 200 ms; the error's detail names the sent transaction, which is journaled and may still
+/// be mined.
+///
 /// Reads cost no gas: listing and refreshing never send a transaction. A doctor's client logs on
 /// chain (DoctorContract.logAccess, in the patient's audit trail) when it opens a record's content,
 /// a listing or a file, as the audit requires, and at most once per object while the account stays
@@ -35,32 +40,32 @@ public:
 
     // ---- doctors ---------------------------------------------------------------------------
     /// Publishes this doctor's key and public profile; the authority must then verify it.
-    virtual DoctorRegistration register_doctor(const DoctorProfile& profile) = 0;
+    virtual DoctorRegistration register_doctor(const DoctorProfile& profile, std::stop_token stop = {}) = 0;
     /// Publishes a new profile; returns its digest.
-    virtual std::string update_doctor_profile(const DoctorProfile& profile) = 0;
+    virtual std::string update_doctor_profile(const DoctorProfile& profile, std::stop_token stop = {}) = 0;
     /// A verified doctor asks a patient for access.
-    virtual void request_access(const Address& patient) = 0;
+    virtual void request_access(const Address& patient, std::stop_token stop = {}) = 0;
     /// Creates, funds and registers a patient with the patient's consent (see NewPatient).
     virtual AddedPatient add_patient(const NewPatient& patient, const ProgressFn& progress = {},
                                      std::stop_token stop = {}) = 0;
 
     // ---- the credentialing authority -------------------------------------------------------
-    virtual void verify_doctor(const Address& doctor) = 0;
-    virtual void suspend_doctor(const Address& doctor) = 0;
+    virtual void verify_doctor(const Address& doctor, std::stop_token stop = {}) = 0;
+    virtual void suspend_doctor(const Address& doctor, std::stop_token stop = {}) = 0;
     /// Deploys the contracts on the configured remote chain, this account paying, with
     /// `authority` as the credentialing authority (default: this account). `replace` sets an
     /// existing manifest aside.
     virtual Deployment deploy(std::optional<Address> authority, bool replace, const ProgressFn& progress = {}) = 0;
 
     // ---- patients --------------------------------------------------------------------------
-    virtual PatientRegistration register_patient(const PatientProfile& profile) = 0;
+    virtual PatientRegistration register_patient(const PatientProfile& profile, std::stop_token stop = {}) = 0;
     /// The patient's decrypted FHIR Patient document (this account must hold a key for it).
     [[nodiscard]] virtual Json patient_profile(const Address& patient) = 0;
     /// Approves a doctor's pending request for `days` from now (the chain's clock); returns the
     /// expiry.
-    virtual std::uint64_t approve(const Address& doctor, unsigned days) = 0;
-    virtual void deny(const Address& doctor) = 0;
-    virtual RevokeResult revoke(const Address& doctor) = 0;
+    virtual std::uint64_t approve(const Address& doctor, unsigned days, std::stop_token stop = {}) = 0;
+    virtual void deny(const Address& doctor, std::stop_token stop = {}) = 0;
+    virtual RevokeResult revoke(const Address& doctor, std::stop_token stop = {}) = 0;
 
     // ---- records and files -----------------------------------------------------------------
     /// Seals, stores and records; waits for the chain (cancel: the sent transaction is named in

@@ -25,20 +25,33 @@ private:
     /// How this account's reads are logged: each object once while it stays unlocked.
     static core::ReadOptions reading() { return core::ReadOptions{true, true}; }
 
-    eth::PrivateKey current_key() const {
+    [[noreturn]] void refuse_locked() const {
+        throw Error(ErrorCode::permission_denied,
+                    "account " + info_.label + " " + info_.address.checksum() + " is locked: unlock it again");
+    }
+
+    void require_unlocked() const {
         const std::shared_lock lock(key_mutex_);
-        if (!key_)
-            throw Error(ErrorCode::permission_denied,
-                        "account " + info_.label + " " + info_.address.checksum() + " is locked: unlock it again");
+        if (!key_) refuse_locked();
+    }
+
+    /// The key, for a caller holding write_mutex_: only lock() resets key_, and it takes
+    /// write_mutex_ first, so the reference stays valid until the caller releases it.
+    const eth::PrivateKey& held_key() const {
+        const std::shared_lock lock(key_mutex_);
+        if (!key_) refuse_locked();
         return *key_;
     }
 
     /// The context and this account's Reader on it (its keyring caches epoch keys, and it
-    /// remembers what was logged). A new context (the node restarted) gets a new Reader.
+    /// remembers what was logged). A new context (the node restarted) gets a new Reader, which
+    /// keeps its own copy of the key (reads in progress may hold it after a lock()).
     Session session(const std::shared_ptr<core::Context>& ctx) {
         const std::lock_guard lock(session_mutex_);
         if (session_context_ != ctx || !reader_) {
-            reader_ = std::make_shared<core::Reader>(*ctx, current_key());
+            const std::shared_lock key_lock(key_mutex_);
+            if (!key_) refuse_locked();
+            reader_ = std::make_shared<core::Reader>(*ctx, *key_);
             session_context_ = ctx;
         }
         return Session{session_context_, reader_};
@@ -50,7 +63,7 @@ private:
     auto write(std::stop_token stop, F&& body) {
         return call(std::move(stop), [&] {
             const std::lock_guard guard(write_mutex_);
-            const auto key = current_key();
+            const eth::PrivateKey& key = held_key();
             const auto s = session(connection_->context());
             if constexpr (std::is_invocable_v<F, core::Context&, const eth::PrivateKey&, core::Reader&>)
                 return body(*s.context, key, *s.reader);
@@ -58,16 +71,12 @@ private:
                 return body(*s.context, key);
         });
     }
-    template <class F>
-    auto write(F&& body) {
-        return write(std::stop_token{}, std::forward<F>(body));
-    }
 
     /// A call that decrypts (and, for a doctor, logs its reads): runs in parallel with others.
     template <class F>
     auto read(std::stop_token stop, F&& body) {
         return call(std::move(stop), [&] {
-            (void)current_key();
+            require_unlocked();
             const auto ctx = connection_->context();
             const auto s = session(ctx);
             return body(*s.context, *s.reader);
@@ -130,22 +139,24 @@ public:
 
     // ---- doctors -----------------------------------------------------------------------------
 
-    DoctorRegistration register_doctor(const DoctorProfile& profile) override {
-        return write([&](core::Context& ctx, const eth::PrivateKey& key) {
+    DoctorRegistration register_doctor(const DoctorProfile& profile, std::stop_token stop) override {
+        return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
             const auto r = core::register_doctor(ctx, key, cv::to_fhir(profile));
             return DoctorRegistration{cv::to_client(r.doctor), to_hex(r.profile_digest), r.profile_cid.to_string(),
                                       to_hex(r.tx_hash)};
         });
     }
 
-    std::string update_doctor_profile(const DoctorProfile& profile) override {
-        return write([&](core::Context& ctx, const eth::PrivateKey& key) {
+    std::string update_doctor_profile(const DoctorProfile& profile, std::stop_token stop) override {
+        return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
             return to_hex(core::update_doctor_profile(ctx, key, cv::to_fhir(profile)));
         });
     }
 
-    void request_access(const Address& patient) override {
-        write([&](core::Context& ctx, const eth::PrivateKey& key) { core::request_access(ctx, key, cv::to_eth(patient)); });
+    void request_access(const Address& patient, std::stop_token stop) override {
+        write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
+            core::request_access(ctx, key, cv::to_eth(patient));
+        });
     }
 
     AddedPatient add_patient(const NewPatient& patient, const ProgressFn& progress, std::stop_token stop) override {
@@ -173,12 +184,16 @@ public:
 
     // ---- the authority -----------------------------------------------------------------------
 
-    void verify_doctor(const Address& doctor) override {
-        write([&](core::Context& ctx, const eth::PrivateKey& key) { core::verify_doctor(ctx, key, cv::to_eth(doctor)); });
+    void verify_doctor(const Address& doctor, std::stop_token stop) override {
+        write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
+            core::verify_doctor(ctx, key, cv::to_eth(doctor));
+        });
     }
 
-    void suspend_doctor(const Address& doctor) override {
-        write([&](core::Context& ctx, const eth::PrivateKey& key) { core::suspend_doctor(ctx, key, cv::to_eth(doctor)); });
+    void suspend_doctor(const Address& doctor, std::stop_token stop) override {
+        write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
+            core::suspend_doctor(ctx, key, cv::to_eth(doctor));
+        });
     }
 
     Deployment deploy(std::optional<Address> authority, bool replace, const ProgressFn& progress) override {
@@ -189,7 +204,7 @@ public:
                             "deploying is for a remote chain: the embedded node deploys the contracts itself when it "
                             "starts");
             const std::lock_guard guard(write_mutex_);
-            const auto key = current_key();
+            const eth::PrivateKey& key = held_key();
             const auto auth = authority ? cv::to_eth(*authority) : key.address();
             const auto m = core::deploy_remote(cfg, key, auth, replace,
                                                [&](std::string_view msg) { step(progress, std::string(msg)); });
@@ -200,8 +215,8 @@ public:
 
     // ---- patients ----------------------------------------------------------------------------
 
-    PatientRegistration register_patient(const PatientProfile& profile) override {
-        return write([&](core::Context& ctx, const eth::PrivateKey& key) {
+    PatientRegistration register_patient(const PatientProfile& profile, std::stop_token stop) override {
+        return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
             return cv::to_client(core::register_patient(ctx, key, cv::to_fhir(profile)));
         });
     }
@@ -212,20 +227,22 @@ public:
         });
     }
 
-    std::uint64_t approve(const Address& doctor, unsigned days) override {
-        return write([&](core::Context& ctx, const eth::PrivateKey& key) {
+    std::uint64_t approve(const Address& doctor, unsigned days, std::stop_token stop) override {
+        return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
             const auto expiry = ctx.chain_time() + std::uint64_t{days} * 86400u;
             core::approve(ctx, key, cv::to_eth(doctor), expiry);
             return expiry;
         });
     }
 
-    void deny(const Address& doctor) override {
-        write([&](core::Context& ctx, const eth::PrivateKey& key) { core::deny(ctx, key, cv::to_eth(doctor)); });
+    void deny(const Address& doctor, std::stop_token stop) override {
+        write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
+            core::deny(ctx, key, cv::to_eth(doctor));
+        });
     }
 
-    RevokeResult revoke(const Address& doctor) override {
-        return write([&](core::Context& ctx, const eth::PrivateKey& key) {
+    RevokeResult revoke(const Address& doctor, std::stop_token stop) override {
+        return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
             const auto r = core::revoke(ctx, key, cv::to_eth(doctor));
             RevokeResult out{r.new_epoch, {}};
             for (const auto& k : r.kept) out.kept.push_back(cv::to_client(k));
