@@ -1,5 +1,8 @@
 #include "app/task.hpp"
 
+#include <QCoreApplication>
+#include <QPointer>
+
 namespace dossier::desktop {
 
 Failure current_failure() {
@@ -13,6 +16,18 @@ Failure current_failure() {
     } catch (...) {
         return {ErrorCode::internal, QStringLiteral("An unexpected error occurred."), {}};
     }
+}
+
+QThreadPool* client_pool() {
+    // Owned by the application, so that it is waited for and deleted while the application still
+    // exists, as the global instance is (a Task's destructor has already asked its call to stop).
+    // Made and used on the UI thread only, as run_task().
+    static QPointer<QThreadPool> pool;
+    if (!pool) {
+        pool = new QThreadPool(QCoreApplication::instance());
+        pool->setObjectName(QStringLiteral("clientPool"));
+    }
+    return pool;
 }
 
 void ProgressBox::put(const client::Progress& progress) {

@@ -5,8 +5,15 @@
 /// AsyncTask::runThenCallback has the same contract). A Task carries the call's stop token (its
 /// Cancel) and its progress, which the UI polls every 100 ms rather than receiving one queued
 /// signal per chunk: a 1 GB attach reports thousands of chunks, a person needs ten updates a second.
+///
+/// The work runs on the app's own thread pool (client_pool()), never on QThreadPool's global
+/// instance: Qt 6.4's raster painting splits large fills and image scaling into pieces that it
+/// runs on the global pool while the UI thread waits for them, so a long call there (a 100 MB
+/// attach, a 1,000-record listing) froze painting until a pool thread came free (up to 250 ms in
+/// tests/desktop/test_responsiveness.cpp).
 #include <QObject>
 #include <QString>
+#include <QThreadPool>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 #include <QFutureWatcher>
@@ -33,6 +40,10 @@ struct Failure {
 /// The Failure of the exception being handled (dossier::Error keeps its code; anything else is
 /// internal).
 [[nodiscard]] Failure current_failure();
+
+/// The pool every run_task() worker runs on: as many threads as QThreadPool's global instance,
+/// but its own, so that client calls never hold the threads QtGui paints with.
+[[nodiscard]] QThreadPool* client_pool();
 
 /// What a worker gets: the stop token to pass to the client call and the progress callback.
 struct TaskIo {
@@ -90,7 +101,7 @@ Task* run_task(QObject* context, Work work, Done done, Fail fail) {
     auto* task = new Task(context);
     auto result = std::make_shared<std::optional<Value>>();
     auto failure = std::make_shared<std::optional<Failure>>();
-    QFuture<void> future = QtConcurrent::run([io = task->io(), result, failure, work = std::move(work)]() mutable {
+    QFuture<void> future = QtConcurrent::run(client_pool(), [io = task->io(), result, failure, work = std::move(work)]() mutable {
         try {
             if constexpr (std::is_void_v<R>) {
                 work(io);
