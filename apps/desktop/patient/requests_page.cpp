@@ -78,6 +78,9 @@ RequestsPage::Tab RequestsPage::make_tab(const QString& name, const QString& emp
     tab.table->setModel(tab.proxy);
     style_table(tab.table);
     tab.table->sortByColumn(RequestsModel::asked_column, Qt::DescendingOrder);
+    // Dates and statuses are short and must read whole; the doctor's name takes what is left.
+    tab.table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    tab.table->horizontalHeader()->setResizeContentsPrecision(0);  // the rows on screen, not all
     tab.table->horizontalHeader()->setSectionResizeMode(RequestsModel::doctor_column, QHeaderView::Stretch);
     tab.table->horizontalHeader()->setStretchLastSection(false);
     tab.empty = new EmptyState(tab.table, empty_text);

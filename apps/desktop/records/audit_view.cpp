@@ -129,6 +129,9 @@ AuditView::AuditView(Session& session, QWidget* parent) : QWidget(parent), d_(ne
     d_->table->horizontalHeader()->setSectionResizeMode(AuditModel::what_column, QHeaderView::Stretch);
     d_->table->horizontalHeader()->setSectionResizeMode(AuditModel::when_column, QHeaderView::ResizeToContents);
     d_->table->horizontalHeader()->setSectionResizeMode(AuditModel::action_column, QHeaderView::ResizeToContents);
+    // Measure the rows on screen only: Qt's default measures up to 1,000 rows on every relayout,
+    // which a long history turns into a visible freeze (as the records timeline did).
+    d_->table->horizontalHeader()->setResizeContentsPrecision(0);
     d_->empty = new EmptyState(d_->table, tr("No activity yet"));
     layout->addWidget(d_->table, 1);
     chain_tab_order(d_->show, d_->search, d_->table);
