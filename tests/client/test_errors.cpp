@@ -3,10 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <set>
 
 #include "client_fixture.hpp"
+#include "support/store_tamper.hpp"
 
 namespace dossier::test {
 namespace {
@@ -66,31 +66,13 @@ TEST(ClientErrors, ApprovingADoctorThatNeverAskedIsNotFound) {
     EXPECT_EQ(f.client().access_requests(alice->address()).size(), 0u);
 }
 
-std::set<fs::path> files_under(const fs::path& dir) {
-    std::set<fs::path> out;
-    for (const auto& e : fs::recursive_directory_iterator(dir))
-        if (e.is_regular_file()) out.insert(e.path());
-    return out;
-}
-
 TEST(ClientErrors, TamperedObjectIsTampered) {
     ClientFixture f;
     auto alice = f.patient("alice");
     const fs::path blocks = fs::path(f.data_dir()) / "ipfs";
     const auto before = files_under(blocks);
     (void)alice->add_record(alice->address(), condition("Migraine"));
-    std::size_t flipped = 0;
-    for (const auto& p : files_under(blocks)) {
-        if (before.count(p) || p.extension() != ".data") continue;
-        std::fstream io(p, std::ios::in | std::ios::out | std::ios::binary);
-        io.seekg(40);
-        char c = 0;
-        io.get(c);
-        io.seekp(40);
-        io.put(static_cast<char>(c ^ 0x5a));
-        ++flipped;
-    }
-    ASSERT_GT(flipped, 0u) << "no new block file found under " << blocks;
+    ASSERT_GT(alter_new_blocks(blocks, before), 0u) << "no new block file found under " << blocks;
     (void)expect_code([&] { (void)alice->show_record(alice->address(), 1); }, ErrorCode::tampered);
 }
 

@@ -35,6 +35,7 @@
 #include "shell/main_window.hpp"
 #include "shell/node_controller.hpp"
 #include "support/process.hpp"
+#include "desktop_main.hpp"
 #include "ui_driver.hpp"
 #include "widgets/dialogs.hpp"
 
@@ -333,15 +334,6 @@ private slots:
     }
 };
 
-int main(int argc, char** argv) {
-    qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? QByteArray("offscreen") : qgetenv("QT_QPA_PLATFORM"));
-    if (qgetenv("DOSSIER_KDF").isEmpty()) qputenv("DOSSIER_KDF", "light");
-    dossier::test::TempDir config;
-    qputenv("XDG_CONFIG_HOME", QByteArray::fromStdString(config.path()));
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("DossierTest"));
-    Responsiveness test;
-    return QTest::qExec(&test, argc, argv);
-}
+int main(int argc, char** argv) { return dossier::test_ui::run_desktop_test<Responsiveness>(argc, argv); }
 
 #include "test_responsiveness.moc"

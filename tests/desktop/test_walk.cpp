@@ -34,6 +34,8 @@
 #include "dossier/client/types.hpp"
 #include "support/anvil.hpp"
 #include "support/process.hpp"
+#include "support/store_tamper.hpp"
+#include "desktop_main.hpp"
 #include "ui_driver.hpp"
 #include "widgets/dialogs.hpp"
 #include "widgets/qr_code.hpp"
@@ -52,13 +54,6 @@ namespace dd = dossier::desktop;
     }
 
 namespace {
-std::set<std::filesystem::path> files_under(const std::filesystem::path& dir) {
-    std::set<std::filesystem::path> out;
-    for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
-        if (e.is_regular_file()) out.insert(e.path());
-    return out;
-}
-
 void snapshot_on_failure() {
     static int n = 0;
     for (QWidget* top : QApplication::topLevelWidgets()) {
@@ -409,7 +404,7 @@ private slots:
         UI(open(QStringLiteral("patientPage"), alice_));
         UI(wait_until([&] { return exists(QStringLiteral("newRecordButton")); }, QStringLiteral("alice's writable browser")));
         const std::filesystem::path blocks = std::filesystem::path(dir_->path()) / "data" / "ipfs";
-        const auto before = files_under(blocks);
+        const auto before = dossier::test::files_under(blocks);
         when_shown(QStringLiteral("recordEditor"), [&](QWidget* dialog) {
             try {
                 choose(QStringLiteral("recordKindCombo"), QStringLiteral("Condition"), dialog);
@@ -428,18 +423,7 @@ private slots:
         UI(wait_until([&] { return row_containing(QStringLiteral("recordsTimeline"), QStringLiteral("Migraine")) >= 0; },
                       QStringLiteral("the new record")));
         // Someone with the disk alters the stored ciphertext of that record.
-        std::size_t flipped = 0;
-        for (const auto& path : files_under(blocks)) {
-            if (before.count(path) || path.extension() != ".data") continue;
-            std::fstream io(path, std::ios::in | std::ios::out | std::ios::binary);
-            io.seekg(40);
-            char c = 0;
-            io.get(c);
-            io.seekp(40);
-            io.put(static_cast<char>(c ^ 0x5a));
-            ++flipped;
-        }
-        QVERIFY2(flipped > 0, "no new block file in the store");
+        QVERIFY2(dossier::test::alter_new_blocks(blocks, before) > 0, "no new block file in the store");
         // A fresh session reads it again from the store: the page refuses it, and says why.
         UI(login(QStringLiteral("dr-durand"), QStringLiteral("doctor pw")));
         UI(open(QStringLiteral("patientPage"), alice_));
@@ -484,17 +468,6 @@ private slots:
     }
 };
 
-int main(int argc, char** argv) {
-    // Offscreen unless a developer asks for a real display (to watch the walk).
-    qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? QByteArray("offscreen") : qgetenv("QT_QPA_PLATFORM"));
-    if (qgetenv("DOSSIER_KDF").isEmpty()) qputenv("DOSSIER_KDF", "light");
-    // QSettings (window geometry, last account) goes to a directory of the test's, not the user's.
-    dossier::test::TempDir config;
-    qputenv("XDG_CONFIG_HOME", QByteArray::fromStdString(config.path()));
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("DossierTest"));
-    Walk walk;
-    return QTest::qExec(&walk, argc, argv);
-}
+int main(int argc, char** argv) { return dossier::test_ui::run_desktop_test<Walk>(argc, argv); }
 
 #include "test_walk.moc"
