@@ -25,10 +25,12 @@ void PatientsModel::set_rows(std::vector<PatientAccess> rows) {
     chunk_timer_.stop();
     beginResetModel();
     rows_.clear();
+    text_.clear();
     endResetModel();
     pending_ = std::move(rows);
     next_ = 0;
     rows_.reserve(pending_.size());
+    text_.reserve(pending_.size());
     insert_chunk();
     if (loading()) chunk_timer_.start();
 }
@@ -40,6 +42,11 @@ void PatientsModel::insert_chunk() {
         beginInsertRows({}, first, first + static_cast<int>(end - next_) - 1);
         std::move(pending_.begin() + static_cast<std::ptrdiff_t>(next_), pending_.begin() + static_cast<std::ptrdiff_t>(end),
                   std::back_inserter(rows_));
+        for (std::size_t i = text_.size(); i < rows_.size(); ++i) {
+            QString name = qstr(rows_[i].name);
+            QString folded = name.toCaseFolded();
+            text_.push_back({std::move(name), std::move(folded), qstr(rows_[i].patient.hex())});
+        }
         next_ = end;
         endInsertRows();
     }
@@ -77,6 +84,22 @@ void PatientsModel::mark_pending(const client::Address& patient) {
     emit dataChanged(index(*row, 0), index(*row, column_count - 1));
 }
 
+bool PatientsModel::less(int left, int right, int column) const {
+    const auto l = static_cast<std::size_t>(left), r = static_cast<std::size_t>(right);
+    if (l >= rows_.size() || r >= rows_.size()) return left < right;
+    const auto expiry = [](const PatientAccess& a) -> std::uint64_t {
+        const auto s = a.state();
+        return (s == client::RequestState::approved || s == client::RequestState::expired) ? a.request->expiry : 0;
+    };
+    switch (column) {
+        case name_column: return text_[l].folded < text_[r].folded;
+        case address_column: return text_[l].hex < text_[r].hex;
+        case access_column: return static_cast<int>(rows_[l].state()) < static_cast<int>(rows_[r].state());  // grouped by state
+        case expires_column: return expiry(rows_[l]) < expiry(rows_[r]);
+        default: return left < right;
+    }
+}
+
 int PatientsModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : static_cast<int>(rows_.size());
 }
@@ -86,14 +109,15 @@ int PatientsModel::columnCount(const QModelIndex& parent) const { return parent.
 QVariant PatientsModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= static_cast<int>(rows_.size())) return {};
     const PatientAccess& r = rows_[static_cast<std::size_t>(index.row())];
+    const RowText& text = text_[static_cast<std::size_t>(index.row())];
     const client::RequestState state = r.state();
     const bool dated = state == client::RequestState::approved || state == client::RequestState::expired;
     switch (role) {
-        case address_role: return qstr(r.patient.hex());
+        case address_role: return text.hex;
         case state_role: return static_cast<int>(state);
         case Qt::DisplayRole:
             switch (index.column()) {
-                case name_column: return qstr(r.name);
+                case name_column: return text.name;
                 case address_column: return short_address(r.patient);
                 case access_column: return access_text(state);
                 case expires_column: return dated ? format_date(r.request->expiry) : QString();
@@ -101,8 +125,8 @@ QVariant PatientsModel::data(const QModelIndex& index, int role) const {
             }
         case sort_role:
             switch (index.column()) {
-                case name_column: return qstr(r.name).toCaseFolded();
-                case address_column: return qstr(r.patient.hex());
+                case name_column: return text.folded;
+                case address_column: return text.hex;
                 case access_column: return access_text(state);
                 case expires_column: return dated ? static_cast<qulonglong>(r.request->expiry) : qulonglong{0};
                 default: return {};

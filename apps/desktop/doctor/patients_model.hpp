@@ -29,6 +29,9 @@ public:
     [[nodiscard]] bool loading() const noexcept { return next_ < pending_.size(); }
     /// This doctor's state for `patient` (none when not listed).
     [[nodiscard]] client::RequestState state_of(const client::Address& patient) const;
+    /// Whether row `left` sorts before row `right` by `column` (what sort_role gives, compared
+    /// without a QVariant: a view sorts 10,000 rows with some 140,000 of these).
+    [[nodiscard]] bool less(int left, int right, int column) const;
     /// Shows a request just sent without waiting for the next refresh.
     void mark_pending(const client::Address& patient);
 
@@ -45,7 +48,14 @@ private:
     void insert_chunk();
     [[nodiscard]] std::optional<int> row_of(const client::Address& patient) const;
 
+    /// The texts that sorting and filtering read for every row, made once per row: computed per
+    /// call, a sort of 10,000 rows converted and case-folded strings some 280,000 times.
+    struct RowText {
+        QString name, folded, hex;
+    };
+
     std::vector<PatientAccess> rows_;     ///< shown
+    std::vector<RowText> text_;           ///< of rows_, row for row
     std::vector<PatientAccess> pending_;  ///< still to insert, from next_
     std::size_t next_ = 0;
     QTimer chunk_timer_;

@@ -41,6 +41,12 @@ public:
     }
 
 protected:
+    bool lessThan(const QModelIndex& left, const QModelIndex& right) const override {
+        if (const auto* model = qobject_cast<const PatientsModel*>(sourceModel()))
+            return model->less(left.row(), right.row(), left.column());
+        return QSortFilterProxyModel::lessThan(left, right);
+    }
+
     bool filterAcceptsRow(int row, const QModelIndex& parent) const override {
         const QAbstractItemModel* m = sourceModel();
         const auto state = static_cast<client::RequestState>(m->index(row, 0, parent).data(PatientsModel::state_role).toInt());
@@ -152,8 +158,14 @@ PatientsPage::PatientsPage(Session& session, QWidget* parent)
     setTabOrder(add_button_, request_edit_);
     setTabOrder(request_edit_, request_button_);
 
-    connect(filter_edit_, &QLineEdit::textChanged, this, [this](const QString& text) {
-        proxy_->set_text(text);
+    // Filter once the doctor pauses typing: each pass reads every row (10,000 for a large
+    // practice), once per keystroke it would stall the typing itself.
+    auto* filter_timer = new QTimer(this);
+    filter_timer->setSingleShot(true);
+    filter_timer->setInterval(150);
+    connect(filter_edit_, &QLineEdit::textChanged, filter_timer, qOverload<>(&QTimer::start));
+    connect(filter_timer, &QTimer::timeout, this, [this] {
+        proxy_->set_text(filter_edit_->text());
         update_empty();
     });
     connect(state_combo_, &QComboBox::currentIndexChanged, this, [this] {

@@ -26,6 +26,8 @@ public:
 
     [[nodiscard]] QString title() const override { return tr("Patients"); }
     void refresh() override;
+    /// The table's rows (a test fills it with many to measure the view).
+    [[nodiscard]] PatientsModel* model() const noexcept { return model_; }
 
 private:
     void request_access();
