@@ -100,13 +100,19 @@ void add_node_commands(CLI::App& app, Session& s) {
         };
     });
 
-    auto* status = example(node->add_subcommand("status", "Show the node: processes, RPC url, chain, contracts"),
+    auto* status = example(node->add_subcommand("status", "Show the node: processes, RPC url, chain, contracts. "
+                                                           "Exit status 1 when anything is wrong (not running, "
+                                                           "unreachable, another chain than the manifest's), so "
+                                                           "that a monitoring script can use it; the report is "
+                                                           "printed either way"),
                            "dossier node status --json");
     status->callback([&s] {
         s.action = [&s] {
             const auto st = s.client().node_status();
             s.out = status_json(st);
             print_status(s, st);
+            if (!st.healthy)
+                s.failure = st.problems.empty() ? std::string("the node is not healthy") : "the node is not healthy: " + st.problems.front();
         };
     });
 
