@@ -10,6 +10,13 @@ namespace {
 // Large enough that 10,000 rows take twenty turns of the event loop, small enough that each
 // turn (the view's layout of the new rows) stays well under a frame.
 constexpr std::size_t chunk_rows = 500;
+
+/// The expiry the Expires column shows, or 0 when it shows none (no grant, or one without a date).
+std::uint64_t shown_expiry(const PatientAccess& row) {
+    const client::RequestState state = row.state();
+    return state == client::RequestState::approved || state == client::RequestState::expired ? row.request->expiry : 0;
+}
+
 }  // namespace
 
 QString access_text(client::RequestState state) {
@@ -87,15 +94,11 @@ void PatientsModel::mark_pending(const client::Address& patient) {
 bool PatientsModel::less(int left, int right, int column) const {
     const auto l = static_cast<std::size_t>(left), r = static_cast<std::size_t>(right);
     if (l >= rows_.size() || r >= rows_.size()) return left < right;
-    const auto expiry = [](const PatientAccess& a) -> std::uint64_t {
-        const auto s = a.state();
-        return (s == client::RequestState::approved || s == client::RequestState::expired) ? a.request->expiry : 0;
-    };
     switch (column) {
         case name_column: return text_[l].folded < text_[r].folded;
         case address_column: return text_[l].hex < text_[r].hex;
         case access_column: return static_cast<int>(rows_[l].state()) < static_cast<int>(rows_[r].state());  // grouped by state
-        case expires_column: return expiry(rows_[l]) < expiry(rows_[r]);
+        case expires_column: return shown_expiry(rows_[l]) < shown_expiry(rows_[r]);
         default: return left < right;
     }
 }
@@ -111,7 +114,7 @@ QVariant PatientsModel::data(const QModelIndex& index, int role) const {
     const PatientAccess& r = rows_[static_cast<std::size_t>(index.row())];
     const RowText& text = text_[static_cast<std::size_t>(index.row())];
     const client::RequestState state = r.state();
-    const bool dated = state == client::RequestState::approved || state == client::RequestState::expired;
+    const std::uint64_t expiry = shown_expiry(r);
     switch (role) {
         case address_role: return text.hex;
         case state_role: return static_cast<int>(state);
@@ -120,20 +123,12 @@ QVariant PatientsModel::data(const QModelIndex& index, int role) const {
                 case name_column: return text.name;
                 case address_column: return short_address(r.patient);
                 case access_column: return access_text(state);
-                case expires_column: return dated ? format_date(r.request->expiry) : QString();
-                default: return {};
-            }
-        case sort_role:
-            switch (index.column()) {
-                case name_column: return text.folded;
-                case address_column: return text.hex;
-                case access_column: return access_text(state);
-                case expires_column: return dated ? static_cast<qulonglong>(r.request->expiry) : qulonglong{0};
+                case expires_column: return expiry ? format_date(expiry) : QString();
                 default: return {};
             }
         case Qt::ToolTipRole:
             if (index.column() == address_column || index.column() == name_column) return full_address(r.patient);
-            if (dated) return format_time(r.request->expiry);
+            if (expiry) return format_time(expiry);
             return {};
         case Qt::AccessibleTextRole:
             if (index.column() == address_column) return full_address(r.patient);

@@ -104,7 +104,6 @@ PatientsPage::PatientsPage(Session& session, QWidget* parent)
     state_combo_->setAccessibleName(tr("Show patients by access"));
 
     proxy_->setSourceModel(model_);
-    proxy_->setSortRole(PatientsModel::sort_role);
     table_->setObjectName(QStringLiteral("patientsTable"));
     table_->setAccessibleName(tr("Patients"));
     table_->setModel(proxy_);
