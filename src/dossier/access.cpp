@@ -4,6 +4,7 @@
 #include <string>
 
 #include "base/file_lock.hpp"
+#include "dossier/audit.hpp"
 #include "dossier/patients.hpp"
 #include "eth/uint256.hpp"
 
@@ -33,18 +34,6 @@ Grant grant_of(Context& ctx, const eth::Address& patient, const eth::Address& do
     g.expiry = eth::to_u64(r.at(1).as_uint());
     g.epoch = static_cast<std::uint32_t>(eth::to_u64(r.at(2).as_uint()));
     return g;
-}
-
-std::uint64_t read_be(const Bytes32& w, std::size_t from, std::size_t to) {
-    std::uint64_t v = 0;
-    for (std::size_t i = from; i < to; ++i) v = (v << 8) | w[i];
-    return v;
-}
-
-eth::Address low_address(const Bytes32& w) {
-    eth::Address a;
-    std::copy_n(w.begin() + 12, 20, a.bytes.begin());
-    return a;
 }
 
 std::uint32_t require_patient(Context& ctx, const eth::Address& patient, const char* action) {
@@ -113,7 +102,7 @@ void request_access(Context& ctx, const eth::PrivateKey& doctor, const eth::Addr
     }
 }
 
-std::vector<AccessRequest> list_requests(Context& ctx, const eth::Address& patient) {
+std::vector<AccessRequest> requests_from_entries(const std::vector<AuditEntry>& entries, std::uint64_t now) {
     std::vector<AccessRequest> order;
     std::map<eth::Address, std::size_t> index;
     auto slot = [&](const eth::Address& doctor) -> AccessRequest& {
@@ -124,20 +113,19 @@ std::vector<AccessRequest> list_requests(Context& ctx, const eth::Address& patie
         }
         return order[it->second];
     };
-    for (const ChainEntry& e : patient_entries(ctx, patient)) {
+    for (const AuditEntry& e : entries) {
+        if (!e.doctor) continue;  // a patient's own registration
         switch (e.kind) {
-            case EntryKind::registered: {
-                // subject: expiry << 160 | doctor for a registration by a doctor, else 0.
-                if (e.subject == Bytes32{}) break;
-                AccessRequest& r = slot(low_address(e.subject));
+            case AuditKind::registered: {  // by a doctor, with the consent's grant
+                AccessRequest& r = slot(*e.doctor);
                 r.state = RequestState::approved;
-                r.expiry = read_be(e.subject, 7, 12);
+                r.expiry = e.expiry.value_or(0);
                 r.epoch = 1;
                 r.updated_at = e.timestamp;
                 break;
             }
-            case EntryKind::requested: {
-                AccessRequest& r = slot(low_address(e.subject));
+            case AuditKind::requested: {
+                AccessRequest& r = slot(*e.doctor);
                 r.state = RequestState::pending;
                 r.expiry = 0;
                 r.epoch = 0;
@@ -145,19 +133,18 @@ std::vector<AccessRequest> list_requests(Context& ctx, const eth::Address& patie
                 r.updated_at = e.timestamp;
                 break;
             }
-            case EntryKind::approved: {
-                // data: expiry << 32 | epoch
-                AccessRequest& r = slot(low_address(e.subject));
+            case AuditKind::approved: {
+                AccessRequest& r = slot(*e.doctor);
                 r.state = RequestState::approved;
-                r.expiry = read_be(e.data, 23, 28);
-                r.epoch = static_cast<std::uint32_t>(read_be(e.data, 28, 32));
+                r.expiry = e.expiry.value_or(0);
+                r.epoch = e.epoch.value_or(0);
                 r.updated_at = e.timestamp;
                 break;
             }
-            case EntryKind::denied:
-            case EntryKind::revoked: {
-                AccessRequest& r = slot(low_address(e.subject));
-                r.state = e.kind == EntryKind::denied ? RequestState::denied : RequestState::revoked;
+            case AuditKind::denied:
+            case AuditKind::revoked: {
+                AccessRequest& r = slot(*e.doctor);
+                r.state = e.kind == AuditKind::denied ? RequestState::denied : RequestState::revoked;
                 r.expiry = 0;
                 r.epoch = 0;
                 r.updated_at = e.timestamp;
@@ -166,10 +153,20 @@ std::vector<AccessRequest> list_requests(Context& ctx, const eth::Address& patie
             default: break;
         }
     }
+    for (AccessRequest& r : order)
+        if (r.state == RequestState::approved && r.expiry <= now) r.state = RequestState::expired;
+    return order;
+}
+
+std::vector<AccessRequest> list_requests(Context& ctx, const eth::Address& patient) {
+    std::vector<AuditEntry> entries;
+    for (const ChainEntry& e : patient_entries(ctx, patient))
+        entries.push_back(decode_entry(e.subject, eth::from_be(e.info), e.data));
+    const std::uint64_t now = ctx.chain_time();
+    std::vector<AccessRequest> order = requests_from_entries(entries, now);
     if (order.empty()) return order;
     // The entries say what happened; the grant slot says what holds now (and the clock decides
     // whether an approval is still active).
-    const std::uint64_t now = ctx.chain_time();
     for (AccessRequest& r : order) {
         const Grant g = grant_of(ctx, patient, r.doctor);
         switch (g.state) {

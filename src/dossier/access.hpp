@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "dossier/audit.hpp"
 #include "dossier/context.hpp"
 #include "dossier/doctors.hpp"
 #include "dossier/keyring.hpp"
@@ -48,6 +49,11 @@ void request_access(Context& ctx, const eth::PrivateKey& doctor, const eth::Addr
 /// first appearance. Derived from the audit entries (Registered by a doctor, Requested, Approved,
 /// Denied, Revoked) and confirmed by DoctorContract.grantOf, with expiry against the chain's clock.
 [[nodiscard]] std::vector<AccessRequest> list_requests(Context& ctx, const eth::Address& patient);
+
+/// The same derivation from entries alone: `entries` are one patient's audit entries in chain
+/// order; an approval whose expiry is not after `now` is expired. (The local index answers from
+/// this; list_requests() also confirms each pair with the contract.)
+[[nodiscard]] std::vector<AccessRequest> requests_from_entries(const std::vector<AuditEntry>& entries, std::uint64_t now);
 
 /// The state of one pair (state none if the doctor never asked).
 [[nodiscard]] AccessRequest request_of(Context& ctx, const eth::Address& patient, const eth::Address& doctor);

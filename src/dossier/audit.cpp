@@ -208,28 +208,24 @@ std::string describe(const AuditEntry& e) {
     return actor + " wrote an entry of unknown kind " + std::to_string(e.kind_code);
 }
 
-std::vector<AuditEntry> audit_history(Context& ctx, const eth::Address& patient) {
-    auto entries = fetch_entries(ctx, patient, ctx.rpc().block_number());
+void resolve_accesses(std::vector<AuditEntry>& entries, const std::vector<AuditEntry>& writes) {
     if (std::none_of(entries.begin(), entries.end(), [](const auto& e) { return e.kind == AuditKind::accessed; }))
-        return entries;
-    // Resolve what doctors opened against the patient's (public) record versions and attachments.
+        return;
+    // What doctors opened, against the patient's (public) record versions and attachments.
     std::map<Bytes32, std::tuple<AccessTarget, std::uint32_t, std::uint32_t>> known;
     std::uint32_t records = 0;
-    for (const auto& e : entries) {
+    std::map<std::uint32_t, std::uint32_t> files;  // record id -> attachments; 0 -> all
+    for (const auto& e : writes) {
         if (!e.record_id || !e.number) continue;
         if (e.kind == AuditKind::record_added || e.kind == AuditKind::record_updated) {
             known[access_what(AccessTarget::record, *e.record_id, *e.number)] = {AccessTarget::record, *e.record_id, *e.number};
             if (e.kind == AuditKind::record_added) records = std::max(records, *e.record_id);
         } else if (e.kind == AuditKind::file_attached) {
             known[access_what(AccessTarget::file, *e.record_id, *e.number)] = {AccessTarget::file, *e.record_id, *e.number};
-        }
-    }
-    std::map<std::uint32_t, std::uint32_t> files;  // record id -> attachments; 0 -> all
-    for (const auto& e : entries)
-        if (e.kind == AuditKind::file_attached && e.record_id && e.number) {
             files[*e.record_id] = std::max(files[*e.record_id], *e.number);
             ++files[0];
         }
+    }
     for (std::uint32_t n = 0; n <= records; ++n) known[access_what(AccessTarget::list, 0, n)] = {AccessTarget::list, 0, n};
     for (const auto& [id, count] : files)
         for (std::uint32_t n = 0; n <= count; ++n)
@@ -243,6 +239,12 @@ std::vector<AuditEntry> audit_history(Context& ctx, const eth::Address& patient)
         else e.record_id.reset();
         e.number = std::get<2>(it->second);
     }
+}
+
+std::vector<AuditEntry> audit_history(Context& ctx, const eth::Address& patient) {
+    auto entries = fetch_entries(ctx, patient, ctx.rpc().block_number());
+    const std::vector<AuditEntry> writes = entries;
+    resolve_accesses(entries, writes);
     return entries;
 }
 

@@ -86,6 +86,10 @@ struct AuditEntry {
 /// Decodes one Entry (the event's subject, info and data); resolves nothing.
 [[nodiscard]] AuditEntry decode_entry(const Bytes32& subject, const eth::U256& info, const Bytes32& data);
 
+/// Resolves what each Accessed entry of `entries` opened (access, record_id, number) against
+/// `writes`: all of the patient's record_added, record_updated and file_attached entries.
+void resolve_accesses(std::vector<AuditEntry>& entries, const std::vector<AuditEntry>& writes);
+
 /// Every entry of `patient`, in chain order (= seq order), decoded; Accessed entries resolved
 /// against the patient's RecordVersion and FileAttached events.
 [[nodiscard]] std::vector<AuditEntry> audit_history(Context& ctx, const eth::Address& patient);
