@@ -13,6 +13,7 @@ void add_audit_commands(CLI::App& app, Session& s) {
     struct Args {
         std::string patient;
         bool verify = false;
+        std::string from = "chain";
     };
     auto a = std::make_shared<Args>();
     auto* show = example(audit->add_subcommand("show", "List a patient's audit entries; --verify recomputes the hash "
@@ -21,6 +22,9 @@ void add_audit_commands(CLI::App& app, Session& s) {
                          "dossier audit show --patient alice --verify");
     show->add_option("--patient", a->patient, "The patient (label or address)")->required();
     show->add_flag("--verify", a->verify, "Check that no entry is missing or altered");
+    show->add_option("--from", a->from,
+                     "Verify the entries the node returns now (chain, the default) or the local index's copy (index)")
+        ->check(CLI::IsMember({"chain", "index"}));
     show->callback([&s, a] {
         s.action = [&s, a] {
             const auto patient = s.resolve(a->patient);
@@ -38,13 +42,16 @@ void add_audit_commands(CLI::App& app, Session& s) {
             }
             s.out = {{"patient", patient.checksum()}, {"entries", list}};
             if (a->verify) {
-                const auto v = s.client().verify_audit(patient);
+                const auto v = a->from == "index" ? s.client().verify_audit_from_index(patient)
+                                                  : s.client().verify_audit(patient);
                 s.out["verification"] = {{"ok", v.ok},
                                          {"entries", v.entries},
                                          {"chainSeq", v.chain_seq},
-                                         {"message", v.message}};
+                                         {"message", v.message},
+                                         {"source", a->from}};
                 if (v.first_bad_seq) s.out["verification"]["firstBadSeq"] = *v.first_bad_seq;
-                s.say(std::string(v.ok ? "verified: " : "NOT verified: ") + v.message);
+                s.say(std::string(v.ok ? "verified: " : "NOT verified: ") + v.message + " (checked " +
+                      (a->from == "index" ? "the local index's copy" : "the entries the node returned") + ")");
                 if (!v.ok) throw Error("the audit trail does not match the chain: " + v.message);
             }
         };

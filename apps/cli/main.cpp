@@ -90,18 +90,27 @@ int main(int argc, char** argv) {
     app.add_option("--manifest", s.manifest, "Deployment manifest file (default: in the data directory)");
     app.add_flag("--json", s.json, "Machine output: one JSON document on stdout");
     app.add_option("--password-file", s.password_file, "File holding the acting account's password (else DOSSIER_PASSWORD, else a prompt)");
+    app.add_flag("--offline", s.offline,
+                 "Read lists and history from the local index as it is, without syncing it with the chain first");
+    app.add_option("--confirmations", s.confirmations,
+                   "Entries in the last N blocks are marked unconfirmed (default: 0 on the embedded node, 2 on a "
+                   "remote chain)")
+        ->check(CLI::Range(0, 1000));
 
     add_node_commands(app, s);
     add_ipfs_commands(app, s);
     add_account_commands(app, s);
     add_doctor_commands(app, s);
     add_patient_commands(app, s);
+    add_patient_list_commands(app, s);
     add_access_commands(app, s);
     add_record_commands(app, s);
     add_file_commands(app, s);
     add_audit_commands(app, s);
     add_store_commands(app, s);
     add_demo_command(app, s);
+    add_index_commands(app, s);
+    add_history_command(app, s);
 
     if (const auto unknown = unknown_command(app, argc, argv)) {
         std::cerr << "error: " << *unknown << '\n';

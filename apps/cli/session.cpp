@@ -12,6 +12,8 @@ client::Client& Session::client() {
         if (chain_id != 0) c.chain_id = chain_id;
         if (!ipfs_api.empty()) c.ipfs_api = ipfs_api;
         if (!manifest.empty()) c.manifest_file = manifest;
+        c.offline = offline;
+        if (confirmations >= 0) c.confirmations = static_cast<std::uint32_t>(confirmations);
         client_ = client::make_client(std::move(c));
     }
     return *client_;

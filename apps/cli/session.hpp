@@ -26,6 +26,8 @@ struct Session {
     std::string manifest;
     std::string password_file;
     bool json = false;
+    bool offline = false;
+    int confirmations = -1;  ///< -1: the default of the chain
 
     /// The JSON document printed on stdout at the end with --json.
     nlohmann::json out = nlohmann::json::object();
@@ -70,5 +72,9 @@ void add_file_commands(CLI::App& app, Session& s);
 void add_audit_commands(CLI::App& app, Session& s);
 void add_store_commands(CLI::App& app, Session& s);
 void add_demo_command(CLI::App& app, Session& s);
+void add_index_commands(CLI::App& app, Session& s);
+void add_history_command(CLI::App& app, Session& s);
+/// `patient list` and `patient search` (after add_patient_commands).
+void add_patient_list_commands(CLI::App& app, Session& s);
 
 }  // namespace dossier::cli

@@ -71,6 +71,10 @@ std::pair<std::uint64_t, FixedBytes<24>> chain_of(Context& ctx, const eth::Addre
 
 }  // namespace
 
+std::pair<std::uint64_t, FixedBytes<24>> chain_head_at(Context& ctx, const eth::Address& patient, std::uint64_t block) {
+    return chain_of(ctx, patient, eth::BlockRef::number(block));
+}
+
 std::string_view entry_kind_name(AuditKind kind) noexcept {
     switch (kind) {
         case AuditKind::registered: return "registered";

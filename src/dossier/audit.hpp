@@ -116,6 +116,10 @@ struct AuditVerification {
                                                std::uint64_t seq, const FixedBytes<24>& head,
                                                const std::vector<std::pair<std::uint64_t, FixedBytes<24>>>& checkpoints = {});
 
+/// AuditContract.chainOf(patient) as of the end of `block`: (seq, head).
+[[nodiscard]] std::pair<std::uint64_t, FixedBytes<24>> chain_head_at(Context& ctx, const eth::Address& patient,
+                                                                     std::uint64_t block);
+
 /// The contract's (seq, head) for the patient as of the end of block `block` (chainOf at that block).
 using ChainAt = std::function<std::pair<std::uint64_t, FixedBytes<24>>(std::uint64_t block)>;
 

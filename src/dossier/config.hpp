@@ -24,6 +24,8 @@ struct Config {
     [[nodiscard]] std::filesystem::path keystore_dir() const { return data_dir / "keystore"; }
     [[nodiscard]] std::filesystem::path node_dir() const { return data_dir / "node"; }
     [[nodiscard]] std::filesystem::path ipfs_dir() const { return data_dir / "ipfs"; }
+    /// The local index (SQLite; its -wal and -shm files beside it).
+    [[nodiscard]] std::filesystem::path index_file() const { return data_dir / "index" / "events.sqlite"; }
     [[nodiscard]] std::filesystem::path journal_file() const { return data_dir / "journal" / "transactions.jsonl"; }
 };
 

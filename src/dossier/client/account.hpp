@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <optional>
 #include <stop_token>
+#include <string_view>
 #include <vector>
 
 #include "dossier/client/error.hpp"
@@ -43,6 +44,17 @@ public:
     virtual DoctorRegistration register_doctor(const DoctorProfile& profile, std::stop_token stop = {}) = 0;
     /// Publishes a new profile; returns its digest.
     virtual std::string update_doctor_profile(const DoctorProfile& profile, std::stop_token stop = {}) = 0;
+    /// This doctor's patients (Client::doctor_patients) with the name and birth date of each
+    /// profile it can read. Names are decrypted in memory only (kept while the account is
+    /// unlocked), never written to disk.
+    [[nodiscard]] virtual std::vector<DoctorsPatient> doctor_patients(const ProgressFn& progress = {},
+                                                                      std::stop_token stop = {}) = 0;
+    /// Case- and accent-insensitive prefix search over this doctor's patients: given and family
+    /// names, birth date (YYYY, YYYY-MM...), address and label; every word of `query` must match.
+    /// Best first, at most `limit`; no match is an empty list.
+    [[nodiscard]] virtual std::vector<PatientMatch> search_patients(std::string_view query, std::size_t limit = 20,
+                                                                    const ProgressFn& progress = {},
+                                                                    std::stop_token stop = {}) = 0;
     /// A verified doctor asks a patient for access.
     virtual void request_access(const Address& patient, std::stop_token stop = {}) = 0;
     /// Creates, funds and registers a patient with the patient's consent (see NewPatient).

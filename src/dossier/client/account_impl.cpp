@@ -1,11 +1,14 @@
 /// The Account of account.hpp over the library's workflows: everything that signs or decrypts.
 #include "dossier/client/account_impl.hpp"
 
+#include <map>
 #include <shared_mutex>
 #include <type_traits>
 
+#include "base/cancel.hpp"
 #include "base/hex.hpp"
 #include "dossier/client/convert.hpp"
+#include "dossier/client/doctor_patients.hpp"
 #include "dossier/record_fields.hpp"
 #include "fhir/summary.hpp"
 
@@ -112,6 +115,8 @@ private:
     std::shared_ptr<core::Context> session_context_;
     std::shared_ptr<core::Reader> reader_;
 
+    PatientDirectory directory_;
+
 public:
     AccountImpl(std::shared_ptr<Connection> connection, AccountInfo info, eth::PrivateKey key)
         : connection_(std::move(connection)), info_(std::move(info)), key_(std::move(key)) {}
@@ -130,6 +135,7 @@ public:
         reader_.reset();
         session_context_.reset();
         key_.reset();  // PrivateKey wipes its secret when destroyed
+        directory_.clear();
     }
 
     bool locked() const noexcept override {
@@ -219,6 +225,35 @@ public:
         return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
             return cv::to_client(core::register_patient(ctx, key, cv::to_fhir(profile)));
         });
+    }
+
+    std::vector<DoctorsPatient> doctor_patients(const ProgressFn& progress, std::stop_token stop) override {
+        require_unlocked();
+        return call(std::move(stop), [&] {
+            auto patients = detail::doctor_patients(*connection_, info_.address);
+            std::map<Address, std::string> labels;
+            for (const auto& a : core::list_accounts(connection_->config())) labels[cv::to_client(a.address)] = a.label;
+            std::uint64_t done = 0;
+            directory_.annotate(
+                patients,
+                [&](const Address& patient) {
+                    throw_if_cancelled("reading the patients' profiles");
+                    if (progress) progress(Progress{"reading the patients' profiles", ++done, patients.size(), "patients"});
+                    return patient_profile(patient);
+                },
+                [&](const Address& patient) -> std::optional<std::string> {
+                    const auto it = labels.find(patient);
+                    if (it == labels.end()) return std::nullopt;
+                    return it->second;
+                });
+            return patients;
+        });
+    }
+
+    std::vector<PatientMatch> search_patients(std::string_view query, std::size_t limit, const ProgressFn& progress,
+                                              std::stop_token stop) override {
+        (void)doctor_patients(progress, stop);
+        return call([&] { return directory_.search(query, limit); });
     }
 
     Json patient_profile(const Address& patient) override {

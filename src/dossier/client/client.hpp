@@ -38,6 +38,11 @@ struct Config {
     std::optional<std::uint64_t> chain_id;
     std::optional<std::string> ipfs_api;
     std::optional<std::filesystem::path> manifest_file;
+    /// Read what the local index holds without syncing it with the chain first.
+    bool offline = false;
+    /// Entries in the last `confirmations` blocks are shown unconfirmed. Default: 0 on the
+    /// embedded node (it never reorganises), 2 on a remote chain.
+    std::optional<std::uint32_t> confirmations;
 };
 
 /// $DOSSIER_DATA_DIR, else $XDG_DATA_HOME/dossier, else ~/.local/share/dossier.
@@ -113,6 +118,23 @@ public:
     /// Reads back every object the chain names for `patient` (ciphertext only) and re-hashes it.
     [[nodiscard]] virtual StoreCheck check_store(const Address& patient, const ProgressFn& progress = {},
                                                  std::stop_token stop = {}) = 0;
+
+    // ---- the local index (every read below syncs it first unless Config::offline) ----------
+    [[nodiscard]] virtual IndexStatus index_status() = 0;
+    /// Brings the index up to the chain's head (rolling back what a reorganisation replaced).
+    virtual IndexSync sync_index(const ProgressFn& progress = {}, std::stop_token stop = {}) = 0;
+    /// Empties the index and reads the whole chain again.
+    virtual IndexSync rebuild_index(const ProgressFn& progress = {}, std::stop_token stop = {}) = 0;
+    /// A page of history (Error(invalid_input) without a patient or an actor, or for an unknown kind).
+    [[nodiscard]] virtual HistoryPage history(const HistoryQuery& query, const ProgressFn& progress = {},
+                                              std::stop_token stop = {}) = 0;
+    /// The patients `doctor` asked, was approved or denied by, or registered (names: see
+    /// Account::doctor_patients).
+    [[nodiscard]] virtual std::vector<DoctorsPatient> doctor_patients(const Address& doctor) = 0;
+    /// What a patient's Home shows: pending requests, active grants, the last `recent` entries.
+    [[nodiscard]] virtual PatientHome patient_home(const Address& patient, std::size_t recent = 20) = 0;
+    /// verify_audit() over the index's copy of the trail instead of the node's logs.
+    [[nodiscard]] virtual AuditVerification verify_audit_from_index(const Address& patient) = 0;
 
     // ---- notifications ---------------------------------------------------------------------
     /// Polls the chain for new blocks every `poll` (default: 250 ms on the embedded node, 2 s on a

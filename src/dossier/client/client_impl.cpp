@@ -9,14 +9,17 @@
 #include "dossier/client/client.hpp"
 #include "dossier/client/connection.hpp"
 #include "dossier/client/convert.hpp"
+#include "dossier/client/doctor_patients.hpp"
 #include "dossier/client/watcher.hpp"
 #include "dossier/demo.hpp"
+#include "dossier/index/index_queries.hpp"
 #include "fhir/summary.hpp"
 
 namespace dossier::client {
 
 using detail::call;
 using detail::Connection;
+using detail::LocalIndex;
 namespace cv = convert;
 
 std::filesystem::path default_data_dir() { return core::default_data_dir(); }
@@ -38,7 +41,7 @@ namespace {
 class ClientImpl final : public Client {
 public:
     explicit ClientImpl(Config config)
-        : config_(std::move(config)), connection_(std::make_shared<Connection>(cv::to_core(config_))) {
+        : config_(std::move(config)), connection_(std::make_shared<Connection>(cv::to_core(config_), config_.offline, config_.confirmations)) {
         config_.data_dir = connection_->config().data_dir;
     }
 
@@ -194,10 +197,13 @@ public:
 
     std::vector<AccessRequest> access_requests(const Address& patient) override {
         return call([&] {
-            std::vector<AccessRequest> out;
-            for (const auto& r : core::list_requests(*connection_->context(), cv::to_eth(patient)))
-                out.push_back(cv::to_client(r));
-            return out;
+            const auto ctx = connection_->context();
+            const std::uint64_t now = ctx->chain_time();
+            return connection_->index()->read(*ctx, {}, [&](index::IndexDb& db) {
+                std::vector<AccessRequest> out;
+                for (const auto& r : index::patient_requests(db, cv::to_eth(patient), now)) out.push_back(cv::to_client(r));
+                return out;
+            });
         });
     }
 
@@ -213,11 +219,14 @@ public:
     std::vector<AuditEntry> audit_trail(const Address& patient, const ProgressFn& progress,
                                         std::stop_token stop) override {
         return call(std::move(stop), [&] {
-            detail::step(progress, "reading the audit trail");
-            std::vector<AuditEntry> out;
-            for (const auto& e : core::audit_history(*connection_->context(), cv::to_eth(patient)))
-                out.push_back(cv::to_client(e));
-            return out;
+            const auto ctx = connection_->context();
+            const auto local = connection_->index();
+            return local->read(*ctx, progress, [&](index::IndexDb& db) {
+                std::vector<AuditEntry> out;
+                for (const auto& e : index::patient_trail(db, cv::to_eth(patient)))
+                    out.push_back(indexed(*ctx, *local, patient, e));
+                return out;
+            });
         });
     }
 
@@ -233,6 +242,92 @@ public:
             const auto p = cv::to_eth(patient);
             return cv::to_client(p, core::check_patient_objects(*connection_->context(), p,
                                                                 detail::phase(progress, "checking", "objects")));
+        });
+    }
+
+    // ---- the local index ----------------------------------------------------------------------
+
+    IndexStatus index_status() override {
+        return call([&] {
+            const auto ctx = connection_->context();
+            return connection_->index()->status(*ctx);
+        });
+    }
+
+    IndexSync sync_index(const ProgressFn& progress, std::stop_token stop) override {
+        return call(std::move(stop), [&] {
+            const auto ctx = connection_->context();
+            return connection_->index()->sync(*ctx, progress, false);
+        });
+    }
+
+    IndexSync rebuild_index(const ProgressFn& progress, std::stop_token stop) override {
+        return call(std::move(stop), [&] {
+            const auto ctx = connection_->context();
+            return connection_->index()->sync(*ctx, progress, true);
+        });
+    }
+
+    HistoryPage history(const HistoryQuery& query, const ProgressFn& progress, std::stop_token stop) override {
+        return call(std::move(stop), [&] {
+            index::HistoryQuery q;
+            if (query.patient) q.patient = cv::to_eth(*query.patient);
+            if (query.actor) q.actor = cv::to_eth(*query.actor);
+            if (query.kind) q.kind = parse_entry_kind(*query.kind);
+            q.since = query.since;
+            q.until = query.until;
+            q.after = query.after;
+            q.limit = query.limit;
+            const auto ctx = connection_->context();
+            const auto local = connection_->index();
+            return local->read(*ctx, progress, [&](index::IndexDb& db) {
+                const auto page = index::history(db, q);
+                HistoryPage out;
+                out.next = page.next;
+                for (const auto& e : page.entries) out.entries.push_back(indexed(*ctx, *local, cv::to_client(e.patient), e.entry));
+                return out;
+            });
+        });
+    }
+
+    std::vector<DoctorsPatient> doctor_patients(const Address& doctor) override {
+        return call([&] { return detail::doctor_patients(*connection_, doctor); });
+    }
+
+    PatientHome patient_home(const Address& patient, std::size_t recent) override {
+        return call([&] {
+            const auto ctx = connection_->context();
+            const std::uint64_t now = ctx->chain_time();
+            const auto local = connection_->index();
+            return local->read(*ctx, {}, [&](index::IndexDb& db) {
+                PatientHome home;
+                for (const auto& r : index::patient_requests(db, cv::to_eth(patient), now)) {
+                    if (r.state == core::RequestState::pending) home.pending.push_back(cv::to_client(r));
+                    if (r.state == core::RequestState::approved) home.active.push_back(cv::to_client(r));
+                }
+                index::HistoryQuery q;
+                q.patient = cv::to_eth(patient);
+                q.limit = std::max<std::size_t>(1, recent);
+                for (const auto& e : index::history(db, q).entries)
+                    home.recent.push_back(indexed(*ctx, *local, patient, e.entry));
+                return home;
+            });
+        });
+    }
+
+    AuditVerification verify_audit_from_index(const Address& patient) override {
+        return call([&] {
+            const auto ctx = connection_->context();
+            const auto p = cv::to_eth(patient);
+            // The index's copy against the contract's head at the index's tip: the same moment.
+            const auto [entries, tip] = connection_->index()->read(*ctx, {}, [&](index::IndexDb& db) {
+                const auto t = db.tip();
+                return std::make_pair(index::patient_trail(db, p), t ? t->block : ctx->manifest().deployment_block);
+            });
+            const auto [seq, head] = core::chain_head_at(*ctx, p, tip);
+            auto v = cv::to_client(core::verify_entries(p, entries, seq, head));
+            v.message = "from the local index (to block " + std::to_string(tip) + "): " + v.message;
+            return v;
         });
     }
 
@@ -257,6 +352,24 @@ public:
 
 private:
     const core::Config& cfg() const noexcept { return connection_->config(); }
+
+    /// An entry read from the index, as the boundary shows it (called under the index's lock).
+    static AuditEntry indexed(core::Context& ctx, LocalIndex& local, const Address& patient, const core::AuditEntry& e) {
+        AuditEntry a = cv::to_client(e);
+        a.patient = patient;
+        a.confirmed = local.confirmed(ctx, e.block);
+        return a;
+    }
+
+    static core::AuditKind parse_entry_kind(const std::string& text) {
+        std::string names;
+        for (int k = 0; k < static_cast<int>(core::AuditKind::unknown); ++k) {
+            const auto kind = static_cast<core::AuditKind>(k);
+            if (core::entry_kind_name(kind) == text) return kind;
+            names += (names.empty() ? "" : ", ") + std::string(core::entry_kind_name(kind));
+        }
+        throw Error(ErrorCode::invalid_input, "\"" + text + "\" is not a kind of audit entry (" + names + ")");
+    }
 
     /// The funding policy of new accounts: on the embedded chain, ether from its dev account so
     /// that the account can pay for its first transaction; on a remote chain its owner funds it.

@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <stop_token>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "base/cancel.hpp"
 #include "dossier/client/error.hpp"
+#include "dossier/client/local_index.hpp"
 #include "dossier/client/progress.hpp"
 #include "dossier/context.hpp"
 #include "dossier/sealed_store.hpp"
@@ -24,7 +26,9 @@ namespace dossier::client::detail {
 /// call connects to what now runs; calls in progress keep the one they hold.
 class Connection {
 public:
-    explicit Connection(core::Config config) : config_(std::move(config)) {}
+    explicit Connection(core::Config config, bool offline = false,
+                        std::optional<std::uint32_t> confirmations = std::nullopt)
+        : config_(std::move(config)), offline_(offline), confirmations_(confirmations) {}
 
     [[nodiscard]] const core::Config& config() const noexcept { return config_; }
 
@@ -34,15 +38,26 @@ public:
         return context_;
     }
 
+    /// The local index that goes with context() (made with it).
+    [[nodiscard]] std::shared_ptr<LocalIndex> index() {
+        const std::lock_guard lock(mutex_);
+        if (!index_) index_ = std::make_shared<LocalIndex>(offline_, confirmations_);
+        return index_;
+    }
+
     void reset() {
         const std::lock_guard lock(mutex_);
         context_.reset();
+        index_.reset();
     }
 
 private:
     core::Config config_;
     std::mutex mutex_;
     std::shared_ptr<core::Context> context_;
+    bool offline_ = false;
+    std::optional<std::uint32_t> confirmations_;
+    std::shared_ptr<LocalIndex> index_;
 };
 
 /// Runs one boundary call: installs the caller's stop token for this thread (base/cancel.hpp) and

@@ -330,6 +330,7 @@ struct FetchedFile {
 // ---- audit and store -----------------------------------------------------------------------
 
 struct AuditEntry {
+    Address patient;  ///< whose trail it is in
     std::uint64_t seq = 0;
     std::string kind;  ///< "registered", "requested", "approved", ..., "accessed", "unknown"
     Address actor;
@@ -338,6 +339,9 @@ struct AuditEntry {
     std::string text;  ///< one line in English
     std::optional<Address> doctor;
     std::optional<std::uint32_t> record_id;
+    /// False while its block has fewer confirmations than the configured depth: a reorganisation
+    /// may still remove it (Config::confirmations; always true on the embedded node).
+    bool confirmed = true;
 };
 
 struct AuditVerification {
@@ -355,6 +359,67 @@ struct StoreCheck {
     Address patient;
     std::uint64_t objects = 0, bytes = 0;
     std::vector<ObjectProblem> problems;
+};
+
+// ---- the local index ---------------------------------------------------------------------
+
+/// The local index of the data directory: the chain's Dossier events, which lists, history and
+/// search read without asking the chain.
+struct IndexStatus {
+    std::filesystem::path file;
+    std::optional<std::uint64_t> tip;  ///< the last block indexed (none before the first sync)
+    std::uint64_t head = 0;            ///< the chain's head at the last sync
+    std::uint64_t lag = 0;             ///< head - tip
+    std::uint64_t events = 0, audit_entries = 0;
+    std::uint64_t bytes = 0;  ///< on disk (database and write-ahead log)
+    std::optional<std::string> last_reorg;  ///< the last reorganisation handled, in one sentence
+    std::uint32_t confirmations = 0;        ///< the depth below which entries are shown unconfirmed
+};
+
+struct IndexSync {
+    std::uint64_t from = 0, to = 0, head = 0, events = 0, pages = 0;
+    bool complete = false;             ///< false: stopped by its time budget; the next sync goes on
+    std::optional<std::string> reorg;  ///< what a rollback did
+};
+
+/// A page of history: a patient's trail, or what one account did across patients.
+struct HistoryQuery {
+    std::optional<Address> patient;  ///< entries of this patient's trail
+    std::optional<Address> actor;    ///< entries this account wrote
+    std::optional<std::string> kind;  ///< "approved", "record-added", ... (entry_kind names)
+    std::optional<std::uint64_t> since, until;  ///< unix seconds, inclusive
+    std::optional<std::string> after;  ///< the previous page's `next`
+    std::size_t limit = 50;
+};
+
+struct HistoryPage {
+    std::vector<AuditEntry> entries;  ///< newest first
+    std::optional<std::string> next;  ///< cursor of the next (older) page
+};
+
+/// A patient as their doctor sees them in the Patients list.
+struct DoctorsPatient {
+    Address patient;
+    AccessRequest grant;  ///< where this doctor's access stands (grant.doctor: the doctor)
+    bool registered_by_doctor = false;
+    std::optional<std::string> name, birth_date;  ///< when the doctor can read the profile
+};
+
+/// What a patient's Home shows, in one call.
+struct PatientHome {
+    std::vector<AccessRequest> pending;  ///< requests waiting for a decision
+    std::vector<AccessRequest> active;   ///< approved and not expired, with their expiry
+    std::vector<AuditEntry> recent;      ///< the last entries of the trail, newest first
+};
+
+/// A patient found by a doctor's search.
+struct PatientMatch {
+    Address patient;
+    std::string name, birth_date;  ///< as the profile says ("" where the doctor cannot read it)
+    std::optional<std::string> label;  ///< the account's label in this data directory
+    RequestState state = RequestState::none;
+    std::uint64_t expiry = 0;
+    int score = 0;  ///< higher is better
 };
 
 // ---- the demonstration ---------------------------------------------------------------------
