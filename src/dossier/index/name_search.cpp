@@ -72,11 +72,15 @@ void append_utf8(std::string& out, char32_t c) {
     }
 }
 
+/// Words of a name: split at spaces and punctuation ("Jean-Paul O'Neill" -> jean paul o neill).
+/// A word that starts with a digit (a date, 1974-12-25) keeps its hyphens.
 std::vector<std::string> words_of(std::string_view folded) {
     std::vector<std::string> out;
     std::string word;
     for (const char ch : folded) {
-        const bool sep = ch == ' ' || ch == '-' || ch == '\'' || ch == ',' || ch == '.' || ch == '\t';
+        const bool digits = !word.empty() && word[0] >= '0' && word[0] <= '9';
+        const bool sep = ch == ' ' || ch == ',' || ch == '\t' ||
+                         (!digits && (ch == '-' || ch == '\'' || ch == '.'));
         if (sep) {
             if (!word.empty()) out.push_back(std::move(word));
             word.clear();
