@@ -1,7 +1,6 @@
 #pragma once
-/// What a doctor's pages need from every patient: this doctor's request or grant, if any. The
-/// client API has no index yet, so this reads each patient's requests in turn (one view call per
-/// patient), on a worker, with progress and the task's stop token.
+/// What a doctor's pages need from every patient: this doctor's request or grant, if any, from one
+/// query of the local index (Client::doctor_patients), on a worker.
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -189,9 +189,12 @@ public:
 
     std::vector<Address> patients() override {
         return call([&] {
-            std::vector<Address> out;
-            for (const auto& p : core::registered_patients(*connection_->context())) out.push_back(cv::to_client(p));
-            return out;
+            const auto ctx = connection_->context();
+            return connection_->index()->read(*ctx, {}, [&](index::IndexDb& db) {
+                std::vector<Address> out;
+                for (const auto& p : index::registered_patients(db)) out.push_back(cv::to_client(p));
+                return out;
+            });
         });
     }
 
