@@ -161,8 +161,8 @@ TEST_F(Cli, AnUnknownCommandIsNamedAlongWithTheOnesThatExist) {
         std::string listed;   // one of the commands it must offer
     };
     const std::vector<Case> cases = {
-        {{"patient", "search"}, "'patient search'", "register"},
-        {{"patient", "search", "--help"}, "'patient search'", "register"},
+        {{"patient", "find"}, "'patient find'", "register"},
+        {{"patient", "find", "--help"}, "'patient find'", "register"},
         {{"import"}, "'import'", "patient"},
         {{"import", "--help"}, "'import'", "record"},
         {{"--json", "--password-file", "/dev/null", "record", "frobnicate", "--as", "x"}, "'record frobnicate'", "add"},
