@@ -215,7 +215,7 @@ DemoResult run_demo(const Config& config, const DemoOptions& options, const Demo
     const std::string tag = "demo" + std::to_string(result.run) + "-";
     const eth::PrivateKey authority = embedded_dev_key();
     try {
-        (void)import_account(config, kEmbeddedDevKeyHex.substr(2), options.password, Role::admin, "demo-authority",
+        (void)import_private_key(config, kEmbeddedDevKeyHex, options.password, Role::admin, "demo-authority",
                              eth::kLightScrypt);
     } catch (const AccountError& e) {
         // Imported by an earlier run (or by the user under another label): the key is the same.
