@@ -186,7 +186,11 @@ AccountInfo import_keystore(const Config& config, const fs::path& file, std::str
     }();
     // A weak derivation is what a stolen copy of the file would be attacked through: the key is
     // kept only under Dossier's own cost, with the password the user already chose.
-    if (!eth::kdf_floor_met(ks)) ks = eth::encrypt_keystore(key, password, kdf_or_default(kdf));
+    // Never weaker than the floor, even where the light test cost is in force.
+    if (!eth::kdf_floor_met(ks)) {
+        const eth::ScryptParams cost = kdf_or_default(kdf);
+        ks = eth::encrypt_keystore(key, password, eth::kdf_floor_met(cost) ? cost : eth::kFloorScrypt);
+    }
     return add_account(config, std::move(ks), key.address(), role, label);
 }
 

@@ -74,7 +74,8 @@ AccountInfo create_account(const Config& config, Role role, std::string_view lab
 /// A keystore whose key derivation is at least eth::kdf_floor_met() is copied as is (its own
 /// encryption kept); a weaker one (scrypt N below 2^14, PBKDF2 below 100,000 rounds: cheap to
 /// brute-force if the file leaks) is re-encrypted under the same password with `kdf`
-/// (default_kdf() if unset), and the file given is left untouched. Throws eth::WrongPasswordError
+/// (default_kdf() if unset; the floor's own cost if that is lower), and the file given is left
+/// untouched. Throws eth::WrongPasswordError
 /// for a keystore the password does not open, eth::KeystoreError for a file that is not a keystore,
 /// AccountError (already_exists) if the address or label is present already.
 AccountInfo import_keystore(const Config& config, const std::filesystem::path& file, std::string_view password,

@@ -111,6 +111,10 @@ struct Keystore {
 
 /// Whether `ks` derives its key at least at the floor above (kMinScryptN, kMinPbkdf2Iterations).
 [[nodiscard]] bool kdf_floor_met(const Keystore& ks) noexcept;
+/// Whether scrypt with `params` is at least at the floor.
+[[nodiscard]] bool kdf_floor_met(const ScryptParams& params) noexcept;
+/// The floor's own scrypt parameters (N = 2^14, r = 8, p = 1: about 16 MiB and 50 ms).
+inline constexpr ScryptParams kFloorScrypt{kMinScryptN, 8, 1};
 
 /// Encrypts `key` under `password` with scrypt(params), random salt, IV and UUID.
 [[nodiscard]] Keystore encrypt_keystore(const PrivateKey& key, std::string_view password,
