@@ -268,7 +268,8 @@ DemoResult run_demo(const Config& config, const DemoOptions& options, const Demo
     };
     std::vector<Patient> patients;
     const std::vector<std::pair<std::string, std::string>> examples_used = {
-        {"Patient-example.json", "chalmers"}, {"Patient-f001.json", "vandeheuvel"}, {"Patient-genetics-example1.json", "everywoman"}};
+        // The labels are the account index's, which is not encrypted: they name no one.
+        {"Patient-example.json", "patient1"}, {"Patient-f001.json", "patient2"}, {"Patient-genetics-example1.json", "patient3"}};
     for (std::size_t i = 0; i < examples_used.size(); ++i) {
         const auto fields = patient_fields_from(read_json(examples / examples_used[i].first));
         secret(full_name(fields));
