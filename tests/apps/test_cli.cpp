@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -536,11 +537,24 @@ TEST_F(Cli, TheProcessDumpsNoCore) {
     const auto fifo = fs::path(data_dir()) / "scratch" / "stdin.fifo";
     fs::create_directories(fifo.parent_path());
     ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    // The child inherits a core limit as high as this process may set: a shell's default of 0
+    // would prove nothing.
+    rlimit saved{};
+    ASSERT_EQ(::getrlimit(RLIMIT_CORE, &saved), 0);
+    const rlimit raised{saved.rlim_max, saved.rlim_max};
+    ASSERT_EQ(::setrlimit(RLIMIT_CORE, &raised), 0);
+    ASSERT_GT(raised.rlim_cur, 0u) << "the hard core limit is 0 here: nothing to prove";
     dossier::test::Child child({"/bin/sh", "-c",
                                 std::string("exec ") + DOSSIER_CLI + " --data-dir " + data_dir() +
                                     " account import --key-file - --role doctor --label waiting --no-fund < " +
                                     fifo.string()});
-    const int writer = ::open(fifo.c_str(), O_WRONLY);  // unblocks the shell, which then runs dossier
+    // Opening the writing end unblocks the shell, which then runs dossier (non-blocking: a shell
+    // that never started cannot hang the test).
+    int writer = -1;
+    for (int i = 0; i < 250 && writer < 0; ++i) {
+        writer = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+        if (writer < 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
     ASSERT_GE(writer, 0);
     std::string limits;
     for (int i = 0; i < 200; ++i) {
@@ -554,6 +568,7 @@ TEST_F(Cli, TheProcessDumpsNoCore) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     ::close(writer);
+    ASSERT_EQ(::setrlimit(RLIMIT_CORE, &saved), 0);
     ASSERT_FALSE(limits.empty()) << "dossier did not start";
     const auto line = limits.substr(limits.find("Max core file size"));
     std::istringstream fields(line.substr(0, line.find('\n')));
