@@ -85,7 +85,9 @@ int main(int argc, char** argv) {
     Session s;
     CLI::App app{"Dossier: patient-controlled medical records on Ethereum and IPFS.\n"
                  "Accounts are named by label or address. Passwords come from --password-file, the\n"
-                 "DOSSIER_PASSWORD environment variable or a prompt, never from the command line.",
+                 "DOSSIER_PASSWORD environment variable or a prompt, never from the command line;\n"
+                 "so do personal data (names, birth dates, a record's fields): --fields FILE, --fields -\n"
+                 "(stdin) or questions at the terminal.",
                  "dossier"};
     app.fallthrough();
     app.require_subcommand(1);
