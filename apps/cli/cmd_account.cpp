@@ -1,8 +1,10 @@
 /// `dossier account new|import|fund|list|export`: keystores of the data directory, and gas.
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <iostream>
+#include <iterator>
 
+#include "dossier/client/secrets.hpp"
 #include "session.hpp"
 
 namespace dossier::cli {
@@ -67,13 +69,19 @@ void add_account_commands(CLI::App& app, Session& s) {
     };
     auto ia = std::make_shared<ImportArgs>();
     auto* imp = example(account->add_subcommand("import", "Import a key: a keystore file of any wallet (opened with "
-                                                           "its password), or a file holding a raw private key in hex "
-                                                           "(then encrypted under the password)"),
+                                                           "its password; one whose key derivation is weaker than "
+                                                           "scrypt N=2^14 or PBKDF2 100,000 rounds is re-encrypted "
+                                                           "under the same password at Dossier's cost, the file given "
+                                                           "left as it is), or a raw private key in hex from a file or "
+                                                           "stdin (then encrypted under the password)"),
                         "dossier account import --keystore ~/UTC--2026...json --role doctor --label dr-grey\n"
+                        "  dossier account import --key-file - --role doctor --label dr-grey < key.txt\n"
                         "  dossier account import --embedded-authority --role admin --label admin");
     auto* ks = imp->add_option("--keystore", ia->keystore, "Web3 v3 keystore file")->check(CLI::ExistingFile);
-    auto* kf = imp->add_option("--key-file", ia->key_file, "File holding a private key (64 hex digits)")
-                   ->check(CLI::ExistingFile);
+    auto* kf = imp->add_option("--key-file", ia->key_file,
+                               "File holding a private key (64 hex digits, with or without 0x), - for stdin; "
+                               "its content is only ever read as a key")
+                   ->check(CLI::ExistingFile | CLI::IsMember({"-"}));
     auto* au = imp->add_flag("--embedded-authority", ia->authority,
                              "Import the embedded chain's credentialing authority (anvil's first dev account, "
                              "whose key is public: embedded chain only)");
@@ -91,10 +99,14 @@ void add_account_commands(CLI::App& app, Session& s) {
             if (!ia->keystore.empty()) {
                 source = {client::ImportSource::Kind::keystore_file, ia->keystore};
             } else if (!ia->key_file.empty()) {
-                std::ifstream in(ia->key_file);
-                std::stringstream ss;
-                ss << in.rdbuf();
-                source = {client::ImportSource::Kind::private_key_hex, ss.str()};
+                source.kind = client::ImportSource::Kind::private_key_hex;
+                if (ia->key_file == "-") {
+                    source.value.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+                } else {
+                    std::ifstream in(ia->key_file, std::ios::binary);
+                    if (!in) throw Error("cannot read the key file '" + ia->key_file + "'");
+                    source.value.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+                }
             } else if (ia->authority) {
                 if (!s.client().embedded_chain()) throw Error("--embedded-authority is only for the embedded chain");
                 source = {client::ImportSource::Kind::embedded_authority, {}};
@@ -102,8 +114,17 @@ void add_account_commands(CLI::App& app, Session& s) {
                 throw Error("give --keystore FILE, --key-file FILE or --embedded-authority");
             }
             const auto pw = s.password("password for the imported key: ", ia->keystore.empty());
-            const auto created = s.client().import_account(source, pw, client::parse_role(ia->role), ia->label,
-                                                           client::FundingOptions{!ia->no_fund});
+            const auto created = [&] {
+                try {
+                    auto c = s.client().import_account(source, pw, client::parse_role(ia->role), ia->label,
+                                                       client::FundingOptions{!ia->no_fund});
+                    client::wipe(source.value);
+                    return c;
+                } catch (...) {
+                    client::wipe(source.value);
+                    throw;
+                }
+            }();
             s.out = account_json(created.info);
             s.say("imported " + created.info.label + " " + created.info.address.checksum());
             report_funding(s, created);

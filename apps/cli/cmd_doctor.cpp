@@ -1,11 +1,16 @@
 /// `dossier doctor register|verify|suspend|list`.
+#include "fields.hpp"
 #include "session.hpp"
 
 namespace dossier::cli {
 
 namespace {
 
-/// "Gregory House" -> given "Gregory", family "House" (the last word is the family name).
+constexpr const char* kRegisterExample =
+    "dossier doctor register --as dr-house --fields house.json\n  where house.json holds {\"name\": \"Gregory "
+    "House\", \"specialty\": \"Diagnostics\", \"licence\": \"NJ-12345\"}\n  (or pipe that JSON in with "
+    "--fields -, or leave --fields out to be asked each field)";
+
 nlohmann::json doctor_json(const client::DoctorInfo& d) {
     nlohmann::json j{{"address", d.address.checksum()},
                      {"status", std::string(client::status_name(d.status))},
@@ -27,30 +32,32 @@ std::string doctor_line(Session& s, const client::DoctorInfo& d) {
 void add_doctor_commands(CLI::App& app, Session& s) {
     auto* doctor = example(app.add_subcommand("doctor", "Doctors: register with a public profile; the credentialing "
                                                          "authority verifies or suspends them"),
-                           "dossier doctor register --as dr-house --name \"Gregory House\" --specialty Diagnostics "
-                           "--licence NJ-12345");
+                           kRegisterExample);
     doctor->require_subcommand(1);
 
     struct RegArgs {
-        std::string as, name, specialty, licence, phone, email;
+        std::string as, fields;
+    };
+    const std::vector<FieldSpec> specs = {
+        {"name", "Full name, family name last", true},
+        {"specialty", "Specialty, e.g. Cardiology", true},
+        {"licence", "Medical licence number", true},
+        {"phone", "Public work phone", false},
+        {"email", "Public work email", false},
     };
     auto ra = std::make_shared<RegArgs>();
     auto* reg = example(doctor->add_subcommand("register", "Register your doctor account: publishes your encryption "
                                                             "key and a public FHIR Practitioner profile; the "
                                                             "authority must verify you before you can work"),
-                        "dossier doctor register --as dr-house --name \"Gregory House\" --specialty Diagnostics "
-                        "--licence NJ-12345");
+                        kRegisterExample);
     reg->add_option("--as", ra->as, "Your doctor account (label or address)")->required();
-    reg->add_option("--name", ra->name, "Full name, family name last")->required();
-    reg->add_option("--specialty", ra->specialty, "Specialty, e.g. Cardiology")->required();
-    reg->add_option("--licence", ra->licence, "Medical licence number")->required();
-    reg->add_option("--phone", ra->phone, "Public work phone (optional)");
-    reg->add_option("--email", ra->email, "Public work email (optional)");
-    reg->callback([&s, ra] {
-        s.action = [&s, ra] {
+    reg->add_option("--fields", ra->fields, fields_help(specs));
+    reg->callback([&s, ra, specs] {
+        s.action = [&s, ra, specs] {
+            const auto f = read_fields(ra->fields, specs);  // bad fields are reported before a password is asked
             const auto account = s.unlock(ra->as);
-            const auto r = account->register_doctor(
-                client::DoctorProfile{ra->name, ra->specialty, ra->licence, ra->phone, ra->email});
+            const auto r = account->register_doctor(client::DoctorProfile{
+                field(f, "name"), field(f, "specialty"), field(f, "licence"), field(f, "phone"), field(f, "email")});
             s.out = {{"doctor", r.doctor.checksum()},
                      {"profileDigest", r.profile_digest},
                      {"profileCid", r.profile_cid},

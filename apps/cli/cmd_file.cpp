@@ -1,4 +1,5 @@
 /// `dossier file attach|list|fetch`: encrypted attachments of any size, with progress bars.
+#include "fields.hpp"
 #include "format.hpp"
 #include "session.hpp"
 
@@ -7,7 +8,7 @@ namespace dossier::cli {
 namespace {
 
 struct Args {
-    std::string as, patient, path, out, name, content_type, type_text;
+    std::string as, patient, path, out, fields, content_type;
     std::uint32_t record = 0;
     std::uint32_t index = 0;
     bool overwrite = false;
@@ -24,29 +25,35 @@ void add_file_commands(CLI::App& app, Session& s) {
     auto aa = std::make_shared<Args>();
     auto* attach = example(file->add_subcommand("attach", "Encrypt a file into the store and attach it to a record "
                                                            "(or, without --record, to a new file record)"),
-                           "dossier file attach --as dr-house --patient alice --record 1 --path scan.pdf --type "
-                           "\"Radiology report\"");
+                           "dossier file attach --as dr-house --patient alice --record 1 --path scan.pdf --fields "
+                           "scan.json\n  where scan.json holds {\"name\": \"chest x-ray 2026.pdf\", \"type\": "
+                           "\"Radiology report\"}");
     attach->add_option("--as", aa->as, "The author (label or address)")->required();
     attach->add_option("--patient", aa->patient, "The patient (label or address)")->required();
     attach->add_option("--record", aa->record, "The record to attach it to (default: its own file record)");
     attach->add_option("--path", aa->path, "The file")->required();
-    attach->add_option("--name", aa->name, "File name to keep (default: the path's)");
+    attach->add_option("--fields", aa->fields,
+                       "JSON file of the file's description {name?, type?}: the name to keep (default: the path's) "
+                       "and what it is, e.g. \"Radiology report\"; - reads it from stdin. Never on the command line: "
+                       "others can read it there");
     attach->add_option("--content-type", aa->content_type, "MIME type (default: detected from the content)");
-    attach->add_option("--type", aa->type_text, "What it is, e.g. \"Radiology report\"");
     attach->callback([&s, aa] {
         s.action = [&s, aa] {
             const auto patient = s.resolve(aa->patient);
             std::error_code ec;
             if (!std::filesystem::is_regular_file(aa->path, ec))
                 throw Error("'" + aa->path + "' is not a readable file");
+            std::map<std::string, std::string> described;
+            if (!aa->fields.empty())
+                described = read_fields(aa->fields, {{"name", "File name to keep"}, {"type", "What it is"}});
             const auto account = s.unlock(aa->as);
             auto bar = s.progress("encrypting " + std::filesystem::path(aa->path).filename().string());
             client::AttachRequest request;
             if (aa->record) request.record_id = aa->record;
             request.path = aa->path;
-            request.name = aa->name;
+            request.name = field(described, "name");
             request.content_type = aa->content_type;
-            request.type_text = aa->type_text;
+            request.type_text = field(described, "type");
             const auto f = account->attach_file(patient, request,
                                                 [&bar](const client::Progress& p) { bar->update(p.done, p.total); });
             bar->finish();

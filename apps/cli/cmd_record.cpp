@@ -1,4 +1,5 @@
 /// `dossier record add|update|show|list|history`.
+#include "fields.hpp"
 #include "format.hpp"
 #include "session.hpp"
 
@@ -6,36 +7,69 @@ namespace dossier::cli {
 
 namespace {
 
-/// A record's flags: --kind and --file, or the simple fields (mapped onto FHIR by the core).
+/// A record's options: --kind with its simple fields (from --fields, stdin or the terminal, never
+/// the command line; mapped onto FHIR by the library), or --file, a whole FHIR resource.
 struct ResourceArgs {
-    std::string kind, file;
-    client::RecordFields fields;
+    std::string kind, file, fields;
 };
 
-void add_resource_options(CLI::App* cmd, ResourceArgs& a, bool kind_required) {
-    auto* kind = cmd->add_option("--kind", a.kind, "condition, medication, allergy, appointment or note")
-                     ->check(CLI::IsMember({"condition", "medication", "allergy", "appointment", "note"}));
-    if (kind_required) kind->required();
-    cmd->add_option("--file", a.file, "A FHIR R4 resource in a JSON file (instead of the simple flags)");
-    auto& f = a.fields;
-    cmd->add_option("--code", f.code, "condition: diagnosis; medication: drug and strength; allergy: substance");
-    cmd->add_option("--text", f.text, "note: the text; condition: a note; appointment: description");
-    cmd->add_option("--status", f.status, "clinical status (condition, allergy) or status (medication, appointment)");
-    cmd->add_option("--start", f.start, "onset (condition), start (medication, appointment: 2026-12-01T09:00:00Z)");
-    cmd->add_option("--end", f.end, "end (medication, appointment)");
-    cmd->add_option("--dosage", f.dosage, "medication: dosage instructions");
-    cmd->add_option("--criticality", f.criticality, "allergy: low, high or unable-to-assess");
-    cmd->add_option("--reaction", f.reaction, "allergy: the reaction, e.g. Hives");
-    cmd->add_option("--title", f.title, "note: title");
+/// The simple fields of each kind, in the order they are asked.
+std::vector<FieldSpec> record_fields_of(client::RecordKind kind) {
+    const FieldSpec code{"code", "Code (condition: diagnosis; medication: drug and strength; allergy: substance)"};
+    const FieldSpec status{"status", "Status (condition, allergy: clinical status)"};
+    const FieldSpec start{"start", "Start (onset; an appointment's as 2026-12-01T09:00:00Z)"};
+    const FieldSpec end{"end", "End"};
+    const FieldSpec text{"text", "Text (a note's text; a condition's note; an appointment's description)"};
+    switch (kind) {
+        case client::RecordKind::condition: return {code, status, start, text};
+        case client::RecordKind::medication:
+            return {code, {"dosage", "Dosage instructions"}, status, start, end};
+        case client::RecordKind::allergy:
+            return {code, {"criticality", "Criticality (low, high or unable-to-assess)"}, {"reaction", "Reaction, e.g. Hives"},
+                    status};
+        case client::RecordKind::appointment: return {start, end, text, status};
+        case client::RecordKind::note: return {{"title", "Title"}, text};
+        default: return {code, text, status, start, end};
+    }
 }
 
-/// What the flags describe: the --file's resource (its kind from --kind or its resourceType), or
+constexpr const char* kFieldsHelp =
+    "JSON file of the record's fields for --kind: condition {code, status, start, text}, medication {code, "
+    "dosage, status, start, end}, allergy {code, criticality, reaction, status}, appointment {start, end, text, "
+    "status}, note {title, text}; - reads it from stdin; without it (and without --file) each field is asked at "
+    "the terminal. Never on the command line: others can read it there";
+
+void add_resource_options(CLI::App* cmd, ResourceArgs& a) {
+    cmd->add_option("--kind", a.kind, "condition, medication, allergy, appointment or note")
+        ->check(CLI::IsMember({"condition", "medication", "allergy", "appointment", "note"}));
+    auto* file = cmd->add_option("--file", a.file, "A FHIR R4 resource in a JSON file (instead of --fields)");
+    auto* fields = cmd->add_option("--fields", a.fields, kFieldsHelp);
+    file->excludes(fields);
+}
+
+/// What the options describe: the --file's resource (its kind from --kind or its resourceType), or
 /// the simple fields of --kind (mapped onto FHIR by the library).
 client::RecordContent content_of(const ResourceArgs& a) {
+    if (a.kind.empty() && a.file.empty())
+        throw Error("give --kind (its fields from --fields FILE, --fields - or the terminal) or --file");
     client::RecordContent c;
     if (!a.kind.empty()) c.kind = client::parse_kind(a.kind);
-    if (!a.file.empty()) c.resource = client::load_resource(a.file);
-    else c.fields = a.fields;
+    if (!a.file.empty()) {
+        c.resource = client::load_resource(a.file);
+        return c;
+    }
+    const auto f = read_fields(a.fields, record_fields_of(*c.kind));
+    client::RecordFields r;
+    r.code = field(f, "code");
+    r.text = field(f, "text");
+    r.status = field(f, "status");
+    r.start = field(f, "start");
+    r.end = field(f, "end");
+    r.dosage = field(f, "dosage");
+    r.criticality = field(f, "criticality");
+    r.reaction = field(f, "reaction");
+    r.title = field(f, "title");
+    c.fields = r;
     return c;
 }
 
@@ -54,6 +88,12 @@ nlohmann::json written_json(const client::WrittenRecord& w) {
             {"block", w.block}};
 }
 
+constexpr const char* kAddExample =
+    "dossier record add --as dr-house --patient alice --kind medication --fields med.json\n  where med.json holds "
+    "{\"code\": \"Metformin 500 mg tablet\", \"dosage\": \"twice daily\"}\n  (or pipe that JSON in with --fields -, "
+    "or leave --fields out to be asked each field)\n  dossier record add --as dr-house --patient alice --file "
+    "condition.json";
+
 struct Target {
     std::string as, patient;
     std::uint32_t record = 0;
@@ -66,24 +106,20 @@ void add_record_commands(CLI::App& app, Session& s) {
     auto* record = example(app.add_subcommand("record", "Medical records (conditions, medications, allergies, "
                                                          "appointments, notes): encrypted FHIR documents, every "
                                                          "version kept"),
-                           "dossier record add --as dr-house --patient alice --kind condition --code \"Type 2 "
-                           "diabetes mellitus\"");
+                           kAddExample);
     record->require_subcommand(1);
 
     auto at = std::make_shared<Target>();
     auto ar = std::make_shared<ResourceArgs>();
     auto* add = example(record->add_subcommand("add", "Add a record for a patient (as the patient, or a verified doctor "
-                                                       "with access); from simple flags or a FHIR JSON file"),
-                        "dossier record add --as dr-house --patient alice --kind medication --code \"Metformin 500 mg "
-                        "tablet\" --dosage \"twice daily\"\n  dossier record add --as dr-house --patient alice --file "
-                        "condition.json");
+                                                       "with access); from simple fields or a FHIR JSON file"),
+                        kAddExample);
     add->add_option("--as", at->as, "The author (label or address)")->required();
     add->add_option("--patient", at->patient, "The patient (label or address)")->required();
-    add_resource_options(add, *ar, false);
+    add_resource_options(add, *ar);
     add->callback([&s, at, ar] {
         s.action = [&s, at, ar] {
             const auto patient = s.resolve(at->patient);
-            if (ar->kind.empty() && ar->file.empty()) throw Error("give --kind (with its flags) or --file");
             const auto content = content_of(*ar);
             const auto account = s.unlock(at->as);
             const auto w = account->add_record(patient, content);
@@ -98,16 +134,16 @@ void add_record_commands(CLI::App& app, Session& s) {
     auto ur = std::make_shared<ResourceArgs>();
     auto* update = example(record->add_subcommand("update", "Add a new version of a record (the old one stays in the "
                                                              "history); give the whole new content"),
-                           "dossier record update --as dr-house --patient alice --record 1 --kind condition --code "
-                           "\"Type 2 diabetes mellitus\" --status remission");
+                           "dossier record update --as dr-house --patient alice --record 1 --kind condition "
+                           "--fields dm2.json\n  where dm2.json holds {\"code\": \"Type 2 diabetes mellitus\", "
+                           "\"status\": \"remission\"}");
     update->add_option("--as", ut->as, "The author (label or address)")->required();
     update->add_option("--patient", ut->patient, "The patient (label or address)")->required();
     update->add_option("--record", ut->record, "Record id")->required();
-    add_resource_options(update, *ur, false);
+    add_resource_options(update, *ur);
     update->callback([&s, ut, ur] {
         s.action = [&s, ut, ur] {
             const auto patient = s.resolve(ut->patient);
-            if (ur->kind.empty() && ur->file.empty()) throw Error("give --kind (with its flags) or --file");
             auto content = content_of(*ur);
             if (content.resource) content.kind.reset();  // an update's kind is its resource's
             const auto account = s.unlock(ut->as);

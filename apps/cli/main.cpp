@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dossier/client/error.hpp"
+#include "dossier/client/secrets.hpp"
 #include "session.hpp"
 
 namespace {
@@ -73,10 +74,20 @@ std::string hint_for(const dossier::Error& e) {
 
 int main(int argc, char** argv) {
     using namespace dossier::cli;
+    // Before any password, key or record is read: a crash must not write them to a core file, and
+    // another process of the same user must not read them from /proc/<pid>/mem.
+    try {
+        dossier::client::protect_process();
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << '\n';
+        return 1;
+    }
     Session s;
     CLI::App app{"Dossier: patient-controlled medical records on Ethereum and IPFS.\n"
                  "Accounts are named by label or address. Passwords come from --password-file, the\n"
-                 "DOSSIER_PASSWORD environment variable or a prompt, never from the command line.",
+                 "DOSSIER_PASSWORD environment variable or a prompt, never from the command line;\n"
+                 "so do personal data (names, birth dates, a record's fields): --fields FILE, --fields -\n"
+                 "(stdin) or questions at the terminal.",
                  "dossier"};
     app.fallthrough();
     app.require_subcommand(1);

@@ -1,5 +1,6 @@
 #include "dossier/accounts.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -139,12 +140,26 @@ Role parse_role(std::string_view text) {
                        "unknown role '" + std::string(text) + "': use doctor, patient or admin");
 }
 
+bool light_kdf_allowed() noexcept {
+#ifdef DOSSIER_LIGHT_KDF
+    return true;
+#else
+    return false;
+#endif
+}
+
 eth::ScryptParams default_kdf() {
     const char* v = std::getenv("DOSSIER_KDF");
     if (v == nullptr || *v == '\0' || std::string_view(v) == "standard") return eth::kStandardScrypt;
-    if (std::string_view(v) == "light") return eth::kLightScrypt;
-    throw AccountError(ErrorCode::invalid_input,
-                       "DOSSIER_KDF must be 'light' or 'standard', not '" + std::string(v) + "'");
+    if (std::string_view(v) == "light") {
+        if (light_kdf_allowed()) return eth::kLightScrypt;
+        throw AccountError(ErrorCode::invalid_input,
+                           "DOSSIER_KDF=light is for test builds only: this build encrypts keys at the standard "
+                           "cost; unset DOSSIER_KDF");
+    }
+    throw AccountError(ErrorCode::invalid_input, "DOSSIER_KDF must be 'standard'" +
+                                                     std::string(light_kdf_allowed() ? " or 'light'" : "") +
+                                                     ", not '" + std::string(v) + "'");
 }
 
 fs::path accounts_index_path(const Config& config) { return config.data_dir / "accounts.json"; }
@@ -157,30 +172,44 @@ AccountInfo create_account(const Config& config, Role role, std::string_view lab
     return add_account(config, eth::encrypt_keystore(key, password, kdf_or_default(kdf)), key.address(), role, label);
 }
 
-AccountInfo import_account(const Config& config, std::string_view source, std::string_view password, Role role,
-                           std::string_view label, std::optional<eth::ScryptParams> kdf) {
+AccountInfo import_keystore(const Config& config, const fs::path& file, std::string_view password, Role role,
+                            std::string_view label, std::optional<eth::ScryptParams> kdf) {
     check_label(label);
     check_password(password);
-    std::error_code ec;
-    const fs::path file(source);
-    if (fs::is_regular_file(file, ec)) {
-        eth::Keystore ks = eth::read_keystore_file(file);
-        eth::PrivateKey key = [&] {
-            try {
-                return ks.decrypt(password);
-            } catch (const eth::WrongPasswordError&) {
-                throw eth::WrongPasswordError("wrong password for the keystore '" + file.string() + "'");
-            }
-        }();
-        return add_account(config, std::move(ks), key.address(), role, label);
+    eth::Keystore ks = eth::read_keystore_file(file);
+    eth::PrivateKey key = [&] {
+        try {
+            return ks.decrypt(password);
+        } catch (const eth::WrongPasswordError&) {
+            throw eth::WrongPasswordError("wrong password for the keystore '" + file.string() + "'");
+        }
+    }();
+    // A weak derivation is what a stolen copy of the file would be attacked through: the key is
+    // kept only under Dossier's own cost, with the password the user already chose.
+    // Never weaker than the floor, even where the light test cost is in force.
+    if (!eth::kdf_floor_met(ks)) {
+        const eth::ScryptParams cost = kdf_or_default(kdf);
+        ks = eth::encrypt_keystore(key, password, eth::kdf_floor_met(cost) ? cost : eth::kFloorScrypt);
     }
+    return add_account(config, std::move(ks), key.address(), role, label);
+}
+
+AccountInfo import_private_key(const Config& config, std::string_view key_hex, std::string_view password, Role role,
+                               std::string_view label, std::optional<eth::ScryptParams> kdf) {
+    check_label(label);
+    check_password(password);
+    std::string_view text = key_hex;
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
     const eth::PrivateKey key = [&] {
         try {
-            return eth::PrivateKey::from_hex(source);
+            return eth::PrivateKey::from_hex(text);
         } catch (const std::exception&) {
+            // Never the text, nor its length or the position of a bad digit: a key with one typo
+            // is still almost all of a secret.
             throw AccountError(ErrorCode::invalid_input,
-                               "'" + std::string(source.substr(0, 80)).append(source.size() > 80 ? "..." : "") +
-                               "' is neither a keystore file nor a private key (64 hex digits)");
+                               "the private key is malformed: it must be 64 hex digits (with or without 0x) for a "
+                               "valid secp256k1 key");
         }
     }();
     return add_account(config, eth::encrypt_keystore(key, password, kdf_or_default(kdf)), key.address(), role, label);

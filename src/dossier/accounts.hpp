@@ -50,11 +50,16 @@ struct AccountInfo {
     bool operator==(const AccountInfo&) const = default;
 };
 
-/// The scrypt cost of new keystores: geth's standard parameters (about 1 s and 256 MiB per unlock),
-/// or geth's light ones (about 20 ms, 4 MiB: for tests and demos only) when the environment
-/// variable DOSSIER_KDF is "light". Throws AccountError for any other value of DOSSIER_KDF
-/// than "light" or "standard".
+/// The scrypt cost of new keystores: geth's standard parameters (about 1 s and 256 MiB per unlock).
+/// A build made with the test suites (CMake option DOSSIER_LIGHT_KDF, on by default only when
+/// DOSSIER_TESTS is) also honours DOSSIER_KDF=light, geth's light parameters (about 20 ms, 4 MiB),
+/// so that tests can unlock many keystores; a build without it refuses that value, so the light
+/// cost cannot be chosen by a stray environment variable. Throws AccountError for any value of
+/// DOSSIER_KDF other than "standard" (or "light" where allowed).
 [[nodiscard]] eth::ScryptParams default_kdf();
+
+/// Whether this build lets DOSSIER_KDF=light select the light scrypt cost (see default_kdf()).
+[[nodiscard]] bool light_kdf_allowed() noexcept;
 
 /// <data_dir>/accounts.json.
 [[nodiscard]] std::filesystem::path accounts_index_path(const Config& config);
@@ -65,12 +70,23 @@ struct AccountInfo {
 AccountInfo create_account(const Config& config, Role role, std::string_view label, std::string_view password,
                            std::optional<eth::ScryptParams> kdf = std::nullopt);
 
-/// Imports an existing key. `source` is either the path of a keystore file (any wallet's; it is
-/// decrypted with `password` to prove it, then copied as is) or a private key as 64 hex digits
-/// (encrypted under `password` with `kdf`). Throws eth::WrongPasswordError for a keystore the
-/// password does not open, AccountError (already_exists) if the address or label is present already.
-AccountInfo import_account(const Config& config, std::string_view source, std::string_view password, Role role,
-                           std::string_view label, std::optional<eth::ScryptParams> kdf = std::nullopt);
+/// Imports the key of a keystore file of any wallet: it is decrypted with `password` to prove it.
+/// A keystore whose key derivation is at least eth::kdf_floor_met() is copied as is (its own
+/// encryption kept); a weaker one (scrypt N below 2^14, PBKDF2 below 100,000 rounds: cheap to
+/// brute-force if the file leaks) is re-encrypted under the same password with `kdf`
+/// (default_kdf() if unset; the floor's own cost if that is lower), and the file given is left
+/// untouched. Throws eth::WrongPasswordError
+/// for a keystore the password does not open, eth::KeystoreError for a file that is not a keystore,
+/// AccountError (already_exists) if the address or label is present already.
+AccountInfo import_keystore(const Config& config, const std::filesystem::path& file, std::string_view password,
+                            Role role, std::string_view label, std::optional<eth::ScryptParams> kdf = std::nullopt);
+
+/// Imports a raw private key: 64 hex digits, with or without 0x, surrounding white space ignored;
+/// it is encrypted under `password` with `kdf`. The text is only ever parsed as a key, never taken
+/// as a path, and a malformed key is reported without any of its text (it may be a secret with a
+/// typo). Throws AccountError (invalid_input) for a malformed key, (already_exists) as above.
+AccountInfo import_private_key(const Config& config, std::string_view key_hex, std::string_view password, Role role,
+                               std::string_view label, std::optional<eth::ScryptParams> kdf = std::nullopt);
 
 /// Every indexed account, in the order they were added.
 [[nodiscard]] std::vector<AccountInfo> list_accounts(const Config& config);

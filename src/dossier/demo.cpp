@@ -215,7 +215,7 @@ DemoResult run_demo(const Config& config, const DemoOptions& options, const Demo
     const std::string tag = "demo" + std::to_string(result.run) + "-";
     const eth::PrivateKey authority = embedded_dev_key();
     try {
-        (void)import_account(config, kEmbeddedDevKeyHex.substr(2), options.password, Role::admin, "demo-authority",
+        (void)import_private_key(config, kEmbeddedDevKeyHex, options.password, Role::admin, "demo-authority",
                              eth::kLightScrypt);
     } catch (const AccountError& e) {
         // Imported by an earlier run (or by the user under another label): the key is the same.
@@ -268,7 +268,8 @@ DemoResult run_demo(const Config& config, const DemoOptions& options, const Demo
     };
     std::vector<Patient> patients;
     const std::vector<std::pair<std::string, std::string>> examples_used = {
-        {"Patient-example.json", "chalmers"}, {"Patient-f001.json", "vandeheuvel"}, {"Patient-genetics-example1.json", "everywoman"}};
+        // The labels are the account index's, which is not encrypted: they name no one.
+        {"Patient-example.json", "patient1"}, {"Patient-f001.json", "patient2"}, {"Patient-genetics-example1.json", "patient3"}};
     for (std::size_t i = 0; i < examples_used.size(); ++i) {
         const auto fields = patient_fields_from(read_json(examples / examples_used[i].first));
         secret(full_name(fields));

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <map>
 
+#include "base/atomic_file.hpp"
 #include "base/unique_fd.hpp"
 #include "dossier/audit.hpp"
 #include "dossier/content_type.hpp"
@@ -233,11 +234,31 @@ FetchedFile fetch_file(Context& ctx, Reader& reader, const eth::Address& patient
              ReadOptions{options.log_access, options.log_once});
 
     const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-    std::string templ = (dir / ("." + target.filename().string() + ".XXXXXX.part")).string();
-    UniqueFd out(::mkostemps(templ.data(), 5, O_CLOEXEC));
-    if (out.get() < 0) throw Error(ErrorCode::io, "cannot create a file in '" + dir.string() + "': " + system_reason());
-    const fs::path temp = templ;
+    // The plaintext is written to a file without a name (O_TMPFILE) that gets one only once the
+    // whole object has authenticated: a crash, a kill -9 or a power cut before then leaves nothing
+    // in the clear on disk. Where the filesystem has no O_TMPFILE, a named temporary file with
+    // mode 0600 beside the destination is the fallback (removed on any failure, but not on a crash).
+    UniqueFd out(::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600));
+    fs::path temp;  // the named fallback, if used
+    if (out.get() < 0) {
+        if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOENT)
+            throw Error(ErrorCode::io, "cannot create a file in '" + dir.string() + "': " + system_reason());
+        std::string templ = (dir / ("." + target.filename().string() + ".XXXXXX.part")).string();
+        out = UniqueFd(::mkostemps(templ.data(), 5, O_CLOEXEC));
+        if (out.get() < 0) throw Error(ErrorCode::io, "cannot create a file in '" + dir.string() + "': " + system_reason());
+        temp = templ;
+    }
+    const std::string shown = temp.empty() ? target.string() : temp.string();
+    // Gives the finished file `name`, never replacing a file there.
+    auto link_as = [&](const fs::path& name) {
+        if (temp.empty()) {
+            const std::string self = "/proc/self/fd/" + std::to_string(out.get());
+            return ::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW);
+        }
+        return ::link(temp.c_str(), name.c_str());
+    };
     std::uint64_t written = 0;
+    std::string linked_temp;  // the O_TMPFILE's transient name when replacing a file
     try {
         open_sealed(
             ctx, reader.keyring(), patient, 0, ref,
@@ -247,32 +268,49 @@ FetchedFile fetch_file(Context& ctx, Reader& reader, const eth::Address& patient
                     const ssize_t n = ::write(out.get(), part.data() + off, part.size() - off);
                     if (n < 0) {
                         if (errno == EINTR) continue;
-                        throw Error(ErrorCode::io, "cannot write '" + temp.string() + "': " + system_reason());
+                        throw Error(ErrorCode::io, "cannot write '" + shown + "': " + system_reason());
                     }
                     off += static_cast<std::size_t>(n);
                 }
                 written += part.size();
             },
             options.progress);
-        if (::fsync(out.get()) != 0)
-            throw Error(ErrorCode::io, "cannot write '" + temp.string() + "': " + system_reason());
-        if (::close(out.release()) != 0)
-            throw Error(ErrorCode::io, "cannot write '" + temp.string() + "': " + system_reason());
+        if (::fsync(out.get()) != 0) throw Error(ErrorCode::io, "cannot write '" + shown + "': " + system_reason());
         if (options.overwrite) {
-            if (::rename(temp.c_str(), target.c_str()) != 0)
+            fs::path from = temp;
+            if (temp.empty()) {
+                // linkat() cannot replace: link under a fresh name, then rename over the target.
+                for (int attempt = 0;; ++attempt) {
+                    const fs::path candidate =
+                        dir / ("." + target.filename().string() + "." + std::to_string(::getpid()) + "." +
+                               std::to_string(attempt) + ".part");
+                    if (link_as(candidate) == 0) {
+                        from = candidate;
+                        linked_temp = candidate.string();
+                        break;
+                    }
+                    if (errno != EEXIST || attempt > 100)
+                        throw Error(ErrorCode::io, "cannot create '" + candidate.string() + "': " + system_reason());
+                }
+            }
+            if (::rename(from.c_str(), target.c_str()) != 0)
                 throw Error(ErrorCode::io, "cannot move the file to '" + target.string() + "': " + system_reason());
+            linked_temp.clear();
         } else {
-            // link() fails if the destination appeared meanwhile: never replaces a file.
-            if (::link(temp.c_str(), target.c_str()) != 0) {
+            // link fails if the destination appeared meanwhile: never replaces a file.
+            if (link_as(target) != 0) {
                 if (errno == EEXIST)
                     throw Error(ErrorCode::already_exists,
                                 "'" + target.string() + "' exists: choose another name or allow overwriting");
                 throw Error(ErrorCode::io, "cannot create '" + target.string() + "': " + system_reason());
             }
-            ::unlink(temp.c_str());
+            if (!temp.empty()) ::unlink(temp.c_str());
         }
+        if (::close(out.release()) != 0) throw Error(ErrorCode::io, "cannot write '" + shown + "': " + system_reason());
+        fsync_directory(dir);
     } catch (...) {
-        ::unlink(temp.c_str());
+        if (!temp.empty()) ::unlink(temp.c_str());
+        if (!linked_temp.empty()) ::unlink(linked_temp.c_str());
         throw;
     }
     return FetchedFile{target, written, ref};

@@ -15,9 +15,11 @@
 /// attachFile; if the second fails, the description exists without its file and attaching again
 /// makes a new pair.
 ///
-/// fetch_file() writes a temporary file next to the destination and renames it into place only
-/// after the whole object authenticated: a tampered, truncated or missing block leaves nothing
-/// behind. It refuses to replace an existing file unless told to.
+/// fetch_file() writes the plaintext to an unnamed file in the destination's directory (O_TMPFILE)
+/// and links it under its name only after the whole object authenticated: a tampered, truncated or
+/// missing block, and equally a crash or kill -9 midway, leaves nothing behind in the clear (on a
+/// filesystem without O_TMPFILE, a named mode-0600 temporary file is the fallback). It refuses to
+/// replace an existing file unless told to.
 #include <cstdint>
 #include <filesystem>
 #include <optional>

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "dossier/access.hpp"
+#include "crypto/random.hpp"
 #include "dossier/audit.hpp"
 #include "eth/abi.hpp"
 #include "eth/abi_event.hpp"
@@ -125,7 +126,11 @@ RecordDocument open_document(Context& ctx, Reader& reader, const eth::Address& p
 
 RecordDocument open_record_document(Context& ctx, Keyring& keyring, const eth::Address& patient,
                                     const RecordVersionInfo& v) {
-    const Bytes plain = open_sealed_bytes(ctx, keyring, patient, v.version, v.ref);
+    Bytes plain = open_sealed_bytes(ctx, keyring, patient, v.version, v.ref);
+    struct WipeOnExit {
+        Bytes& bytes;
+        ~WipeOnExit() { crypto::wipe(bytes); }
+    } wipe_plain{plain};  // the parsed document is what callers keep; its source text goes now
     RecordDocument doc = parse_record_document(plain);
     if (doc.author != v.author)
         throw InvalidRecordDocumentError("version " + std::to_string(v.version) + " of " +

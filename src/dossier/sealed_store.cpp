@@ -5,6 +5,7 @@
 
 #include "base/cancel.hpp"
 #include "base/hex.hpp"
+#include "crypto/random.hpp"
 #include "crypto/sealed_object.hpp"
 #include "ipfs/content_store.hpp"
 
@@ -176,33 +177,53 @@ void open_sealed(Context& ctx, Keyring& keyring, const eth::Address& patient, st
     auto source = ctx.store().cat(cid);
     Bytes chunk(kChunk);
     Bytes plain;
+    // Room for a whole chunk's plaintext up front: a reallocation would free a copy unwiped.
+    plain.reserve(kChunk + 4096);
     std::uint64_t done = 0;
-    for (;;) {
-        throw_if_cancelled("decrypting from the store");
-        const std::size_t n = source->read(chunk);
-        if (n == 0) break;
+    try {
+        for (;;) {
+            throw_if_cancelled("decrypting from the store");
+            const std::size_t n = source->read(chunk);
+            if (n == 0) break;
+            plain.clear();
+            opener.update(ByteView(chunk).first(n), plain);
+            if (!plain.empty()) out(plain);
+            crypto::wipe(plain);
+            done += n;
+            if (progress) progress(done, std::max(total, done));
+        }
         plain.clear();
-        opener.update(ByteView(chunk).first(n), plain);
+        opener.finish(plain);
         if (!plain.empty()) out(plain);
-        crypto::wipe(plain);
-        done += n;
-        if (progress) progress(done, std::max(total, done));
+    } catch (...) {
+        crypto::wipe(plain);  // a failed write or a tampered tail leaves no plaintext behind in memory
+        throw;
     }
-    plain.clear();
-    opener.finish(plain);
-    if (!plain.empty()) out(plain);
     crypto::wipe(plain);
 }
 
 Bytes open_sealed_bytes(Context& ctx, Keyring& keyring, const eth::Address& patient, std::uint64_t version,
                         const ObjectRef& ref, std::size_t max_bytes) {
     Bytes result;
-    open_sealed(ctx, keyring, patient, version, ref, [&](ByteView part) {
-        if (result.size() + part.size() > max_bytes)
-            throw Error(ErrorCode::tampered,
-                        "the sealed object is larger than " + std::to_string(max_bytes) + " bytes");
-        append(result, part);
-    });
+    try {
+        open_sealed(ctx, keyring, patient, version, ref, [&](ByteView part) {
+            if (result.size() + part.size() > max_bytes)
+                throw Error(ErrorCode::tampered,
+                            "the sealed object is larger than " + std::to_string(max_bytes) + " bytes");
+            if (result.size() + part.size() > result.capacity()) {
+                // Grown by hand so that the buffer given up is wiped, not freed with plaintext in it.
+                Bytes bigger;
+                bigger.reserve(std::max(result.capacity() * 2, result.size() + part.size()));
+                bigger.assign(result.begin(), result.end());
+                crypto::wipe(result);
+                result = std::move(bigger);
+            }
+            append(result, part);
+        });
+    } catch (...) {
+        crypto::wipe(result);
+        throw;
+    }
     return result;
 }
 

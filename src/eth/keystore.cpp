@@ -275,6 +275,16 @@ PrivateKey Keystore::decrypt(std::string_view password, const KdfLimits& limits)
     return std::move(*key);
 }
 
+bool kdf_floor_met(const ScryptParams& params) noexcept {
+    // scrypt's cost grows with N * r: the floor is N = 2^14 at the r = 8 every wallet writes.
+    return params.n >= kMinScryptN && U256(params.n) * params.r >= U256(kMinScryptN) * 8;
+}
+
+bool kdf_floor_met(const Keystore& ks) noexcept {
+    if (ks.kdf == Keystore::Kdf::pbkdf2) return ks.pbkdf2_iterations >= kMinPbkdf2Iterations;
+    return kdf_floor_met(ks.scrypt);
+}
+
 Keystore encrypt_keystore(const PrivateKey& key, std::string_view password, const ScryptParams& params) {
     Keystore ks;
     ks.kdf = Keystore::Kdf::scrypt;

@@ -62,6 +62,13 @@ inline constexpr ScryptParams kStandardScrypt{262144, 8, 1};
 /// geth's LightScryptN/P: about 20 ms and 4 MiB; for tests and low-value throwaway keys only.
 inline constexpr ScryptParams kLightScrypt{4096, 8, 6};
 
+/// The weakest key derivation Dossier keeps a key under: scrypt N of at least 2^14 and N * r of at
+/// least 2^14 * 8 (r = 8 is what every wallet writes), PBKDF2-HMAC-SHA256 with 100,000 rounds. Below this a leaked file falls to a
+/// password search on one GPU; wallets' throwaway settings (cast's N = 8192, geth's light 4096)
+/// are below it on purpose.
+inline constexpr std::uint64_t kMinScryptN = std::uint64_t{1} << 14;
+inline constexpr std::uint64_t kMinPbkdf2Iterations = 100'000;
+
 /// Upper bounds on the key derivation a file may demand. The defaults admit every keystore that
 /// common wallets write (geth, foundry, ethers, MetaMask, the specification's vectors) with room
 /// to spare; fuzzers and servers can pass tighter ones.
@@ -101,6 +108,13 @@ struct Keystore {
     /// or an address field that does not match).
     [[nodiscard]] PrivateKey decrypt(std::string_view password, const KdfLimits& limits = {}) const;
 };
+
+/// Whether `ks` derives its key at least at the floor above (kMinScryptN, kMinPbkdf2Iterations).
+[[nodiscard]] bool kdf_floor_met(const Keystore& ks) noexcept;
+/// Whether scrypt with `params` is at least at the floor.
+[[nodiscard]] bool kdf_floor_met(const ScryptParams& params) noexcept;
+/// The floor's own scrypt parameters (N = 2^14, r = 8, p = 1: about 16 MiB and 50 ms).
+inline constexpr ScryptParams kFloorScrypt{kMinScryptN, 8, 1};
 
 /// Encrypts `key` under `password` with scrypt(params), random salt, IV and UUID.
 [[nodiscard]] Keystore encrypt_keystore(const PrivateKey& key, std::string_view password,

@@ -4,7 +4,11 @@
 /// `node up` recovering every acknowledged write from the journal.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -86,6 +90,11 @@ protected:
         fs::create_directories(dir);
         std::ofstream(dir / name, std::ios::binary) << content;
         return (dir / name).string();
+    }
+    /// A --fields file holding `fields`: personal data never goes on the command line.
+    static std::string fields(const json& fields) {
+        static int n = 0;
+        return write_file("fields-" + std::to_string(++n) + ".json", fields.dump());
     }
     static std::string read_file(const std::string& path) {
         std::ifstream in(path, std::ios::binary);
@@ -192,8 +201,9 @@ TEST_F(Cli, AccountsAndCredentialing) {
     refused({"account", "new", "--role", "patient", "--label", "alice"});  // label taken
 
     for (const char* label : {"dr-house", "dr-grey", "dr-unverified"}) {
-        const auto r = ok({"doctor", "register", "--as", label, "--name", std::string("Gregory ") + label, "--specialty",
-                           "Diagnostics", "--licence", std::string("NJ-") + label});
+        const auto r = ok({"doctor", "register", "--as", label, "--fields",
+                           fields({{"name", std::string("Gregory ") + label}, {"specialty", "Diagnostics"},
+                                   {"licence", std::string("NJ-") + label}})});
         EXPECT_EQ(r["status"], "registered");
     }
     // Only the authority verifies.
@@ -207,8 +217,8 @@ TEST_F(Cli, AccountsAndCredentialing) {
     EXPECT_EQ(std::count_if(status.begin(), status.end(), [](auto& kv) { return kv.second == "verified"; }), 2);
     EXPECT_EQ(doctors[0]["profile"]["resourceType"], "Practitioner");
 
-    ok({"patient", "register", "--as", "alice", "--name", "Alice Liddell", "--birth-date", "1980-02-01", "--gender",
-        "female"});
+    ok({"patient", "register", "--as", "alice", "--fields",
+        fields({{"name", "Alice Liddell"}, {"birthDate", "1980-02-01"}, {"gender", "female"}})});
     const auto shown = ok({"patient", "show", "alice", "--as", "alice"});
     EXPECT_EQ(shown["epoch"], 1);
     EXPECT_EQ(shown["profile"]["birthDate"], "1980-02-01");
@@ -223,8 +233,8 @@ TEST_F(Cli, WrongPasswordIsOneSentence) {
 TEST_F(Cli, AccessRecordsFilesAndAudit) {
     // Refusals before any grant.
     refused({"access", "request", "--as", "dr-unverified", "--patient", "alice"});  // not verified
-    refused({"record", "add", "--as", "stranger", "--patient", "alice", "--kind", "note", "--text", "hi"});
-    refused({"record", "add", "--as", "dr-house", "--patient", "alice", "--kind", "note", "--text", "hi"});
+    refused({"record", "add", "--as", "stranger", "--patient", "alice", "--kind", "note", "--fields", fields({{"text", "hi"}})});
+    refused({"record", "add", "--as", "dr-house", "--patient", "alice", "--kind", "note", "--fields", fields({{"text", "hi"}})});
 
     ok({"access", "request", "--as", "dr-house", "--patient", "alice"});
     ok({"access", "request", "--as", "dr-grey", "--patient", "alice"});
@@ -237,17 +247,24 @@ TEST_F(Cli, AccessRecordsFilesAndAudit) {
     EXPECT_EQ(requests[1]["state"], "denied");
 
     // Records of every kind, by the doctor and by the patient.
-    const auto c = ok({"record", "add", "--as", "dr-house", "--patient", "alice", "--kind", "condition", "--code",
-                       "Type 2 diabetes mellitus", "--start", "2019-03-14"});
+    const auto c = ok({"record", "add", "--as", "dr-house", "--patient", "alice", "--kind", "condition", "--fields",
+                       fields({{"code", "Type 2 diabetes mellitus"}, {"start", "2019-03-14"}})});
     EXPECT_EQ(c["record"], 1);
-    EXPECT_EQ(ok({"record", "add", "--as", "dr-house", "--patient", "alice", "--kind", "medication", "--code",
-                  "Metformin 500 mg tablet", "--dosage", "twice daily"})["record"], 2);
-    EXPECT_EQ(ok({"record", "add", "--as", "dr-house", "--patient", "alice", "--kind", "allergy", "--code",
-                  "Penicillin", "--criticality", "high", "--reaction", "Hives"})["record"], 3);
-    EXPECT_EQ(ok({"record", "add", "--as", "dr-house", "--patient", "alice", "--kind", "appointment", "--start",
-                  "2027-01-10T09:00:00Z", "--end", "2027-01-10T09:30:00Z", "--text", "Follow-up"})["record"], 4);
-    EXPECT_EQ(ok({"record", "add", "--as", "alice", "--patient", "alice", "--kind", "note", "--title", "Diary",
-                  "--text", "Feeling better"})["record"], 5);
+    EXPECT_EQ(ok({"record", "add", "--as", "dr-house", "--patient", "alice", "--kind", "medication", "--fields",
+                  fields({{"code", "Metformin 500 mg tablet"}, {"dosage", "twice daily"}})})["record"], 2);
+    EXPECT_EQ(ok({"record", "add", "--as", "dr-house", "--patient", "alice", "--kind", "allergy", "--fields",
+                  fields({{"code", "Penicillin"}, {"criticality", "high"}, {"reaction", "Hives"}})})["record"], 3);
+    EXPECT_EQ(ok({"record", "add", "--as", "dr-house", "--patient", "alice", "--kind", "appointment", "--fields",
+                  fields({{"start", "2027-01-10T09:00:00Z"}, {"end", "2027-01-10T09:30:00Z"}, {"text", "Follow-up"}})})
+                  ["record"], 4);
+    // The fields can come on stdin.
+    {
+        const auto r = dossier::test::run({DOSSIER_CLI, "--data-dir", data_dir(), "--json", "record", "add", "--as",
+                                           "alice", "--patient", "alice", "--kind", "note", "--fields", "-"},
+                                          json{{"title", "Diary"}, {"text", "Feeling better"}}.dump());
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_EQ(json::parse(r.out)["record"], 5);
+    }
     // A FHIR resource from a file.
     const auto fhir = write_file("condition.json", json{{"resourceType", "Condition"},
                                                         {"subject", {{"reference", "Patient/x"}}},
@@ -257,7 +274,7 @@ TEST_F(Cli, AccessRecordsFilesAndAudit) {
 
     // Update keeps the history.
     const auto u = ok({"record", "update", "--as", "dr-house", "--patient", "alice", "--record", "1", "--kind",
-                       "condition", "--code", "Type 2 diabetes mellitus", "--status", "remission"});
+                       "condition", "--fields", fields({{"code", "Type 2 diabetes mellitus"}, {"status", "remission"}})});
     EXPECT_EQ(u["version"], 2);
     const auto history = ok({"record", "history", "--patient", "alice", "--record", "1"});
     ASSERT_EQ(history.size(), 2u);
@@ -278,7 +295,7 @@ TEST_F(Cli, AccessRecordsFilesAndAudit) {
     for (auto& b : bytes) b = static_cast<char>(gen());
     const auto scan = write_file("scan.bin", bytes);
     const auto a = ok({"file", "attach", "--as", "dr-house", "--patient", "alice", "--record", "1", "--path", scan,
-                       "--type", "Radiology report"});
+                       "--fields", fields({{"type", "Radiology report"}})});
     EXPECT_EQ(a["index"], 1);
     EXPECT_EQ(a["size"], bytes.size());
     const auto files = ok({"file", "list", "--as", "alice", "--patient", "alice", "--record", "1"});
@@ -294,13 +311,13 @@ TEST_F(Cli, AccessRecordsFilesAndAudit) {
     refused({"record", "show", "--as", "dr-grey", "--patient", "alice", "--record", "1"});
 
     // Add Patient: the doctor creates and registers a patient with consent.
-    const auto bob = ok({"patient", "add", "--as", "dr-house", "--label", "bob", "--name", "Bob Jones", "--birth-date",
-                         "1975-06-30", "--gender", "male"});
+    const auto bob = ok({"patient", "add", "--as", "dr-house", "--label", "bob", "--fields",
+                         fields({{"name", "Bob Jones"}, {"birthDate", "1975-06-30"}, {"gender", "male"}})});
     EXPECT_EQ(bob["label"], "bob");
-    refused({"patient", "add", "--as", "dr-unverified", "--label", "carol", "--name", "Carol King", "--birth-date",
-             "1970-01-01"});
-    refused({"patient", "add", "--as", "dr-house", "--label", "dave", "--name", "Dave Brown", "--birth-date",
-             "31/12/1970"});
+    refused({"patient", "add", "--as", "dr-unverified", "--label", "carol", "--fields",
+             fields({{"name", "Carol King"}, {"birthDate", "1970-01-01"}})});
+    refused({"patient", "add", "--as", "dr-house", "--label", "dave", "--fields",
+             fields({{"name", "Dave Brown"}, {"birthDate", "31/12/1970"}})});
     EXPECT_EQ(ok({"account", "list"}).size(), 7u) << "a refused Add Patient left an account behind";
     {
         // The patient's keystore opens with the patient's password only.
@@ -308,17 +325,18 @@ TEST_F(Cli, AccessRecordsFilesAndAudit) {
         EXPECT_EQ(ok({"--password-file", pw, "patient", "show", "bob", "--as", "bob"})["profile"]["name"][0]["family"],
                   "Jones");
     }
-    EXPECT_EQ(ok({"record", "add", "--as", "dr-house", "--patient", "bob", "--kind", "allergy", "--code",
-                  "Peanut"})["record"], 1);
+    EXPECT_EQ(ok({"record", "add", "--as", "dr-house", "--patient", "bob", "--kind", "allergy", "--fields",
+                  fields({{"code", "Peanut"}})})["record"], 1);
 
     // Revocation with rotation: old records stay readable to what the doctor held, new ones not.
     const auto rv = ok({"access", "revoke", "--as", "alice", "--doctor", "dr-house"});
     EXPECT_EQ(rv["newEpoch"], 2);
-    const auto after = ok({"record", "add", "--as", "alice", "--patient", "alice", "--kind", "note", "--text",
-                           "after the revocation"});
+    const auto after = ok({"record", "add", "--as", "alice", "--patient", "alice", "--kind", "note", "--fields",
+                           fields({{"text", "after the revocation"}})});
     refused({"record", "show", "--as", "dr-house", "--patient", "alice", "--record",
              std::to_string(after["record"].get<int>())});
-    refused({"record", "add", "--as", "dr-house", "--patient", "alice", "--kind", "note", "--text", "still here?"});
+    refused({"record", "add", "--as", "dr-house", "--patient", "alice", "--kind", "note", "--fields",
+             fields({{"text", "still here?"}})});
     EXPECT_EQ(ok({"record", "show", "--as", "alice", "--patient", "alice", "--record",
                   std::to_string(after["record"].get<int>())})["kind"], "note");
 
@@ -342,7 +360,7 @@ TEST_F(Cli, ExpiredGrantIsRefused) {
     for (const auto& r : list) expired |= r["state"] == "expired";
     EXPECT_TRUE(expired) << list.dump();
     refused({"record", "show", "--as", "dr-grey", "--patient", "bob", "--record", "1"});
-    refused({"record", "add", "--as", "dr-grey", "--patient", "bob", "--kind", "note", "--text", "late"});
+    refused({"record", "add", "--as", "dr-grey", "--patient", "bob", "--kind", "note", "--fields", fields({{"text", "late"}})});
 }
 
 TEST_F(Cli, SuspendedDoctorIsRefused) {
@@ -414,7 +432,20 @@ TEST_F(Cli, BadInputIsOneSentence) {
     refused({"record", "add", "--as", "alice", "--patient", "alice", "--file", bad});
     const auto invalid = write_file("invalid.json", json{{"resourceType", "Condition"}, {"onsetDateTime", "yesterday"}}.dump());
     refused({"record", "add", "--as", "alice", "--patient", "alice", "--file", invalid});
-    refused({"record", "add", "--as", "alice", "--patient", "alice", "--kind", "appointment", "--start", "soon"});
+    refused({"record", "add", "--as", "alice", "--patient", "alice", "--kind", "appointment", "--fields",
+             fields({{"start", "soon"}})});
+    // Fields files: an unknown field is named (its value never), bad JSON is one sentence.
+    const auto unknown = refused({"record", "add", "--as", "alice", "--patient", "alice", "--kind", "note", "--fields",
+                                  fields({{"diagnosis", "Secret Diagnosis"}})});
+    EXPECT_NE(unknown.find("'diagnosis'"), std::string::npos) << unknown;
+    EXPECT_EQ(unknown.find("Secret Diagnosis"), std::string::npos) << unknown;
+    const auto broken = refused({"patient", "register", "--as", "stranger", "--fields",
+                                 write_file("broken-fields.json", "{\"name\": \"Secret Name")});
+    EXPECT_EQ(broken.find("Secret Name"), std::string::npos) << broken;
+    refused({"patient", "register", "--as", "stranger", "--fields", fields({{"name", "No Birth Date"}})});
+    // Without --fields and without a terminal, the command says how to give them.
+    const auto how = refused({"record", "add", "--as", "alice", "--patient", "alice", "--kind", "note"});
+    EXPECT_NE(how.find("--fields"), std::string::npos) << how;
     refused({"file", "attach", "--as", "alice", "--patient", "alice", "--path", data_dir() + "/no-such-file.pdf"});
     refused({"audit", "show", "--patient", "not-an-account"});
     // An unreachable chain: one sentence, no hang.
@@ -424,6 +455,127 @@ TEST_F(Cli, BadInputIsOneSentence) {
                               "list"});
     EXPECT_NE(err.find("127.0.0.1"), std::string::npos) << err;
     refused({"--chain-id", "5", "doctor", "list"});
+}
+
+// Secrets stay secret: a malformed key never comes back in an error, wherever it came from.
+TEST_F(Cli, AMalformedKeyIsNeverEchoed) {
+    const std::string key = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
+    const auto echoes = [&](const std::string& err) {
+        for (std::size_t i = 0; i + 8 <= key.size(); ++i)
+            if (err.find(key.substr(i, 8)) != std::string::npos) return true;
+        return false;
+    };
+    const auto before = ok({"account", "list"}).size();
+    int n = 0;
+    for (const std::string& text : {key.substr(0, 63), "0x" + key.substr(0, 63), key.substr(0, 62) + "zz\n",
+                                    "0x" + key + "00"}) {
+        const auto file = write_file("bad-key-" + std::to_string(++n), text);
+        const auto err = refused({"account", "import", "--key-file", file, "--role", "doctor", "--label", "bad-key"});
+        EXPECT_FALSE(echoes(err)) << "the error echoes the key: " << err;
+        const auto piped = dossier::test::run({DOSSIER_CLI, "--data-dir", data_dir(), "account", "import", "--key-file",
+                                               "-", "--role", "doctor", "--label", "bad-key"},
+                                              text);
+        EXPECT_EQ(piped.exit_code, 1) << piped.err;
+        EXPECT_FALSE(echoes(piped.err + piped.out)) << "the error echoes the key: " << piped.err;
+    }
+    EXPECT_EQ(ok({"account", "list"}).size(), before);
+    // A well-formed key on stdin is imported.
+    const auto good = dossier::test::run({DOSSIER_CLI, "--data-dir", data_dir(), "--json", "account", "import",
+                                          "--key-file", "-", "--role", "doctor", "--label", "from-stdin", "--no-fund"},
+                                         "0x" + key + "\n");
+    ASSERT_EQ(good.exit_code, 0) << good.err;
+    EXPECT_EQ(lower_hex(json::parse(good.out)["address"].get<std::string>()),
+              "0x2c7536e3605d9c16a7a3d7b1898e529396a65c23");
+}
+
+// A key file is read as a key, never as the path of a keystore to import.
+TEST_F(Cli, AKeyFileHoldingAPathIsRefused) {
+    dossier::test::TempDir cast_dir;
+    (void)dossier::test::run_ok({dossier::test::foundry_tool("cast"), "wallet", "import", "k", "--private-key",
+                                 "0x8da4ef21b864d2cc526dbdb2a120bd2874c36c9d0a1fb7f8c63d7f7a8b41de8f", "--keystore-dir",
+                                 cast_dir.path(), "--unsafe-password", "correct horse"});
+    const std::string keystore = cast_dir.path() + "/k";
+    const auto before = ok({"account", "list"}).size();
+    const auto file = write_file("key-file-with-a-path", keystore + "\n");
+    refused({"account", "import", "--key-file", file, "--role", "doctor", "--label", "by-path", "--no-fund"});
+    EXPECT_EQ(ok({"account", "list"}).size(), before);
+
+    // Imported as what it is, cast's keystore (scrypt N = 8192, below the floor) is kept
+    // re-encrypted at no less than N = 2^14; cast's file is not changed.
+    const auto imported = ok({"account", "import", "--keystore", keystore, "--role", "doctor", "--label", "from-cast",
+                              "--no-fund"});
+    const auto stored = json::parse(read_file(imported["keystore"].get<std::string>()));
+    EXPECT_GE(stored["crypto"]["kdfparams"]["n"].get<std::uint64_t>(), 16384u) << stored.dump();
+    EXPECT_EQ(json::parse(read_file(keystore))["crypto"]["kdfparams"]["n"], 8192);
+}
+
+// No personal data on the command line: no command has an option that takes it.
+TEST_F(Cli, NoOptionTakesPersonalData) {
+    const std::vector<std::string> personal = {"--name",     "--birth-date", "--gender", "--phone",  "--email",
+                                               "--specialty", "--licence",   "--code",   "--text",   "--title",
+                                               "--status",   "--start",      "--end",    "--dosage", "--criticality",
+                                               "--reaction", "--type"};
+    for (const std::vector<std::string>& cmd :
+         {std::vector<std::string>{"patient", "register"}, {"patient", "add"}, {"doctor", "register"},
+          {"record", "add"}, {"record", "update"}, {"file", "attach"}}) {
+        auto args = cmd;
+        args.push_back("--help");
+        const auto help = run(args);
+        ASSERT_EQ(help.exit_code, 0);
+        EXPECT_NE(help.out.find("--fields"), std::string::npos) << help.out;
+        for (const auto& option : personal) {
+            EXPECT_EQ(help.out.find(option + " "), std::string::npos) << cmd[0] << " " << cmd[1] << " has " << option;
+            auto given = cmd;
+            given.insert(given.end(), {"--as", "alice", option, "Alice Liddell"});
+            EXPECT_EQ(run(given).exit_code, 2) << cmd[0] << " " << cmd[1] << " accepts " << option;
+        }
+    }
+}
+
+// The process cannot dump core: a dossier command waiting for its input is inspected from outside.
+TEST_F(Cli, TheProcessDumpsNoCore) {
+    const auto fifo = fs::path(data_dir()) / "scratch" / "stdin.fifo";
+    fs::create_directories(fifo.parent_path());
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    // The child inherits a core limit as high as this process may set: a shell's default of 0
+    // would prove nothing.
+    rlimit saved{};
+    ASSERT_EQ(::getrlimit(RLIMIT_CORE, &saved), 0);
+    const rlimit raised{saved.rlim_max, saved.rlim_max};
+    ASSERT_EQ(::setrlimit(RLIMIT_CORE, &raised), 0);
+    ASSERT_GT(raised.rlim_cur, 0u) << "the hard core limit is 0 here: nothing to prove";
+    dossier::test::Child child({"/bin/sh", "-c",
+                                std::string("exec ") + DOSSIER_CLI + " --data-dir " + data_dir() +
+                                    " account import --key-file - --role doctor --label waiting --no-fund < " +
+                                    fifo.string()});
+    // Opening the writing end unblocks the shell, which then runs dossier (non-blocking: a shell
+    // that never started cannot hang the test).
+    int writer = -1;
+    for (int i = 0; i < 250 && writer < 0; ++i) {
+        writer = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+        if (writer < 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_GE(writer, 0);
+    std::string limits;
+    for (int i = 0; i < 200; ++i) {
+        std::error_code ec;
+        const auto exe = fs::read_symlink("/proc/" + std::to_string(child.pid()) + "/exe", ec);
+        if (!ec && exe.filename() == fs::path(DOSSIER_CLI).filename()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));  // past main's first lines
+            limits = read_file("/proc/" + std::to_string(child.pid()) + "/limits");
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ::close(writer);
+    ASSERT_EQ(::setrlimit(RLIMIT_CORE, &saved), 0);
+    ASSERT_FALSE(limits.empty()) << "dossier did not start";
+    const auto line = limits.substr(limits.find("Max core file size"));
+    std::istringstream fields(line.substr(0, line.find('\n')));
+    std::string a, b, c, d, soft, hard;
+    fields >> a >> b >> c >> d >> soft >> hard;
+    EXPECT_EQ(soft, "0") << line;
+    EXPECT_EQ(hard, "0") << line;
 }
 
 TEST_F(Cli, DeployOnARemoteChain) {
@@ -479,7 +631,8 @@ TEST_F(Cli, NodeDownAndUpLosesNothing) {
     EXPECT_EQ(ok({"record", "list", "--as", "alice", "--patient", "alice"}), before);
     EXPECT_EQ(ok({"audit", "show", "--patient", "alice"}), audit_before);
     // And it still takes writes.
-    (void)ok({"record", "add", "--as", "alice", "--patient", "alice", "--kind", "note", "--text", "after restart"});
+    (void)ok({"record", "add", "--as", "alice", "--patient", "alice", "--kind", "note", "--fields",
+                 fields({{"text", "after restart"}})});
 }
 
 TEST_F(Cli, KillNineOfAnvilLosesNothingAcknowledged) {
@@ -490,10 +643,10 @@ TEST_F(Cli, KillNineOfAnvilLosesNothingAcknowledged) {
     // some of these are only in the journal when it dies.
     std::vector<int> ids;
     for (int i = 0; i < 3; ++i)
-        ids.push_back(ok({"record", "add", "--as", "alice", "--patient", "alice", "--kind", "note", "--text",
-                          "before the crash " + std::to_string(i)})["record"].get<int>());
+        ids.push_back(ok({"record", "add", "--as", "alice", "--patient", "alice", "--kind", "note", "--fields",
+                          fields({{"text", "before the crash " + std::to_string(i)}})})["record"].get<int>());
     EXPECT_EQ(ok({"record", "update", "--as", "alice", "--patient", "alice", "--record", "2", "--kind", "medication",
-                  "--code", "Metformin 1000 mg tablet"})["version"], 2);
+                  "--fields", fields({{"code", "Metformin 1000 mg tablet"}})})["version"], 2);
     ASSERT_EQ(kill(pid, SIGKILL), 0);
     for (int i = 0; i < 50 && kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     const auto up = ok({"node", "up"});

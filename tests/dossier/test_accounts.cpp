@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "base/atomic_file.hpp"
 #include "base/hex.hpp"
 #include "dossier/accounts.hpp"
@@ -26,6 +28,8 @@ struct Dir {
 };
 
 constexpr auto kLight = eth::kLightScrypt;
+/// The floor's own cost: a keystore re-encrypted at it opens quickly.
+constexpr eth::ScryptParams kStrong{eth::kMinScryptN, 8, 1};
 
 unsigned mode_of(const fs::path& p) {
     struct stat st {};
@@ -144,33 +148,108 @@ TEST(Accounts, ImportsAKeystoreWrittenByCast) {
     const std::string file = cast_dir.path() + "/anvil1";
     ASSERT_TRUE(fs::exists(file));
 
-    test::expect_code([&] { (void)core::import_account(d.config, file, "not it", core::Role::doctor, "house"); },
+    test::expect_code([&] { (void)core::import_keystore(d.config, file, "not it", core::Role::doctor, "house"); },
                       ErrorCode::wrong_password);
     EXPECT_TRUE(core::list_accounts(d.config).empty());
 
-    const auto a = core::import_account(d.config, file, "cast pw", core::Role::doctor, "house");
+    const auto a = core::import_keystore(d.config, file, "cast pw", core::Role::doctor, "house", kStrong);
     EXPECT_EQ(a.address, eth::Address::from_hex(test::Anvil::kDevAddress1));
     EXPECT_EQ(core::unlock(d.config, "house", "cast pw"), eth::PrivateKey::from_hex(test::Anvil::kDevKey1));
-    // The file keeps cast's encryption (copied as is, with the address field added).
-    EXPECT_EQ(eth::read_keystore_file(a.keystore_file).ciphertext, eth::read_keystore_file(file).ciphertext);
+    // cast's default scrypt N (8192) is below the floor: the key is kept re-encrypted under the
+    // same password at Dossier's cost, and cast's file is left as it was.
+    const auto cast_ks = eth::read_keystore_file(file);
+    EXPECT_EQ(cast_ks.scrypt.n, 8192u);
+    EXPECT_EQ(eth::read_keystore_file(a.keystore_file).scrypt, kStrong);
+    EXPECT_NE(eth::read_keystore_file(a.keystore_file).ciphertext, cast_ks.ciphertext);
 
     // The same key again, under any label or as raw hex, is refused.
-    test::expect_code([&] { (void)core::import_account(d.config, file, "cast pw", core::Role::doctor, "house2"); },
+    test::expect_code([&] { (void)core::import_keystore(d.config, file, "cast pw", core::Role::doctor, "house2"); },
                       ErrorCode::already_exists);
     test::expect_code(
-        [&] { (void)core::import_account(d.config, test::Anvil::kDevKey1, "pw", core::Role::doctor, "house3", kLight); },
+        [&] { (void)core::import_private_key(d.config, test::Anvil::kDevKey1, "pw", core::Role::doctor, "house3", kLight); },
         ErrorCode::already_exists);
 }
 
 TEST(Accounts, ImportsAPrivateKeyAndRejectsGarbage) {
     Dir d;
-    const auto a = core::import_account(d.config, test::Anvil::kDevKey, "pw", core::Role::admin, "dev", kLight);
+    const auto a = core::import_private_key(d.config, test::Anvil::kDevKey, "pw", core::Role::admin, "dev", kLight);
     EXPECT_EQ(a.address, eth::Address::from_hex(test::Anvil::kDevAddress));
     EXPECT_EQ(eth::read_keystore_file(a.keystore_file).scrypt, kLight);
     EXPECT_EQ(core::export_private_key(d.config, "dev", "pw"), std::string(test::Anvil::kDevKey));
     test::expect_code(
-        [&] { (void)core::import_account(d.config, "not-a-key-nor-a-file", "pw", core::Role::admin, "x", kLight); },
+        [&] { (void)core::import_private_key(d.config, "not-a-key-nor-a-file", "pw", core::Role::admin, "x", kLight); },
         ErrorCode::invalid_input);
+}
+
+TEST(Accounts, AMalformedKeyIsNeverEchoed) {
+    Dir d;
+    const std::string key = std::string(test::Anvil::kDevKey1).substr(2);  // 64 hex digits
+    const std::vector<std::string> malformed = {
+        key.substr(0, 63),                 // a digit missing
+        "0x" + key.substr(0, 62) + "zz",   // a bad digit, with 0x
+        key + "ab",                        // too long
+        "  " + key.substr(1) + "g\n",     // white space around a bad key
+    };
+    for (const auto& text : malformed) {
+        try {
+            (void)core::import_private_key(d.config, text, "pw", core::Role::doctor, "k", kLight);
+            ADD_FAILURE() << "a malformed key was accepted";
+        } catch (const core::AccountError& e) {
+            EXPECT_EQ(e.code(), ErrorCode::invalid_input);
+            const std::string message = e.what();
+            // No run of 8 key digits appears in the message.
+            for (std::size_t i = 0; i + 8 <= key.size(); ++i)
+                EXPECT_EQ(message.find(key.substr(i, 8)), std::string::npos) << "the error echoes the key: " << message;
+        }
+    }
+    EXPECT_TRUE(core::list_accounts(d.config).empty());
+}
+
+TEST(Accounts, AKeyTextIsAKeyNeverAPath) {
+    Dir d;
+    test::TempDir other;
+    const fs::path file = fs::path(other.path()) / "keystore.json";
+    write_file_atomic(file, as_bytes(eth::encrypt_keystore(eth::PrivateKey::from_hex(test::Anvil::kDevKey1), "pw",
+                                                           kLight).to_json()));
+    test::expect_code([&] { (void)core::import_private_key(d.config, file.string(), "pw", core::Role::doctor, "k"); },
+                      ErrorCode::invalid_input);
+    EXPECT_TRUE(core::list_accounts(d.config).empty());
+    // And a keystore path is read as a keystore only.
+    test::expect_code([&] { (void)core::import_keystore(d.config, "no-such-keystore.json", "pw", core::Role::doctor, "k"); },
+                      ErrorCode::io);
+}
+
+TEST(Accounts, AStrongKeystoreIsKeptAsItCame) {
+    Dir d;
+    test::TempDir other;
+    const fs::path file = fs::path(other.path()) / "keystore.json";
+    const eth::ScryptParams floor{eth::kMinScryptN, 8, 1};
+    const auto original = eth::encrypt_keystore(eth::PrivateKey::from_hex(test::Anvil::kDevKey1), "pw", floor);
+    write_file_atomic(file, as_bytes(original.to_json()));
+    const auto a = core::import_keystore(d.config, file, "pw", core::Role::doctor, "kept", kLight);
+    const auto stored = eth::read_keystore_file(a.keystore_file);
+    EXPECT_EQ(stored.scrypt, floor);
+    EXPECT_EQ(stored.ciphertext, original.ciphertext);
+}
+
+TEST(Accounts, AWeakKeystoreIsReEncryptedAtDossiersCost) {
+    KdfEnv restore;
+    ::unsetenv("DOSSIER_KDF");  // Dossier's own cost: the standard one
+    Dir d;
+    test::TempDir other;
+    const fs::path file = fs::path(other.path()) / "weak.json";
+    const auto weak = eth::encrypt_keystore(eth::PrivateKey::from_hex(test::Anvil::kDevKey1), "weak pw", {2, 8, 1});
+    const std::string weak_json = weak.to_json();
+    write_file_atomic(file, as_bytes(weak_json));
+    const auto a = core::import_keystore(d.config, file, "weak pw", core::Role::doctor, "strengthened");
+    // Read back what is stored, as any wallet would: its kdfparams are the standard ones.
+    const auto stored = nlohmann::json::parse(as_chars(read_file(a.keystore_file)));
+    EXPECT_EQ(stored.at("crypto").at("kdf"), "scrypt");
+    EXPECT_EQ(stored.at("crypto").at("kdfparams").at("n").get<std::uint64_t>(), eth::kStandardScrypt.n);
+    EXPECT_EQ(stored.at("crypto").at("kdfparams").at("r").get<std::uint64_t>(), eth::kStandardScrypt.r);
+    EXPECT_EQ(core::unlock(d.config, "strengthened", "weak pw"), eth::PrivateKey::from_hex(test::Anvil::kDevKey1));
+    // The file given is left untouched.
+    EXPECT_EQ(as_chars(read_file(file)), weak_json);
 }
 
 TEST(Accounts, ExportCopiesTheEncryptedFileThatCastCanOpen) {
@@ -210,6 +289,11 @@ TEST(Accounts, KdfCostComesFromTheEnvironment) {
     ::setenv("DOSSIER_KDF", "standard", 1);
     EXPECT_EQ(core::default_kdf(), eth::kStandardScrypt);
     ::setenv("DOSSIER_KDF", "light", 1);
+    // Only a build made for the test suites lets the environment pick the light cost.
+    if (!core::light_kdf_allowed()) {
+        test::expect_code([&] { (void)core::default_kdf(); }, ErrorCode::invalid_input);
+        return;
+    }
     EXPECT_EQ(core::default_kdf(), eth::kLightScrypt);
     Dir d;
     const auto a = core::create_account(d.config, core::Role::doctor, "env", "pw");

@@ -269,3 +269,33 @@ TEST(Files, NoPlaintextReachesTheBlockstore) {
     EXPECT_FALSE(appears_under(store, "application/dicom"));
     EXPECT_FALSE(appears_under(store, "Alice"));
 }
+
+// Midway through a fetch (several chunks written), the destination directory holds no file at all:
+// a crash or kill -9 at that moment would leave no plaintext on disk. The same holds when
+// replacing a file, whose old content stays in place until the new one is complete.
+TEST(Files, APartialFetchHasNoNameOnDisk) {
+    Care c;
+    const std::uint32_t record = c.add_condition("Fracture");
+    const Bytes data = test::pattern(3 * 1024 * 1024 + 5, 11);
+    write_file(c.path("xray.bin"), data);
+    (void)core::attach_file(c.ctx(), c.patient, c.who(), record, c.path("xray.bin"));
+    const fs::path out = c.path("out");
+    fs::create_directory(out);
+    core::Reader patient(c.ctx(), c.patient);
+    for (const bool overwrite : {false, true}) {
+        const std::size_t before = entries_in(out);
+        int checks = 0;
+        core::FetchOptions opts;
+        opts.overwrite = overwrite;
+        opts.progress = [&](std::uint64_t done, std::uint64_t total) {
+            if (done == 0 || done >= total) return;
+            ++checks;
+            EXPECT_EQ(entries_in(out), before) << "a partial plaintext file has a name at " << done << "/" << total;
+        };
+        const auto got = core::fetch_file(c.ctx(), patient, c.who(), record, 1, out / "xray.bin", opts);
+        EXPECT_GT(checks, 2);
+        EXPECT_EQ(got.size, data.size());
+        EXPECT_TRUE(read_file(out / "xray.bin") == data);
+        EXPECT_EQ(entries_in(out), 1u);  // the file, and no leftover
+    }
+}

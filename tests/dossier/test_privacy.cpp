@@ -240,7 +240,13 @@ TEST(PrivacyScan, NothingPrivateReachesTheChainOrTheStore) {
     EXPECT_TRUE(address_seen);
     EXPECT_NE(state_text.find(m.patient.to_hex().substr(2)), std::string::npos) << "the state file names the contracts";
 
+    // The data directory's own plaintext: the account index and the keystores' file names.
+    std::vector<Haystack> local{{"accounts.json", lower(read_file(core::accounts_index_path(config)))}};
+    for (const auto& e : fs::directory_iterator(config.keystore_dir()))
+        local.push_back({"keystore name", lower(e.path().filename().string())});
+
     for (const auto& s : secrets) {
+        EXPECT_EQ(find_leak(local, s), "") << "'" << s << "' is in the data directory in clear";
         EXPECT_EQ(find_leak(chain, s), "") << "'" << s << "' is on chain";
         EXPECT_EQ(find_leak(store, s), "") << "'" << s << "' is in the IPFS store";
     }

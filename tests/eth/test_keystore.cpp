@@ -326,3 +326,24 @@ TEST(Keystore, CastWrittenKeystoresDecryptWithDossier) {
     ASSERT_EQ(files.size(), 1u);
     EXPECT_EQ(read_keystore_file(files[0]).decrypt("pw 2").address(), printed);
 }
+
+TEST(Keystore, KdfFloorSeparatesThrowawayCostsFromRealOnes) {
+    Keystore pbkdf2 = Keystore::parse(kPbkdf2Vector);  // c = 262144
+    EXPECT_TRUE(kdf_floor_met(pbkdf2));
+    pbkdf2.pbkdf2_iterations = kMinPbkdf2Iterations - 1;
+    EXPECT_FALSE(kdf_floor_met(pbkdf2));
+    pbkdf2.pbkdf2_iterations = kMinPbkdf2Iterations;
+    EXPECT_TRUE(kdf_floor_met(pbkdf2));
+
+    Keystore scrypt = Keystore::parse(kScryptVector);
+    for (const auto& [params, met] : std::vector<std::pair<ScryptParams, bool>>{
+             {{2, 8, 1}, false},               // accepted by the parser, worthless as protection
+             {{8192, 8, 1}, false},            // cast's default
+             {kLightScrypt, false},            // geth's light cost
+             {{kMinScryptN, 8, 1}, true},
+             {{kMinScryptN, 1, 1}, false},     // N alone is not the cost: r scales it
+             {kStandardScrypt, true}}) {
+        scrypt.scrypt = params;
+        EXPECT_EQ(kdf_floor_met(scrypt), met) << params.n << "/" << params.r;
+    }
+}

@@ -102,14 +102,16 @@ AddPatientWizard::AddPatientWizard(Session& session, QWidget* parent)
                                  "included, should know it: with it, the account reads and shares the records."),
                               this);
     label_edit_->setObjectName(QStringLiteral("newPatientLabelEdit"));
-    label_edit_->setPlaceholderText(tr("A name to find the account, e.g. jane"));
+    label_edit_->setPlaceholderText(tr("A label to find the account, e.g. p-0142"));
     password_edit_->setObjectName(QStringLiteral("newPatientPasswordEdit"));
     password_edit_->setEchoMode(QLineEdit::Password);
     repeat_edit_->setObjectName(QStringLiteral("newPatientPasswordRepeatEdit"));
     repeat_edit_->setEchoMode(QLineEdit::Password);
     mismatch_label_->setObjectName(QStringLiteral("passwordMismatchLabel"));
     mismatch_label_->setWordWrap(true);
-    auto* label_note = new QLabel(tr("The account name is kept on this computer only, to find the account at sign-in."), this);
+    auto* label_note = new QLabel(tr("The account name is kept on this computer only, unencrypted, to find the "
+                                     "account at sign-in: choose one that does not name the patient."),
+                                  this);
     label_note->setWordWrap(true);
     auto* password_form = new QFormLayout(password);
     password_form->addRow(tr("Account &name:"), label_edit_);

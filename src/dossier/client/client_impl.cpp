@@ -89,22 +89,24 @@ public:
     CreatedAccount import_account(const ImportSource& source, std::string_view password, Role role,
                                   std::string_view label, const FundingOptions& funding) override {
         return call([&] {
-            std::string text = source.value;
+            // Each kind is parsed as what it is: a key text is never taken for a path.
+            core::AccountInfo info;
             switch (source.kind) {
-                case ImportSource::Kind::keystore_file: break;
+                case ImportSource::Kind::keystore_file:
+                    info = core::import_keystore(cfg(), source.value, password, cv::to_core(role), label);
+                    break;
                 case ImportSource::Kind::private_key_hex:
-                    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-                    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.erase(0, 1);
+                    info = core::import_private_key(cfg(), source.value, password, cv::to_core(role), label);
                     break;
                 case ImportSource::Kind::embedded_authority:
                     if (!cfg().embedded_chain())
                         throw Error(ErrorCode::invalid_input,
                                     "the embedded chain's authority exists only on the embedded chain");
-                    text = std::string(core::kEmbeddedDevKeyHex.substr(2));
+                    info = core::import_private_key(cfg(), core::kEmbeddedDevKeyHex, password, cv::to_core(role),
+                                                    label);
                     break;
             }
-            CreatedAccount out{cv::to_client(core::import_account(cfg(), text, password, cv::to_core(role), label)),
-                               false, {}};
+            CreatedAccount out{cv::to_client(info), false, {}};
             fund_new(out, funding);
             return out;
         });

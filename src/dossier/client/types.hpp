@@ -84,8 +84,10 @@ struct CreatedAccount {
 /// Where an imported key comes from.
 struct ImportSource {
     enum class Kind {
-        keystore_file,       ///< a Web3 v3 keystore of any wallet (opened with the password to prove it)
-        private_key_hex,     ///< 64 hex digits (then encrypted under the password)
+        keystore_file,       ///< a Web3 v3 keystore of any wallet (opened with the password to prove it;
+                             ///< one below the KDF floor is kept re-encrypted at Dossier's cost)
+        private_key_hex,     ///< 64 hex digits, never taken as a path nor echoed in an error (then
+                             ///< encrypted under the password)
         embedded_authority,  ///< the embedded chain's credentialing authority (its key is public)
     };
     Kind kind = Kind::keystore_file;
