@@ -106,8 +106,8 @@ Bytes32 access_what(AccessTarget target, std::uint32_t record_id, std::uint32_t 
 void log_access(Context& ctx, const eth::PrivateKey& doctor, const eth::Address& patient, const Bytes32& what) {
     const abi::Value args[] = {abi::Value::address(patient), abi::Value::fixed_bytes(Bytes(what.begin(), what.end()))};
     try {
-        (void)ctx.contracts().transact(ctx.sender(doctor), ctx.manifest().doctor, gen::DoctorContract::fn::logAccess,
-                                       args);
+        const auto sender = ctx.shared_sender(doctor);  // the account may be locked while this runs
+        (void)ctx.contracts().transact(*sender, ctx.manifest().doctor, gen::DoctorContract::fn::logAccess, args);
     } catch (const eth::RevertedError& e) {
         std::string why = "the chain refused to log the access";
         ErrorCode code = revert_code(e.detail());

@@ -49,11 +49,13 @@ Context::Context(Config config, std::unique_ptr<eth::RpcClient> rpc, chain::Mani
 
 Context::~Context() = default;
 
-eth::TxSender& Context::sender(const eth::PrivateKey& key) {
+eth::TxSender& Context::sender(const eth::PrivateKey& key) { return *shared_sender(key); }
+
+std::shared_ptr<eth::TxSender> Context::shared_sender(const eth::PrivateKey& key) {
     const eth::Address address = key.address();
     const std::lock_guard lock(senders_mutex_);
     auto it = senders_.find(address);
-    if (it != senders_.end()) return *it->second;
+    if (it != senders_.end()) return it->second;
     eth::TxSenderOptions options;
     if (journal_) {
         chain::TxJournal* journal = journal_.get();
@@ -63,8 +65,8 @@ eth::TxSender& Context::sender(const eth::PrivateKey& key) {
     }
     // The sender is kept for later calls (its nonces), beyond the caller's key: it holds a copy,
     // wiped when drop_sender() or the Context destroys it.
-    auto sender = std::make_unique<eth::TxSender>(*rpc_, key.clone(), std::move(options));
-    return *senders_.emplace(address, std::move(sender)).first->second;
+    auto sender = std::make_shared<eth::TxSender>(*rpc_, key.clone(), std::move(options));
+    return senders_.emplace(address, std::move(sender)).first->second;
 }
 
 void Context::drop_sender(const eth::Address& account) {

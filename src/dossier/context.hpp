@@ -44,6 +44,10 @@ public:
     /// The sender for `key` (created on first use, then reused so that nonces stay in order).
     /// On a journaled context every signed transaction is appended to the journal before it is sent.
     [[nodiscard]] eth::TxSender& sender(const eth::PrivateKey& key);
+    /// sender() for a caller that may race with drop_sender(): a read that logs an access runs
+    /// outside the account's write lock, and the account may be locked meanwhile; the sender
+    /// (and its copy of the key) lives until the last holder lets go.
+    [[nodiscard]] std::shared_ptr<eth::TxSender> shared_sender(const eth::PrivateKey& key);
     /// Destroys the sender of `account` (wiping its copy of the key), when the account is locked.
     /// No transaction of that account may be in progress.
     void drop_sender(const eth::Address& account);
@@ -58,7 +62,7 @@ private:
     std::unique_ptr<ipfs::ContentStore> store_;
     std::unique_ptr<chain::TxJournal> journal_;
     std::mutex senders_mutex_;  // senders_: a client's threads write as different accounts at once
-    std::map<eth::Address, std::unique_ptr<eth::TxSender>> senders_;
+    std::map<eth::Address, std::shared_ptr<eth::TxSender>> senders_;
 };
 
 }  // namespace dossier::core
