@@ -59,10 +59,7 @@ void add_history_command(CLI::App& app, Session& s) {
             if (!a->after.empty()) q.after = a->after;
             q.limit = a->limit;
             std::unique_ptr<ProgressBar> bar;
-            const auto page = s.client().history(q, [&](const client::Progress& p) {
-                if (!bar) bar = s.progress(p.phase);
-                if (bar) bar->update(p.done, p.total);
-            });
+            const auto page = s.client().history(q, s.progress_into(bar));
             if (bar) bar->finish();
             nlohmann::json list = nlohmann::json::array();
             for (const auto& e : page.entries) {

@@ -20,13 +20,6 @@ void report_sync(Session& s, const client::IndexSync& r) {
           std::to_string(r.head) + ")");
 }
 
-/// A progress bar for a sync's blocks.
-client::ProgressFn bar_of(Session& s, std::unique_ptr<ProgressBar>& bar) {
-    return [&s, &bar](const client::Progress& p) {
-        if (!bar) bar = s.progress(p.phase);
-        if (bar) bar->update(p.done, p.total);
-    };
-}
 
 }  // namespace
 
@@ -67,20 +60,28 @@ void add_index_commands(CLI::App& app, Session& s) {
     auto* sync = example(index->add_subcommand("sync", "Bring the index up to the chain's head now (with progress; "
                                                         "resumes where it stopped if interrupted)"),
                          "dossier index sync");
+    sync->add_option("--page-blocks", s.index_page_blocks,
+                    "Ask the node for at most this many blocks of logs at once (for a node that limits "
+                    "eth_getLogs; default 100,000, reduced automatically when refused)")
+        ->check(CLI::Range(1, 100000));
     sync->callback([&s] {
         s.action = [&s] {
             std::unique_ptr<ProgressBar> bar;
-            report_sync(s, s.client().sync_index(bar_of(s, bar)));
+            report_sync(s, s.client().sync_index(s.progress_into(bar)));
         };
     });
 
     auto* rebuild = example(index->add_subcommand("rebuild", "Empty the index and read the whole chain again (after "
                                                               "a damaged file, or to start afresh)"),
                             "dossier index rebuild");
+    rebuild->add_option("--page-blocks", s.index_page_blocks,
+                    "Ask the node for at most this many blocks of logs at once (for a node that limits "
+                    "eth_getLogs; default 100,000, reduced automatically when refused)")
+        ->check(CLI::Range(1, 100000));
     rebuild->callback([&s] {
         s.action = [&s] {
             std::unique_ptr<ProgressBar> bar;
-            report_sync(s, s.client().rebuild_index(bar_of(s, bar)));
+            report_sync(s, s.client().rebuild_index(s.progress_into(bar)));
         };
     });
 }

@@ -13,12 +13,6 @@ std::string grant_text(client::RequestState state, std::uint64_t expiry) {
     return t;
 }
 
-client::ProgressFn bar_of(Session& s, std::unique_ptr<ProgressBar>& bar) {
-    return [&s, &bar](const client::Progress& p) {
-        if (!bar) bar = s.progress(p.phase);
-        if (bar) bar->update(p.done, p.total);
-    };
-}
 
 }  // namespace
 
@@ -39,7 +33,7 @@ void add_patient_list_commands(CLI::App& app, Session& s) {
         s.action = [&s, la] {
             const auto account = s.unlock(la->as);
             std::unique_ptr<ProgressBar> bar;
-            const auto patients = account->doctor_patients(bar_of(s, bar));
+            const auto patients = account->doctor_patients(s.progress_into(bar));
             if (bar) bar->finish();
             s.out = nlohmann::json::array();
             for (const auto& p : patients) {
@@ -74,7 +68,7 @@ void add_patient_list_commands(CLI::App& app, Session& s) {
         s.action = [&s, sa] {
             const auto account = s.unlock(sa->as);
             std::unique_ptr<ProgressBar> bar;
-            const auto matches = account->search_patients(sa->query, sa->limit, bar_of(s, bar));
+            const auto matches = account->search_patients(sa->query, sa->limit, s.progress_into(bar));
             if (bar) bar->finish();
             s.out = nlohmann::json::array();
             for (const auto& m : matches) {

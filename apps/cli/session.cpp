@@ -13,10 +13,18 @@ client::Client& Session::client() {
         if (!ipfs_api.empty()) c.ipfs_api = ipfs_api;
         if (!manifest.empty()) c.manifest_file = manifest;
         c.offline = offline;
+        if (index_page_blocks > 0) c.index_page_blocks = index_page_blocks;
         if (confirmations >= 0) c.confirmations = static_cast<std::uint32_t>(confirmations);
         client_ = client::make_client(std::move(c));
     }
     return *client_;
+}
+
+client::ProgressFn Session::progress_into(std::unique_ptr<ProgressBar>& bar) const {
+    return [this, &bar](const client::Progress& p) {
+        if (!bar) bar = progress(p.phase);
+        if (bar) bar->update(p.done, p.total);
+    };
 }
 
 std::string Session::password(const std::string& prompt, bool confirm) const {

@@ -28,6 +28,7 @@ struct Session {
     bool json = false;
     bool offline = false;
     int confirmations = -1;  ///< -1: the default of the chain
+    std::uint64_t index_page_blocks = 0;  ///< 0: the library's default
 
     /// The JSON document printed on stdout at the end with --json.
     nlohmann::json out = nlohmann::json::object();
@@ -52,6 +53,9 @@ struct Session {
     void say(const std::string& line) const;
     /// A progress bar on stderr (silent unless stderr is a terminal).
     [[nodiscard]] std::unique_ptr<ProgressBar> progress(const std::string& label) const;
+    /// A client ProgressFn drawing into `bar`, made at the first report and labelled with its
+    /// phase (for calls whose phase is known only once they run).
+    [[nodiscard]] client::ProgressFn progress_into(std::unique_ptr<ProgressBar>& bar) const;
 
 private:
     std::unique_ptr<client::Client> client_;

@@ -43,6 +43,9 @@ struct Config {
     /// Entries in the last `confirmations` blocks are shown unconfirmed. Default: 0 on the
     /// embedded node (it never reorganises), 2 on a remote chain.
     std::optional<std::uint32_t> confirmations;
+    /// The largest block range the index asks eth_getLogs for at once (default: 100,000, and
+    /// smaller whenever the node refuses a range or a page is heavy).
+    std::optional<std::uint64_t> index_page_blocks;
 };
 
 /// $DOSSIER_DATA_DIR, else $XDG_DATA_HOME/dossier, else ~/.local/share/dossier.

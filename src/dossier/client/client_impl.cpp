@@ -41,7 +41,9 @@ namespace {
 class ClientImpl final : public Client {
 public:
     explicit ClientImpl(Config config)
-        : config_(std::move(config)), connection_(std::make_shared<Connection>(cv::to_core(config_), config_.offline, config_.confirmations)) {
+        : config_(std::move(config)), connection_(std::make_shared<Connection>(
+                                    cv::to_core(config_), LocalIndex::Settings{config_.offline, config_.confirmations,
+                                                                               config_.index_page_blocks})) {
         config_.data_dir = connection_->config().data_dir;
     }
 

@@ -26,9 +26,8 @@ namespace dossier::client::detail {
 /// call connects to what now runs; calls in progress keep the one they hold.
 class Connection {
 public:
-    explicit Connection(core::Config config, bool offline = false,
-                        std::optional<std::uint32_t> confirmations = std::nullopt)
-        : config_(std::move(config)), offline_(offline), confirmations_(confirmations) {}
+    explicit Connection(core::Config config, LocalIndex::Settings index = {})
+        : config_(std::move(config)), index_settings_(std::move(index)) {}
 
     [[nodiscard]] const core::Config& config() const noexcept { return config_; }
 
@@ -41,7 +40,7 @@ public:
     /// The local index that goes with context() (made with it).
     [[nodiscard]] std::shared_ptr<LocalIndex> index() {
         const std::lock_guard lock(mutex_);
-        if (!index_) index_ = std::make_shared<LocalIndex>(offline_, confirmations_);
+        if (!index_) index_ = std::make_shared<LocalIndex>(index_settings_);
         return index_;
     }
 
@@ -55,8 +54,7 @@ private:
     core::Config config_;
     std::mutex mutex_;
     std::shared_ptr<core::Context> context_;
-    bool offline_ = false;
-    std::optional<std::uint32_t> confirmations_;
+    LocalIndex::Settings index_settings_;
     std::shared_ptr<LocalIndex> index_;
 };
 

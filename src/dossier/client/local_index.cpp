@@ -16,13 +16,17 @@ index::IndexDb& LocalIndex::open(core::Context& ctx) {
 }
 
 std::uint32_t LocalIndex::depth(const core::Context& ctx) const {
-    if (confirmations_) return *confirmations_;
+    if (settings_.confirmations) return *settings_.confirmations;
     return ctx.config().embedded_chain() ? 0 : 2;
 }
 
 IndexSync LocalIndex::sync_locked(core::Context& ctx, index::IndexDb& db, const ProgressFn& progress, bool unbounded) {
     index::SyncOptions options;
     if (!unbounded) options.budget = kReadSyncBudget;
+    if (settings_.page_blocks) {
+        options.max_window = *settings_.page_blocks;
+        options.window = std::min(options.window, options.max_window);
+    }
     if (progress)
         options.progress = [&](std::uint64_t done, std::uint64_t total) {
             progress(Progress{"indexing the chain", done, total, "blocks"});
@@ -47,7 +51,7 @@ IndexStatus LocalIndex::status(core::Context& ctx) {
     out.file = ctx.config().index_file();
     if (s.tip) out.tip = s.tip->block;
     out.head = s.head_at_sync;
-    if (!offline_) {
+    if (!settings_.offline) {
         out.head = ctx.rpc().block_number();
     }
     out.lag = out.tip ? (out.head > *out.tip ? out.head - *out.tip : 0) : out.head;

@@ -19,8 +19,12 @@ namespace dossier::client::detail {
 
 class LocalIndex {
 public:
-    LocalIndex(bool offline, std::optional<std::uint32_t> confirmations)
-        : offline_(offline), confirmations_(confirmations) {}
+    struct Settings {
+        bool offline = false;
+        std::optional<std::uint32_t> confirmations;
+        std::optional<std::uint64_t> page_blocks;
+    };
+    explicit LocalIndex(Settings settings) : settings_(std::move(settings)) {}
 
     /// Runs `f(IndexDb&)` on the index of `ctx`'s deployment after syncing it (bounded in time:
     /// a first sync of a long chain goes on at the next read).
@@ -28,7 +32,7 @@ public:
     auto read(core::Context& ctx, const ProgressFn& progress, F&& f) {
         const std::lock_guard lock(mutex_);
         index::IndexDb& db = open(ctx);
-        if (!offline_) (void)sync_locked(ctx, db, progress, false);
+        if (!settings_.offline) (void)sync_locked(ctx, db, progress, false);
         return f(db);
     }
 
@@ -43,8 +47,7 @@ private:
     IndexSync sync_locked(core::Context& ctx, index::IndexDb& db, const ProgressFn& progress, bool unbounded);
     [[nodiscard]] std::uint32_t depth(const core::Context& ctx) const;
 
-    const bool offline_;
-    const std::optional<std::uint32_t> confirmations_;
+    const Settings settings_;
     std::mutex mutex_;
     std::unique_ptr<index::IndexDb> db_;
     std::uint64_t head_ = 0;

@@ -10,7 +10,6 @@ namespace {
 
 /// Pages past this many logs halve the window (RSS stays bounded), under a quarter of it double it.
 constexpr std::size_t kHeavyPage = 20'000;
-constexpr std::uint64_t kMaxWindow = 100'000;
 /// A chain that keeps reorganising while we read it is retried this often, then reported.
 constexpr int kMaxRestarts = 5;
 
@@ -55,7 +54,8 @@ SyncReport sync(eth::RpcClient& rpc, IndexDb& db, const SyncOptions& options) {
     filter.addresses = {m.audit, m.doctor, m.patient};
 
     SyncReport report;
-    std::uint64_t window = std::max<std::uint64_t>(1, options.window);
+    const std::uint64_t max_window = std::max<std::uint64_t>(1, options.max_window);
+    std::uint64_t window = std::clamp<std::uint64_t>(options.window, 1, max_window);
     for (int restart = 0;; ++restart) {
         if (auto why = repair_reorg(rpc, db)) report.reorg = std::move(why);
         report.head = rpc.block_number();
@@ -92,7 +92,7 @@ SyncReport sync(eth::RpcClient& rpc, IndexDb& db, const SyncOptions& options) {
             report.events += page.events;
             ++report.pages;
             if (logs.size() > kHeavyPage) window = std::max<std::uint64_t>(1, window / 2);
-            else if (logs.size() < kHeavyPage / 4) window = std::min(kMaxWindow, window * 2);
+            else if (logs.size() < kHeavyPage / 4) window = std::min(max_window, window * 2);
             from = end + 1;
             if (options.progress) options.progress(from - first, report.head + 1 - first);
         }

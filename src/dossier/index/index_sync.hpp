@@ -17,6 +17,8 @@ struct SyncOptions {
     /// First page size in blocks; it halves when the node refuses a range or a page is heavy,
     /// and doubles while pages are light.
     std::uint64_t window = 2'000;
+    /// The window never grows past this.
+    std::uint64_t max_window = 100'000;
     /// Stop after this long (the index stays consistent at the end of a page; the next sync goes
     /// on from there). Unset: until the head.
     std::optional<std::chrono::milliseconds> budget;
