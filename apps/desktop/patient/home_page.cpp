@@ -11,7 +11,6 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <map>
@@ -67,11 +66,8 @@ QString sentence(const client::AuditEntry& entry, Names& names) {
     const QString actor = full_address(entry.actor);
     if (text.startsWith(actor)) text = names(entry.actor) + text.mid(actor.size());
     if (entry.doctor) text.replace(full_address(*entry.doctor), names(*entry.doctor));
-    // The library's sentence gives an approval's expiry in chain seconds ("until 1798840261"): a
-    // person reads a date.
-    static const QRegularExpression seconds(QStringLiteral("until (\\d{9,})"));
-    for (auto m = seconds.match(text); m.hasMatch(); m = seconds.match(text, m.capturedStart() + 1))
-        text.replace(m.capturedStart(1), m.capturedLength(1), format_time(m.captured(1).toULongLong()));
+    // The library's sentence gives an approval's expiry in chain seconds: a person reads a date.
+    if (entry.expiry) text.replace(QString::number(*entry.expiry), format_time(*entry.expiry));
     return QStringLiteral("%1 · %2").arg(text, format_time(entry.timestamp));
 }
 
@@ -223,14 +219,13 @@ void PatientHomePage::refresh() {
             loaded.registered = client->patient(me).registered;
             if (!loaded.registered) return loaded;
             Names names(*client, me);
-            for (const client::AccessRequest& request : client->access_requests(me)) {
-                if (request.state == client::RequestState::pending) ++loaded.pending;
-                if (request.state == client::RequestState::approved)
-                    loaded.grants << QObject::tr("%1 · until %2").arg(names(request.doctor), format_time(request.expiry));
-            }
-            std::vector<client::AuditEntry> trail = client->audit_trail(me, io.progress, io.stop);
-            std::sort(trail.begin(), trail.end(), [](const auto& a, const auto& b) { return a.seq > b.seq; });
-            for (std::size_t i = 0; i < trail.size() && i < recent_entries; ++i) loaded.activity << sentence(trail[i], names);
+            // One call of the local index: requests, grants and the newest entries.
+            (void)io;
+            const client::PatientHome home = client->patient_home(me, recent_entries);
+            loaded.pending = static_cast<int>(home.pending.size());
+            for (const client::AccessRequest& grant : home.active)
+                loaded.grants << QObject::tr("%1 · until %2").arg(names(grant.doctor), format_time(grant.expiry));
+            for (const client::AuditEntry& entry : home.recent) loaded.activity << sentence(entry, names);
             return loaded;
         },
         [this](Loaded loaded) {

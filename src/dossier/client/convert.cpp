@@ -161,6 +161,7 @@ AuditEntry to_client(const core::AuditEntry& e) {
     a.text = core::describe(e);
     if (e.doctor) a.doctor = to_client(*e.doctor);
     a.record_id = e.record_id;
+    a.expiry = e.expiry;
     return a;
 }
 

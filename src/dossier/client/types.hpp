@@ -341,6 +341,9 @@ struct AuditEntry {
     std::string text;  ///< one line in English
     std::optional<Address> doctor;
     std::optional<std::uint32_t> record_id;
+    /// approved, registered by a doctor: the grant's expiry (unix seconds), which `text` writes
+    /// as a number of seconds; a face shows it as a date.
+    std::optional<std::uint64_t> expiry;
     /// False while its block has fewer confirmations than the configured depth: a reorganisation
     /// may still remove it (Config::confirmations; always true on the embedded node).
     bool confirmed = true;
