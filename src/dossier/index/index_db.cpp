@@ -191,11 +191,13 @@ IndexDb::PageResult IndexDb::apply_page(std::span<const eth::Log> logs, const Ti
                               "INSERT INTO doctor_events(pos, block, tx, doctor, event, public_key, profile, status) "
                               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     const Topics& t = topics();
+    std::optional<std::uint64_t> noted;  // logs come in chain order: one check per block
     for (const eth::Log& log : logs) {
-        if (!note_block(log.block_number, log.block_hash)) {
+        if (noted != log.block_number && !note_block(log.block_number, log.block_hash)) {
             result.conflict_block = log.block_number;
             return result;  // the transaction rolls back
         }
+        noted = log.block_number;
         if (log.topics.empty()) {
             ++result.ignored;
             continue;
@@ -283,7 +285,7 @@ std::uint64_t IndexDb::rollback_to(const std::optional<Tip>& ancestor, const std
     } else {
         db_.exec("DELETE FROM meta WHERE key IN ('tip_block', 'tip_hash')");
     }
-    set_meta("last_reorg", why);
+    set_meta("last_reorg", why + "; " + std::to_string(removed) + " indexed events were rolled back and read again");
     tx.commit();
     return removed;
 }

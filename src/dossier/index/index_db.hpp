@@ -70,7 +70,8 @@ public:
     PageResult apply_page(std::span<const eth::Log> logs, const Tip& to, std::uint64_t head);
 
     /// Removes every event and block hash after `block` and makes `block` (with `hash`) the tip;
-    /// `why` is kept as the last reorganisation's description. Returns the rows removed.
+    /// `why` and the count removed are kept as the last reorganisation's description. Returns the
+    /// rows removed.
     std::uint64_t rollback_to(const std::optional<Tip>& ancestor, const std::string& why);
 
     /// Empties the index (rebuild).

@@ -36,12 +36,10 @@ std::optional<std::string> repair_reorg(eth::RpcClient& rpc, IndexDb& db) {
     }
     std::optional<Tip> ancestor;
     if (lo >= 0) ancestor = Tip{stored[static_cast<std::size_t>(lo)], *db.block_hash(stored[static_cast<std::size_t>(lo)])};
-    std::string why = "blocks " + std::to_string(ancestor ? ancestor->block + 1 : db.manifest().deployment_block) +
+    const std::string why = "blocks " + std::to_string(ancestor ? ancestor->block + 1 : db.manifest().deployment_block) +
                       " to " + std::to_string(tip->block) + " were replaced by the chain";
-    const std::uint64_t removed = db.rollback_to(ancestor, why);
-    why += "; " + std::to_string(removed) + " indexed events were rolled back and read again";
-    db.set_meta("last_reorg", why);
-    return why;
+    (void)db.rollback_to(ancestor, why);
+    return db.meta("last_reorg");
 }
 
 }  // namespace
