@@ -9,11 +9,13 @@ enum EntryKind {
     Approved, //       actor: patient; subject: doctor; data: expiry << 32 | epoch
     Denied, //         actor: patient; subject: doctor (from either contract)
     Revoked, //        actor: patient; subject: doctor; data: the new key epoch
-    KeyRotated, //     actor: patient; data: the new key epoch
+    KeyRotated, //     actor: patient or a doctor with access; data: the new key epoch
     RecordAdded, //    actor: author; subject: recordId << 32 | 1; data: CID digest
     RecordUpdated, //  actor: author; subject: recordId << 32 | version; data: CID digest
     FileAttached, //   actor: author; subject: recordId << 32 | attachment index; data: CID digest
-    Accessed //        actor: doctor; subject: doctor; data: what the doctor opened
+    Accessed, //       actor: doctor; subject: doctor; data: what the doctor opened
+    Blocked, //        actor: patient; subject: doctor (no further requests)
+    Unblocked //       actor: patient; subject: doctor
 }
 
 /// @title AuditContract
@@ -44,7 +46,8 @@ contract AuditContract {
         | (1 << uint256(EntryKind.RecordUpdated)) | (1 << uint256(EntryKind.FileAttached));
     /// Kinds DoctorContract may append (Denied: a patient may deny a request there directly).
     uint256 private constant DOCTOR_KINDS = (1 << uint256(EntryKind.Requested))
-        | (1 << uint256(EntryKind.Denied)) | (1 << uint256(EntryKind.Accessed));
+        | (1 << uint256(EntryKind.Denied)) | (1 << uint256(EntryKind.Accessed)) | (1 << uint256(EntryKind.Blocked))
+        | (1 << uint256(EntryKind.Unblocked));
     bytes32 private constant ENTRY_TOPIC = keccak256("Entry(address,bytes32,uint256,bytes32)");
 
     /// The PatientContract of this deployment.

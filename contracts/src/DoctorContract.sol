@@ -16,11 +16,15 @@ enum DoctorStatus {
 
 /// The stored state of a (patient, doctor) grant. Denied and Revoked are transitions, recorded in
 /// the audit chain, that return the grant to None: in storage they would mean exactly what None
-/// means (no access, a new request is allowed), so the slot is cleared instead.
+/// means (no access, a new request is allowed), so the slot is cleared instead. Approved and
+/// Renewing grants are the patient's grantees (counted in PatientContract, listed in every key
+/// rotation): Renewing is an approval that expired and whose doctor asks again.
 enum AccessState {
     None,
     Requested,
-    Approved
+    Approved,
+    Blocked, //  the patient refuses further requests from this doctor
+    Renewing //  approved earlier, expired, requested again
 }
 
 /// @title DoctorContract
@@ -58,10 +62,15 @@ contract DoctorContract is Ownable2Step {
     error RequestPending(address patient, address doctor);
     error AlreadyApproved(address patient, address doctor);
     error NoPendingRequest(address patient, address doctor);
-    error NotApproved(address patient, address doctor);
     error NoActiveGrant(address patient, address doctor);
     error OnlyPatientContract();
     error RenounceDisabled();
+    error RequestsBlocked(address patient, address doctor);
+    error NotBlocked(address patient, address doctor);
+    error RevokeFirst(address patient, address doctor);
+    error NotAGrantee(address patient, address doctor);
+    error UnsortedRecipients();
+    error TooManyRecipients();
 
     AuditContract public immutable AUDIT;
     /// The PatientContract of this deployment: the only caller of the grant transitions.
@@ -69,6 +78,10 @@ contract DoctorContract is Ownable2Step {
 
     mapping(address doctor => Doctor) private _doctors;
     mapping(address patient => mapping(address doctor => Grant)) private _grants;
+    /// How many suspensions the authority has ever pronounced. A patient's key epoch remembers
+    /// the count it began under; once it moves, the epoch may have a suspended recipient and no
+    /// new object is sealed under it (PatientContract) until a rotation leaves suspended doctors out.
+    uint32 public suspensions;
 
     modifier onlyPatients() {
         if (msg.sender != PATIENTS) revert OnlyPatientContract();
@@ -116,6 +129,7 @@ contract DoctorContract is Ownable2Step {
             revert InvalidStatus(doctor, status);
         }
         _setStatus(doctor, DoctorStatus.Suspended);
+        ++suspensions;
     }
 
     /// The authority role cannot be abandoned: without it no doctor could ever be verified again.
@@ -126,16 +140,20 @@ contract DoctorContract is Ownable2Step {
     // ---------------------------------------------------------------- access desk
 
     /// A verified doctor asks `patient` for access. Allowed when no grant exists (never requested,
-    /// denied or revoked) or the previous approval has expired; one pending request per pair.
+    /// denied or revoked) or the previous approval has expired (it becomes Renewing: still the
+    /// patient's grantee, without access); one pending request per pair; never while blocked.
     function requestAccess(address patient) external {
         _requireVerified(msg.sender);
         Grant storage grant = _grants[patient][msg.sender];
         AccessState state = grant.state;
-        if (state == AccessState.Requested) revert RequestPending(patient, msg.sender);
-        if (state == AccessState.Approved && grant.expiry > block.timestamp) {
-            revert AlreadyApproved(patient, msg.sender);
+        if (state == AccessState.Requested || state == AccessState.Renewing) revert RequestPending(patient, msg.sender);
+        if (state == AccessState.Blocked) revert RequestsBlocked(patient, msg.sender);
+        if (state == AccessState.Approved) {
+            if (grant.expiry > block.timestamp) revert AlreadyApproved(patient, msg.sender);
+            grant.state = AccessState.Renewing;
+        } else {
+            _grants[patient][msg.sender] = Grant({state: AccessState.Requested, expiry: 0, epoch: 0});
         }
-        _grants[patient][msg.sender] = Grant({state: AccessState.Requested, expiry: 0, epoch: 0});
         AUDIT.log(patient, EntryKind.Requested, msg.sender, _subject(msg.sender), 0);
     }
 
@@ -151,29 +169,54 @@ contract DoctorContract is Ownable2Step {
     /// looked up under msg.sender, so only the patient can deny its own requests; a pending
     /// request implies a registered patient (its Requested entry needed one).
     function deny(address doctor) external {
-        if (_grants[msg.sender][doctor].state != AccessState.Requested) revert NoPendingRequest(msg.sender, doctor);
-        delete _grants[msg.sender][doctor];
+        _deny(msg.sender, doctor);
         AUDIT.log(msg.sender, EntryKind.Denied, msg.sender, _subject(doctor), 0);
+    }
+
+    /// The patient (the caller) refuses every further request of `doctor` (from no grant or a
+    /// pending request; an approval is revoked first): request-deny spam then costs it nothing.
+    function blockRequests(address doctor) external {
+        AccessState state = _grants[msg.sender][doctor].state;
+        if (state == AccessState.Approved || state == AccessState.Renewing) revert RevokeFirst(msg.sender, doctor);
+        _grants[msg.sender][doctor] = Grant({state: AccessState.Blocked, expiry: 0, epoch: 0});
+        AUDIT.log(msg.sender, EntryKind.Blocked, msg.sender, _subject(doctor), 0);
+    }
+
+    /// The patient (the caller) lets a blocked doctor request again.
+    function unblockRequests(address doctor) external {
+        if (_grants[msg.sender][doctor].state != AccessState.Blocked) revert NotBlocked(msg.sender, doctor);
+        delete _grants[msg.sender][doctor];
+        AUDIT.log(msg.sender, EntryKind.Unblocked, msg.sender, _subject(doctor), 0);
     }
 
     // ---------------------------------------------------------------- transitions (PatientContract)
 
-    /// Requested -> Approved until `expiry`, for the patient's key `epoch`.
-    function approveFor(address patient, address doctor, uint40 expiry, uint32 epoch) external onlyPatients {
-        if (_grants[patient][doctor].state != AccessState.Requested) revert NoPendingRequest(patient, doctor);
+    /// Requested or Renewing -> Approved until `expiry`, for the patient's key `epoch`. A doctor
+    /// suspended since its request is refused. Returns 1 when the doctor becomes a new grantee
+    /// (from Requested), 0 when it already was one (Renewing).
+    function approveFor(address patient, address doctor, uint40 expiry, uint32 epoch)
+        external
+        onlyPatients
+        returns (uint256 added)
+    {
+        AccessState state = _grants[patient][doctor].state;
+        if (state != AccessState.Requested && state != AccessState.Renewing) revert NoPendingRequest(patient, doctor);
+        _requireVerified(doctor);
         _grants[patient][doctor] = Grant({state: AccessState.Approved, expiry: expiry, epoch: epoch});
+        return state == AccessState.Requested ? 1 : 0;
     }
 
-    /// Requested -> None (denied).
+    /// Requested -> None or Renewing -> Approved (expired) (denied).
     function denyFor(address patient, address doctor) external onlyPatients {
-        if (_grants[patient][doctor].state != AccessState.Requested) revert NoPendingRequest(patient, doctor);
-        delete _grants[patient][doctor];
+        _deny(patient, doctor);
     }
 
-    /// Approved (active or expired) -> None (revoked).
-    function revokeFor(address patient, address doctor) external onlyPatients {
-        if (_grants[patient][doctor].state != AccessState.Approved) revert NotApproved(patient, doctor);
+    /// Any state -> None (revoked): whatever the doctor did to its grant, the patient's revoke goes
+    /// through. Returns 1 when the doctor was a grantee (Approved or Renewing), else 0.
+    function revokeFor(address patient, address doctor) external onlyPatients returns (uint256 removed) {
+        AccessState state = _grants[patient][doctor].state;
         delete _grants[patient][doctor];
+        return state == AccessState.Approved || state == AccessState.Renewing ? 1 : 0;
     }
 
     /// None -> Approved for a just-registered patient, on the patient's signed consent (checked by
@@ -192,6 +235,45 @@ contract DoctorContract is Ownable2Step {
         if (grant.state != AccessState.Approved || grant.expiry <= block.timestamp) {
             revert NoActiveGrant(patient, doctor);
         }
+    }
+
+    /// What PatientContract needs before a write: reverts unless `writer` is the patient or a
+    /// doctor that checkWriter accepts, and returns the suspension count.
+    function writerState(address patient, address writer) external view returns (uint256) {
+        if (writer != patient) checkWriter(patient, writer);
+        return suspensions;
+    }
+
+    /// What PatientContract needs for a key rotation of `patient`: `recipients` must be every
+    /// grantee (Approved or Renewing), in strictly ascending order (so none twice; the caller
+    /// checks the count). Bit i of `active` is set when recipients[i] may hold the new key
+    /// (approved, unexpired, verified); `minExpiry` is the earliest of their expiries
+    /// (type(uint40).max when none is active).
+    function rotationCheck(address patient, address[] calldata recipients)
+        external
+        view
+        returns (uint256 active, uint40 minExpiry, uint256 suspensionCount)
+    {
+        if (recipients.length > 256) revert TooManyRecipients();
+        minExpiry = type(uint40).max;
+        address previous = address(0);
+        for (uint256 i = 0; i < recipients.length; ++i) {
+            address doctor = recipients[i];
+            if (doctor <= previous) revert UnsortedRecipients();
+            previous = doctor;
+            Grant storage grant = _grants[patient][doctor];
+            AccessState state = grant.state;
+            if (state != AccessState.Approved && state != AccessState.Renewing) revert NotAGrantee(patient, doctor);
+            uint40 expiry = grant.expiry;
+            if (
+                state == AccessState.Approved && expiry > block.timestamp
+                    && _doctors[doctor].status == DoctorStatus.Verified
+            ) {
+                active |= 1 << i;
+                if (expiry < minExpiry) minExpiry = expiry;
+            }
+        }
+        suspensionCount = suspensions;
     }
 
     /// True when `doctor` may write `patient`'s records and log access now.
@@ -216,6 +298,15 @@ contract DoctorContract is Ownable2Step {
     }
 
     // ---------------------------------------------------------------- internals
+
+    /// Requested -> None; Renewing -> Approved (the expired approval it renewed).
+    function _deny(address patient, address doctor) private {
+        Grant storage grant = _grants[patient][doctor];
+        AccessState state = grant.state;
+        if (state == AccessState.Requested) delete _grants[patient][doctor];
+        else if (state == AccessState.Renewing) grant.state = AccessState.Approved;
+        else revert NoPendingRequest(patient, doctor);
+    }
 
     function _setStatus(address doctor, DoctorStatus status) private {
         _doctors[doctor] = Doctor({status: status, since: uint40(block.timestamp)});
