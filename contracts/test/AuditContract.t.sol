@@ -55,22 +55,33 @@ contract AuditContractTest is Base {
 
     function testFuzz_append_refusesEveryoneElse(address caller, uint8 k) public {
         vm.assume(caller != address(patients) && caller != address(doctors) && caller != address(vm));
-        EntryKind kind = EntryKind(bound(k, 0, uint256(EntryKind.Accessed)));
+        EntryKind kind = EntryKind(bound(k, 0, uint256(EntryKind.Unblocked)));
         vm.prank(caller);
         vm.expectRevert(abi.encodeWithSelector(AuditContract.NotAuthorized.selector, caller, kind));
         audit.append(patient, kind, caller, 0, 0);
     }
 
     function test_append_eachContractOnlyItsKinds() public {
-        for (uint256 k = 0; k <= uint256(EntryKind.Accessed); ++k) {
+        for (uint256 k = 0; k <= uint256(EntryKind.Unblocked); ++k) {
             EntryKind kind = EntryKind(k);
             if (kind == EntryKind.Denied) continue; // both: a patient denies through either contract
-            bool doctorKind = kind == EntryKind.Requested || kind == EntryKind.Accessed;
+            bool doctorKind = kind == EntryKind.Requested || kind == EntryKind.Accessed || kind == EntryKind.Blocked
+                || kind == EntryKind.Unblocked;
             address wrong = doctorKind ? address(patients) : address(doctors);
             vm.prank(wrong);
             vm.expectRevert(abi.encodeWithSelector(AuditContract.NotAuthorized.selector, wrong, kind));
             audit.append(patient, kind, address(1), 0, 0);
         }
+    }
+
+    /// A kind beyond the last one is not an entry at all (the enum conversion fails).
+    function test_append_refusesAnUnknownKind() public {
+        vm.prank(address(patients));
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool ok,) = address(audit).call(
+            abi.encodeWithSelector(AuditContract.append.selector, patient, uint256(13), address(1), 0, 0)
+        );
+        assertTrue(!ok, "kind 13 refused");
     }
 
     function test_append_firstEntryMustBeRegistration() public {
@@ -119,6 +130,9 @@ contract AuditContractTest is Base {
         assertEq(uint256(EntryKind.Registered), 0, "Registered");
         assertEq(uint256(EntryKind.Requested), 2, "Requested");
         assertEq(uint256(EntryKind.Revoked), 5, "Revoked");
+        assertEq(uint256(EntryKind.KeyRotated), 6, "KeyRotated");
         assertEq(uint256(EntryKind.Accessed), 10, "Accessed");
+        assertEq(uint256(EntryKind.Blocked), 11, "Blocked");
+        assertEq(uint256(EntryKind.Unblocked), 12, "Unblocked");
     }
 }

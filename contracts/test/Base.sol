@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {Vm} from "./Vm.sol";
 import {AuditContract} from "../src/AuditContract.sol";
-import {DoctorContract} from "../src/DoctorContract.sol";
+import {AccessState, DoctorContract} from "../src/DoctorContract.sol";
 import {PatientContract} from "../src/PatientContract.sol";
 import {DossierDeployment} from "../src/DossierDeployment.sol";
 
@@ -25,6 +25,8 @@ abstract contract Base {
     /// The chain each patient's audit entries should produce, recomputed from the emitted events.
     mapping(address patient => bytes24) internal modelHead;
     mapping(address patient => uint64) internal modelSeq;
+    /// Every doctor newDoctor registered: the candidates a rotation's recipient list is built from.
+    address[] internal knownDoctors;
 
     function setUp() public virtual {
         vm.warp(T0);
@@ -93,6 +95,7 @@ abstract contract Base {
         bytes memory pub = publicKey(key);
         vm.prank(doctor);
         doctors.registerDoctor(pub, keccak256(abi.encode("profile", key)));
+        knownDoctors.push(doctor);
         if (verified) {
             vm.prank(authority);
             doctors.verifyDoctor(doctor);
@@ -101,9 +104,20 @@ abstract contract Base {
 
     function newPatient(uint256 key) internal returns (address patient) {
         patient = vm.addr(key);
+        bytes memory pub = publicKey(key);
         bytes memory e = envelope(key);
         vm.prank(patient);
-        patients.registerPatient(keccak256(abi.encode("patient", key)), e);
+        patients.registerPatient(pub, keccak256(abi.encode("patient", key)), e);
+    }
+
+    /// The patient's current key epoch.
+    function epochOf(address patient) internal view returns (uint32 epoch) {
+        (epoch,,,,,) = patients.patientOf(patient);
+    }
+
+    /// The patient's grantee count as PatientContract keeps it.
+    function granteesOf(address patient) internal view returns (uint256 n) {
+        (,,,,, n) = patients.patientOf(patient);
     }
 
     function request(address doctor, address patient) internal {
@@ -123,10 +137,58 @@ abstract contract Base {
         approveAccess(patient, doctor, uint40(block.timestamp + 365 days));
     }
 
+    /// What a correct rotation of `patient`'s key lists: every grantee (Approved or Renewing) among
+    /// the known doctors but `leaving`, in ascending order, with an envelope exactly for those that
+    /// hold access now.
+    function recipientsOf(address patient, address leaving)
+        internal
+        view
+        returns (address[] memory list, bytes[] memory envs)
+    {
+        uint256 n = 0;
+        address[] memory all = new address[](knownDoctors.length);
+        for (uint256 i = 0; i < knownDoctors.length; ++i) {
+            address d = knownDoctors[i];
+            (AccessState state,,) = doctors.grantOf(patient, d);
+            if (d != leaving && (state == AccessState.Approved || state == AccessState.Renewing)) all[n++] = d;
+        }
+        list = new address[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            list[i] = all[i];
+        }
+        for (uint256 i = 1; i < n; ++i) {
+            for (uint256 j = i; j > 0 && list[j - 1] > list[j]; --j) {
+                (list[j - 1], list[j]) = (list[j], list[j - 1]);
+            }
+        }
+        envs = new bytes[](n);
+        for (uint256 i = 0; i < n; ++i) {
+            if (doctors.hasAccess(patient, list[i])) envs[i] = envelope(uint160(list[i]) + 1000);
+        }
+    }
+
+    /// `by` (the patient or a doctor with access) rotates `patient`'s key over its grantees.
+    function rotate(address by, address patient) internal {
+        (address[] memory list, bytes[] memory envs) = recipientsOf(patient, address(0));
+        bytes memory own = envelope(8);
+        bytes memory link = envelope(9);
+        vm.prank(by);
+        patients.rotateKey(patient, own, link, list, envs);
+    }
+
     function revokeAccess(address patient, address doctor) internal {
+        (address[] memory list, bytes[] memory envs) = recipientsOf(patient, doctor);
         bytes memory e = envelope(7);
+        bytes memory link = envelope(9);
         vm.prank(patient);
-        patients.revoke(doctor, e, new address[](0), new bytes[](0));
+        patients.revoke(doctor, e, link, list, envs);
+    }
+
+    /// `who` adds a record sealed under `patient`'s current epoch.
+    function addRecordAs(address who, address patient, bytes32 digest) internal returns (uint32 id) {
+        uint32 epoch = epochOf(patient);
+        vm.prank(who);
+        id = patients.addRecord(patient, epoch, digest, 0);
     }
 
     function consent(

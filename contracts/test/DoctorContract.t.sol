@@ -223,7 +223,7 @@ contract DoctorContractTest is Base {
         doctors.requestAccess(patient);
     }
 
-    function test_requestAccess_revertsWhileApproved_allowedAfterExpiry() public {
+    function test_requestAccess_revertsWhileApproved_renewsAfterExpiry() public {
         request(doctor, patient);
         approveAccess(patient, doctor, uint40(block.timestamp + 10));
         vm.prank(doctor);
@@ -231,8 +231,13 @@ contract DoctorContractTest is Base {
         doctors.requestAccess(patient);
         vm.warp(block.timestamp + 10);
         request(doctor, patient);
-        (AccessState state,,) = doctors.grantOf(patient, doctor);
-        assertTrue(state == AccessState.Requested, "re-requested after expiry");
+        (AccessState state, uint40 expiry,) = doctors.grantOf(patient, doctor);
+        assertTrue(state == AccessState.Renewing, "an expired approval asked again is renewing");
+        assertEq(expiry, block.timestamp, "the old expiry kept");
+        assertTrue(!doctors.hasAccess(patient, doctor), "without access");
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(DoctorContract.RequestPending.selector, patient, doctor));
+        doctors.requestAccess(patient);
     }
 
     function test_requestAccess_againAfterDenyAndRevoke() public {
@@ -293,6 +298,69 @@ contract DoctorContractTest is Base {
         vm.expectRevert(abi.encodeWithSelector(DoctorContract.NoPendingRequest.selector, patient, doctor));
         doctors.deny(doctor);
         assertTrue(doctors.hasAccess(patient, doctor), "still approved");
+    }
+
+    // ---------------------------------------------------------------- blocking requests
+
+    /// A patient blocks a doctor that spams requests: its requests revert from then on (before:
+    /// there was no block, a denied doctor could request again at once, for ever).
+    function test_blockRequests_blockedDoctorCannotRequest() public {
+        request(doctor, patient);
+        absorb(vm.getRecordedLogs());
+        vm.prank(patient);
+        doctors.blockRequests(doctor); // from a pending request: the request goes too
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        assertEq(logs.length, 1, "one entry");
+        absorb(logs);
+        (uint256 info,) = abi.decode(logs[0].data, (uint256, bytes32));
+        assertEq((info >> 48) & 0xff, 11, "kind Blocked");
+        assertEq(logs[0].topics[2], bytes32(uint256(uint160(doctor))), "subject: the doctor");
+        (AccessState state,,) = doctors.grantOf(patient, doctor);
+        assertTrue(state == AccessState.Blocked, "blocked");
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(DoctorContract.RequestsBlocked.selector, patient, doctor));
+        doctors.requestAccess(patient);
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(DoctorContract.NoPendingRequest.selector, patient, doctor));
+        patients.approve(doctor, uint40(block.timestamp + 1 days), envelope(1));
+        assertTrue(!doctors.hasAccess(patient, doctor), "no access");
+        // the doctor cannot unblock itself
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(DoctorContract.NotBlocked.selector, doctor, doctor));
+        doctors.unblockRequests(doctor);
+        absorb(vm.getRecordedLogs());
+        vm.prank(patient);
+        doctors.unblockRequests(doctor);
+        logs = vm.getRecordedLogs();
+        absorb(logs);
+        (info,) = abi.decode(logs[0].data, (uint256, bytes32));
+        assertEq((info >> 48) & 0xff, 12, "kind Unblocked");
+        request(doctor, patient);
+        (state,,) = doctors.grantOf(patient, doctor);
+        assertTrue(state == AccessState.Requested, "may ask again");
+        absorb(vm.getRecordedLogs());
+        assertChain(patient);
+    }
+
+    function test_blockRequests_refusesAGranteeAndUnblockNeedsABlock() public {
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(DoctorContract.NotBlocked.selector, patient, doctor));
+        doctors.unblockRequests(doctor);
+        grant(patient, doctor);
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(DoctorContract.RevokeFirst.selector, patient, doctor));
+        doctors.blockRequests(doctor);
+        assertTrue(doctors.hasAccess(patient, doctor), "still approved");
+        revokeAccess(patient, doctor);
+        vm.prank(patient);
+        doctors.blockRequests(doctor); // from nothing (revoked)
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(DoctorContract.RequestsBlocked.selector, patient, doctor));
+        doctors.requestAccess(patient);
+        // a stranger (not a registered patient) has no chain to record a block in
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(AuditContract.UnknownPatient.selector, stranger));
+        doctors.blockRequests(doctor);
     }
 
     // ---------------------------------------------------------------- access log
@@ -394,11 +462,29 @@ contract DoctorContractTest is Base {
         doctors.approveFor(patient, doctor, type(uint40).max, 1);
         vm.expectRevert(abi.encodeWithSelector(DoctorContract.NoPendingRequest.selector, patient, doctor));
         doctors.denyFor(patient, doctor);
-        vm.expectRevert(abi.encodeWithSelector(DoctorContract.NotApproved.selector, patient, doctor));
-        doctors.revokeFor(patient, doctor);
         vm.expectRevert(abi.encodeWithSelector(DoctorContract.NotVerified.selector, stranger));
         doctors.grantAtRegistration(patient, stranger, type(uint40).max);
         vm.stopPrank();
+    }
+
+    /// revokeFor goes through from every state, and says whether the doctor was a grantee.
+    function test_revokeFor_anyState() public {
+        vm.startPrank(address(patients));
+        assertEq(doctors.revokeFor(patient, doctor), 0, "none: not a grantee");
+        vm.stopPrank();
+        request(doctor, patient);
+        vm.prank(address(patients));
+        assertEq(doctors.revokeFor(patient, doctor), 0, "requested: not a grantee");
+        grant(patient, doctor);
+        vm.prank(address(patients));
+        assertEq(doctors.revokeFor(patient, doctor), 1, "approved: a grantee");
+        grant(patient, doctor);
+        vm.warp(block.timestamp + 366 days);
+        request(doctor, patient);
+        vm.prank(address(patients));
+        assertEq(doctors.revokeFor(patient, doctor), 1, "renewing: a grantee");
+        (AccessState state,,) = doctors.grantOf(patient, doctor);
+        assertTrue(state == AccessState.None, "cleared");
     }
 
     function test_views() public {

@@ -25,11 +25,16 @@ contract Handler is Base {
     mapping(address patient => mapping(uint32 id => uint32)) public versionOf;
     mapping(address patient => mapping(uint32 id => bytes32)) internal latest;
     mapping(address patient => uint64) internal seenSeq;
+    /// Which doctors (bit j: docs[j]) were handed the patient's current epoch key, by approval or
+    /// rotation: the doctors that can read whatever is sealed under it.
+    mapping(address patient => uint256) internal holders;
 
     bool public grantChangedByOther;
     bool public writeWithoutActiveGrant;
     bool public seqDecreased;
     bool public versionDecreased;
+    bool public writeReadableByInactive;
+    bool public badRotationAccepted;
     uint256 public calls;
 
     constructor() {
@@ -48,10 +53,12 @@ contract Handler is Base {
         bytes memory pe = envelope(1);
         bytes memory de = envelope(2);
         bytes memory sig = consent(key, docs[0], keccak256("profile"), pe, de, expiry, expiry);
+        bytes memory pub = publicKey(key);
         vm.prank(docs[0]);
-        patients.registerPatientFor(vm.addr(key), keccak256("profile"), pe, de, expiry, expiry, sig);
+        patients.registerPatientFor(vm.addr(key), pub, keccak256("profile"), pe, de, expiry, expiry, sig);
         pats[P - 1] = vm.addr(key);
         model[pats[P - 1]][docs[0]] = Model(AccessState.Approved, expiry);
+        holders[pats[P - 1]] = 1;
         for (uint256 i = 0; i < P; ++i) {
             actors.push(pats[i]);
         }
@@ -72,6 +79,22 @@ contract Handler is Base {
     function modelActive(address patient, address doctor) public view returns (bool) {
         Model storage m = model[patient][doctor];
         return verified[doctor] && m.state == AccessState.Approved && block.timestamp < m.expiry;
+    }
+
+    /// The model's count of the patient's grantees (Approved or Renewing grants).
+    function modelGrantees(address patient) public view returns (uint256 n) {
+        for (uint256 j = 0; j < D; ++j) {
+            AccessState state = model[patient][docs[j]].state;
+            if (state == AccessState.Approved || state == AccessState.Renewing) ++n;
+        }
+    }
+
+    function granteesMatch() external view returns (bool) {
+        for (uint256 i = 0; i < P; ++i) {
+            (,,,,, uint16 n) = patients.patientOf(pats[i]);
+            if (n != modelGrantees(pats[i])) return false;
+        }
+        return true;
     }
 
     function doctorsContract() external view returns (address) {
@@ -117,7 +140,8 @@ contract Handler is Base {
             for (uint256 j = 0; j < D; ++j) {
                 if (before.state[j][i] == now_.state[j][i] && before.expiry[j][i] == now_.expiry[j][i]) continue;
                 bool byPatient = actor == pats[i];
-                bool request = actor == docs[j] && now_.state[j][i] == AccessState.Requested;
+                bool request = actor == docs[j]
+                    && (now_.state[j][i] == AccessState.Requested || now_.state[j][i] == AccessState.Renewing);
                 if (!byPatient && !request) grantChangedByOther = true;
             }
         }
@@ -133,8 +157,66 @@ contract Handler is Base {
         }
     }
 
-    function _write(address actor, address patient, bool ok) internal {
-        if (ok && actor != patient && !modelActive(patient, actor)) writeWithoutActiveGrant = true;
+    /// A write by `actor` succeeded: it must have had access, and every doctor holding the key the
+    /// object was sealed under must still hold access (else that doctor reads what was written
+    /// after its access ended).
+    function _write(address actor, address patient) internal {
+        if (actor != patient && !modelActive(patient, actor)) writeWithoutActiveGrant = true;
+        uint256 h = holders[patient];
+        for (uint256 j = 0; j < D; ++j) {
+            if ((h >> j) & 1 == 1 && !modelActive(patient, docs[j])) writeReadableByInactive = true;
+        }
+    }
+
+    function _indexOf(address doctor) internal view returns (uint256) {
+        for (uint256 j = 0; j < D; ++j) {
+            if (docs[j] == doctor) return j;
+        }
+        return type(uint256).max;
+    }
+
+    /// The epoch to name in a write: the current one, or (for `stale` odd) the one before.
+    function _epoch(address patient, uint256 stale) internal view returns (uint32 e) {
+        e = epochOf(patient);
+        if (stale % 5 == 1 && e > 1) --e;
+    }
+
+    /// After a successful rotation of `patient`'s key with `envs`: the new key's holders.
+    function _rotated(address patient, address[] memory list, bytes[] memory envs) internal {
+        if (list.length != modelGrantees(patient)) badRotationAccepted = true; // a grantee left out
+        uint256 h = 0;
+        for (uint256 i = 0; i < list.length; ++i) {
+            if (envs[i].length == 0) continue;
+            if (!modelActive(patient, list[i])) badRotationAccepted = true;
+            h |= 1 << _indexOf(list[i]);
+        }
+        for (uint256 i = 0; i < list.length; ++i) {
+            if (envs[i].length == 0 && modelActive(patient, list[i])) badRotationAccepted = true;
+        }
+        holders[patient] = h;
+    }
+
+    /// Sometimes spoils a correct recipient list: an envelope for an inactive grantee, a missing
+    /// one, or a dropped recipient. The contract must refuse each.
+    function _spoil(address[] memory list, bytes[] memory envs, uint256 how)
+        internal
+        pure
+        returns (address[] memory, bytes[] memory)
+    {
+        if (list.length == 0 || how % 4 != 3) return (list, envs);
+        uint256 i = (how / 4) % list.length;
+        uint256 mode = (how / 16) % 2;
+        if (mode == 0) {
+            envs[i] = envs[i].length == 0 ? bytes("x") : bytes("");
+            return (list, envs);
+        }
+        address[] memory shorter = new address[](list.length - 1);
+        bytes[] memory shorterEnvs = new bytes[](list.length - 1);
+        for (uint256 k = 0; k < shorter.length; ++k) {
+            shorter[k] = list[k < i ? k : k + 1];
+            shorterEnvs[k] = envs[k < i ? k : k + 1];
+        }
+        return (shorter, shorterEnvs);
     }
 
     // ---------------------------------------------------------------- actions
@@ -145,7 +227,9 @@ contract Handler is Base {
         Snapshot memory s = _snapshot();
         vm.prank(actor);
         try doctors.requestAccess(patient) {
-            model[patient][actor] = Model(AccessState.Requested, 0);
+            Model storage m = model[patient][actor];
+            if (m.state == AccessState.Approved) m.state = AccessState.Renewing;
+            else model[patient][actor] = Model(AccessState.Requested, 0);
         } catch {}
         _after(actor, s);
     }
@@ -158,7 +242,9 @@ contract Handler is Base {
         Snapshot memory s = _snapshot();
         vm.prank(actor);
         try patients.approve(doctor, expiry, e) {
+            if (!verified[doctor]) badRotationAccepted = true; // a key for a suspended doctor
             model[actor][doctor] = Model(AccessState.Approved, expiry);
+            holders[actor] |= 1 << _indexOf(doctor);
         } catch {}
         _after(actor, s);
     }
@@ -167,38 +253,72 @@ contract Handler is Base {
         address actor = actors[a % actors.length];
         address doctor = doctorAt(d);
         Snapshot memory s = _snapshot();
+        bool ok;
         vm.prank(actor);
         // Both ways in: through PatientContract, or directly at DoctorContract.
         if ((d / D) % 2 == 0) {
             try patients.deny(doctor) {
-                delete model[actor][doctor];
+                ok = true;
             } catch {}
         } else {
             try doctors.deny(doctor) {
-                delete model[actor][doctor];
+                ok = true;
             } catch {}
+        }
+        if (ok) {
+            Model storage m = model[actor][doctor];
+            if (m.state == AccessState.Renewing) m.state = AccessState.Approved;
+            else delete model[actor][doctor];
         }
         _after(actor, s);
     }
 
-    function revoke(uint256 a, uint256 d) external {
+    function revoke(uint256 a, uint256 d, uint256 how) external {
         address actor = actors[a % actors.length];
         address doctor = doctorAt(d);
+        (address[] memory list, bytes[] memory envs) = recipientsOf(actor, doctor);
+        (list, envs) = _spoil(list, envs, how);
         bytes memory e = envelope(a);
         Snapshot memory s = _snapshot();
         vm.prank(actor);
-        try patients.revoke(doctor, e, new address[](0), new bytes[](0)) {
+        try patients.revoke(doctor, e, e, list, envs) {
             delete model[actor][doctor];
+            _rotated(actor, list, envs);
         } catch {}
         _after(actor, s);
     }
 
-    function rotateKey(uint256 a) external {
+    /// The patient or anyone else rotates a patient's key (a doctor with access may).
+    function rotateKey(uint256 a, uint256 p, uint256 how) external {
         address actor = actors[a % actors.length];
+        address patient = patientAt(p);
+        (address[] memory list, bytes[] memory envs) = recipientsOf(patient, address(0));
+        (list, envs) = _spoil(list, envs, how);
         bytes memory e = envelope(a);
         Snapshot memory s = _snapshot();
         vm.prank(actor);
-        try patients.rotateKey(e, new address[](0), new bytes[](0)) {} catch {}
+        try patients.rotateKey(patient, e, e, list, envs) {
+            if (actor != patient && !modelActive(patient, actor)) writeWithoutActiveGrant = true;
+            _rotated(patient, list, envs);
+        } catch {}
+        _after(actor, s);
+    }
+
+    /// Anyone blocks or unblocks a doctor's requests (only the patient's own grants move).
+    function block_(uint256 a, uint256 d, bool unblock) external {
+        address actor = actors[a % actors.length];
+        address doctor = doctorAt(d);
+        Snapshot memory s = _snapshot();
+        vm.prank(actor);
+        if (unblock) {
+            try doctors.unblockRequests(doctor) {
+                delete model[actor][doctor];
+            } catch {}
+        } else {
+            try doctors.blockRequests(doctor) {
+                model[actor][doctor] = Model(AccessState.Blocked, 0);
+            } catch {}
+        }
         _after(actor, s);
     }
 
@@ -245,13 +365,14 @@ contract Handler is Base {
     function addRecord(uint256 a, uint256 p, bytes32 digest) external {
         address actor = actors[a % actors.length];
         address patient = patientAt(p);
+        uint32 epoch = _epoch(patient, uint256(digest));
         Snapshot memory s = _snapshot();
         vm.prank(actor);
-        try patients.addRecord(patient, digest, 0) returns (uint32 id) {
+        try patients.addRecord(patient, epoch, digest, 0) returns (uint32 id) {
             recordCount[patient] = id;
             versionOf[patient][id] = 1;
             latest[patient][id] = digest;
-            _write(actor, patient, true);
+            _write(actor, patient);
         } catch {}
         _after(actor, s);
     }
@@ -262,13 +383,14 @@ contract Handler is Base {
         uint32 count = recordCount[patient];
         id = count == 0 ? 1 : uint32(bound(id, 1, count));
         bytes32 previous = latest[patient][id];
+        uint32 epoch = _epoch(patient, uint256(digest));
         Snapshot memory s = _snapshot();
         vm.prank(actor);
-        try patients.updateRecord(patient, id, previous, digest, 0) returns (uint32 v) {
+        try patients.updateRecord(patient, id, epoch, previous, digest, 0) returns (uint32 v) {
             if (v != versionOf[patient][id] + 1) versionDecreased = true;
             versionOf[patient][id] = v;
             latest[patient][id] = digest;
-            _write(actor, patient, true);
+            _write(actor, patient);
         } catch {}
         _after(actor, s);
     }
@@ -278,10 +400,11 @@ contract Handler is Base {
         address patient = patientAt(p);
         uint32 count = recordCount[patient];
         id = count == 0 ? 1 : uint32(bound(id, 1, count));
+        uint32 epoch = _epoch(patient, uint256(digest));
         Snapshot memory s = _snapshot();
         vm.prank(actor);
-        try patients.attachFile(patient, id, digest, 0) {
-            _write(actor, patient, true);
+        try patients.attachFile(patient, id, epoch, digest, 0) {
+            _write(actor, patient);
         } catch {}
         _after(actor, s);
     }
@@ -317,7 +440,7 @@ contract InvariantTest is Base {
 
     /// The handler's actions only (not its inherited setUp).
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](13);
+        bytes4[] memory selectors = new bytes4[](14);
         selectors[0] = Handler.requestAccess.selector;
         selectors[1] = Handler.approve.selector;
         selectors[2] = Handler.deny.selector;
@@ -331,6 +454,7 @@ contract InvariantTest is Base {
         selectors[10] = Handler.attachFile.selector;
         selectors[11] = Handler.logAccess.selector;
         selectors[12] = Handler.requestAccess.selector;
+        selectors[13] = Handler.block_.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
     }
@@ -357,6 +481,18 @@ contract InvariantTest is Base {
                 assertTrue(d.hasAccess(patient, doctor) == handler.modelActive(patient, doctor), "access differs");
             }
         }
+    }
+
+    /// No object is ever sealed under a key that a doctor without access holds, and no rotation
+    /// or approval hands a key to a doctor without access or withholds it from one with access.
+    function invariant_keysOnlyReachActiveGrantees() public view {
+        assertTrue(!handler.writeReadableByInactive(), "a write landed under a key an inactive doctor holds");
+        assertTrue(!handler.badRotationAccepted(), "a rotation or approval handed out the wrong keys");
+    }
+
+    /// The contract's grantee count is the number of Approved and Renewing grants.
+    function invariant_granteeCountIsTheGrants() public view {
+        assertTrue(handler.granteesMatch(), "grantee count differs from the grants");
     }
 
     /// Audit sequence numbers only grow and each head is the hash chain of the emitted entries.

@@ -14,10 +14,11 @@ contract ScaleTest is Base {
     uint256 internal constant NEW_PAT_KEY = 0xFA8;
     uint256 internal constant CONSENT_KEY = 0xFA9;
 
-    string[17] internal names = [
+    string[21] internal names = [
         "registerDoctor", "verifyDoctor", "suspendDoctor", "registerPatient", "registerPatientFor",
         "requestAccess", "approve", "logAccess", "addRecord", "updateRecord", "attachFile", "rotateKey",
-        "revoke", "deny", "updateProfile (doctor)", "updateProfile (patient)", "deny (direct)"
+        "revoke", "deny", "updateProfile (doctor)", "updateProfile (patient)", "deny (direct)",
+        "rotateKey (doctor)", "blockRequests", "unblockRequests", "cancelConsent"
     ];
 
     function _use(DossierDeployment d) internal {
@@ -29,25 +30,32 @@ contract ScaleTest is Base {
 
     /// Runs every write once for fresh actors and returns each one's execution gas, measured with
     /// all three contracts' accounts and storage cold, as in a transaction of its own.
-    function _journey() internal returns (uint256[17] memory g) {
+    /// Runs every write once for fresh actors and returns each one's execution gas, measured with
+    /// all three contracts' accounts and storage cold, as in a transaction of its own.
+    function _journey() internal returns (uint256[21] memory g) {
         address doctor = newDoctor(DOC_KEY, true);
-        address patient = newPatient(PAT_KEY);
         address newDoc = vm.addr(NEW_DOC_KEY);
         bytes memory pub = publicKey(NEW_DOC_KEY);
         g[0] = _measure(newDoc, address(doctors), abi.encodeCall(doctors.registerDoctor, (pub, keccak256("p"))));
         g[1] = _measure(authority, address(doctors), abi.encodeCall(doctors.verifyDoctor, (newDoc)));
         g[2] = _measure(authority, address(doctors), abi.encodeCall(doctors.suspendDoctor, (newDoc)));
+        // registered after the suspension, so that its first epoch may seal
+        address patient = newPatient(PAT_KEY);
         address newPat = vm.addr(NEW_PAT_KEY);
-        g[3] = _measure(newPat, address(patients), abi.encodeCall(patients.registerPatient, (keccak256("q"), envelope(1))));
+        pub = publicKey(NEW_PAT_KEY);
+        g[3] = _measure(newPat, address(patients), abi.encodeCall(patients.registerPatient, (pub, keccak256("q"), envelope(1))));
         {
             bytes memory pe = envelope(2);
             bytes memory de = envelope(3);
             uint40 expiry = uint40(block.timestamp + 365 days);
             bytes memory sig = consent(CONSENT_KEY, doctor, keccak256("r"), pe, de, expiry, expiry);
+            bytes memory cpub = publicKey(CONSENT_KEY);
             g[4] = _measure(
                 doctor,
                 address(patients),
-                abi.encodeCall(patients.registerPatientFor, (vm.addr(CONSENT_KEY), keccak256("r"), pe, de, expiry, expiry, sig))
+                abi.encodeCall(
+                    patients.registerPatientFor, (vm.addr(CONSENT_KEY), cpub, keccak256("r"), pe, de, expiry, expiry, sig)
+                )
             );
         }
         g[5] = _measure(doctor, address(doctors), abi.encodeCall(doctors.requestAccess, (patient)));
@@ -55,26 +63,40 @@ contract ScaleTest is Base {
             patient, address(patients), abi.encodeCall(patients.approve, (doctor, uint40(block.timestamp + 1 days), envelope(4)))
         );
         g[7] = _measure(doctor, address(doctors), abi.encodeCall(doctors.logAccess, (patient, keccak256("w"))));
-        g[8] = _measure(doctor, address(patients), abi.encodeCall(patients.addRecord, (patient, keccak256("d1"), 0)));
-        (, uint32 id,) = patients.patientOf(patient);
+        g[8] = _measure(doctor, address(patients), abi.encodeCall(patients.addRecord, (patient, 1, keccak256("d1"), 0)));
+        (, uint32 id,,,,) = patients.patientOf(patient);
         g[9] = _measure(
             doctor,
             address(patients),
-            abi.encodeCall(patients.updateRecord, (patient, id, keccak256("d1"), keccak256("d2"), 0))
+            abi.encodeCall(patients.updateRecord, (patient, id, 1, keccak256("d1"), keccak256("d2"), 0))
         );
-        g[10] = _measure(doctor, address(patients), abi.encodeCall(patients.attachFile, (patient, id, keccak256("f"), 0)));
+        g[10] = _measure(doctor, address(patients), abi.encodeCall(patients.attachFile, (patient, id, 1, keccak256("f"), 0)));
+        address[] memory one = new address[](1);
+        one[0] = doctor;
+        bytes[] memory env = new bytes[](1);
+        env[0] = envelope(7);
         g[11] = _measure(
-            patient, address(patients), abi.encodeCall(patients.rotateKey, (envelope(5), new address[](0), new bytes[](0)))
+            patient, address(patients), abi.encodeCall(patients.rotateKey, (patient, envelope(5), envelope(8), one, env))
+        );
+        g[17] = _measure(
+            doctor, address(patients), abi.encodeCall(patients.rotateKey, (patient, envelope(5), envelope(8), one, env))
         );
         g[12] = _measure(
-            patient, address(patients), abi.encodeCall(patients.revoke, (doctor, envelope(6), new address[](0), new bytes[](0)))
+            patient,
+            address(patients),
+            abi.encodeCall(patients.revoke, (doctor, envelope(6), envelope(9), new address[](0), new bytes[](0)))
         );
         request(doctor, patient);
         g[13] = _measure(patient, address(patients), abi.encodeCall(patients.deny, (doctor)));
         g[14] = _measure(doctor, address(doctors), abi.encodeCall(doctors.updateProfile, (keccak256("p2"))));
-        g[15] = _measure(patient, address(patients), abi.encodeCall(patients.updateProfile, (keccak256("q2"))));
+        g[15] = _measure(
+            patient, address(patients), abi.encodeCall(patients.updateProfile, (keccak256("q2"), epochOf(patient)))
+        );
         request(doctor, patient);
         g[16] = _measure(patient, address(doctors), abi.encodeCall(doctors.deny, (doctor)));
+        g[18] = _measure(patient, address(doctors), abi.encodeCall(doctors.blockRequests, (doctor)));
+        g[19] = _measure(patient, address(doctors), abi.encodeCall(doctors.unblockRequests, (doctor)));
+        g[20] = _measure(patient, address(patients), abi.encodeCall(patients.cancelConsent, (keccak256("consent"))));
     }
 
     function _measure(address from, address target, bytes memory data) internal returns (uint256 used) {
@@ -94,22 +116,22 @@ contract ScaleTest is Base {
     }
 
     function test_writesCostTheSameAt1And500() public {
-        uint256[17] memory small = _journey();
+        uint256[21] memory small = _journey();
 
         _use(new DossierDeployment(authority));
         address target = newPatient(0x7A7);
         for (uint256 i = 0; i < N; ++i) {
             vm.prank(target);
-            patients.addRecord(target, bytes32(i + 1), 0);
+            patients.addRecord(target, 1, bytes32(i + 1), 0);
         }
         for (uint256 i = 0; i < N; ++i) {
             address d = newDoctor(0x10000 + i, true);
             newPatient(0x20000 + i);
             request(d, target);
         }
-        (, uint32 records,) = patients.patientOf(target);
+        (, uint32 records,,,,) = patients.patientOf(target);
         assertEq(records, N, "500 records");
-        uint256[17] memory large = _journey();
+        uint256[21] memory large = _journey();
 
         for (uint256 i = 0; i < small.length; ++i) {
             uint256 lo = small[i] < large[i] ? small[i] : large[i];
