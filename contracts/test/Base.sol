@@ -150,7 +150,10 @@ abstract contract Base {
         for (uint256 i = 0; i < knownDoctors.length; ++i) {
             address d = knownDoctors[i];
             (AccessState state,,) = doctors.grantOf(patient, d);
-            if (d != leaving && (state == AccessState.Approved || state == AccessState.Renewing)) all[n++] = d;
+            if (d != leaving && (state == AccessState.Approved || state == AccessState.Renewing)) {
+                all[n] = d;
+                ++n;
+            }
         }
         list = new address[](n);
         for (uint256 i = 0; i < n; ++i) {

@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {Base} from "./Base.sol";
 import {Vm} from "./Vm.sol";
-import {AccessState, DoctorContract} from "../src/DoctorContract.sol";
+import {DoctorContract} from "../src/DoctorContract.sol";
 import {PatientContract} from "../src/PatientContract.sol";
 
 /// Key epochs against a malicious doctor that calls the contracts directly (no client, no
@@ -47,12 +47,12 @@ contract KeyEpochsTest is Base {
     {
         bytes32 topic = PatientContract.KeyEnvelope.selector;
         for (uint256 i = 0; i < logs.length; ++i) {
-            Vm.Log memory l = logs[i];
-            if (l.emitter != address(patients) || l.topics[0] != topic) continue;
-            (uint32 e,) = abi.decode(l.data, (uint32, bytes));
+            Vm.Log memory entry = logs[i];
+            if (entry.emitter != address(patients) || entry.topics[0] != topic) continue;
+            (uint32 e,) = abi.decode(entry.data, (uint32, bytes));
             if (e != epoch) continue;
             ++count;
-            if (address(uint160(uint256(l.topics[2]))) == who) toWho = true;
+            if (address(uint160(uint256(entry.topics[2]))) == who) toWho = true;
         }
     }
 
@@ -281,20 +281,7 @@ contract KeyEpochsTest is Base {
         vm.expectRevert(DoctorContract.UnsortedRecipients.selector);
         patients.rotateKey(patient, own, link, list, envs);
 
-        list = new address[](1);
-        list[0] = doctor2;
-        bytes[] memory one = new bytes[](1);
-        one[0] = envelope(2);
-        vm.prank(doctor);
-        vm.expectRevert(abi.encodeWithSelector(PatientContract.GranteeCount.selector, patient, 2));
-        patients.rotateKey(patient, own, link, list, one);
-
-        list = new address[](3);
-        (list[0], list[1], list[2]) = (doctor, doctor2, doctor3);
-        bytes[] memory three = new bytes[](3);
-        vm.prank(doctor);
-        vm.expectRevert(abi.encodeWithSelector(PatientContract.GranteeCount.selector, patient, 2));
-        patients.rotateKey(patient, own, link, list, three);
+        _refuseWrongCounts();
 
         // the right grantees, but one holding access without the new key
         list = _pair(doctor, doctor2);
@@ -310,6 +297,26 @@ contract KeyEpochsTest is Base {
         assertEq(epochOf(patient), 2, "the right list rotates");
         absorb(vm.getRecordedLogs());
         assertChain(patient);
+    }
+
+    /// A grantee missing from the list, or one too many (the pending requester).
+    function _refuseWrongCounts() internal {
+        bytes memory own = envelope(3);
+        bytes memory link = envelope(4);
+        address[] memory list = new address[](1);
+        list[0] = doctor2;
+        bytes[] memory one = new bytes[](1);
+        one[0] = envelope(2);
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(PatientContract.GranteeCount.selector, patient, 2));
+        patients.rotateKey(patient, own, link, list, one);
+
+        list = new address[](3);
+        (list[0], list[1], list[2]) = (doctor, doctor2, doctor3);
+        bytes[] memory three = new bytes[](3);
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(PatientContract.GranteeCount.selector, patient, 2));
+        patients.rotateKey(patient, own, link, list, three);
     }
 
     /// Rotations (by the patient and by a doctor) append KeyRotated with the caller as actor and

@@ -71,6 +71,11 @@ contract ScaleTest is Base {
             abi.encodeCall(patients.updateRecord, (patient, id, 1, keccak256("d1"), keccak256("d2"), 0))
         );
         g[10] = _measure(doctor, address(patients), abi.encodeCall(patients.attachFile, (patient, id, 1, keccak256("f"), 0)));
+        _keysAndDecisions(g, doctor, patient);
+    }
+
+    /// The rest of the journey: rotations, revoke, deny both ways, profiles, blocking, consent.
+    function _keysAndDecisions(uint256[21] memory g, address doctor, address patient) internal {
         address[] memory one = new address[](1);
         one[0] = doctor;
         bytes[] memory env = new bytes[](1);
