@@ -288,10 +288,11 @@ contract Handler is Base {
         _after(actor, s);
     }
 
-    /// The patient or anyone else rotates a patient's key (a doctor with access may).
+    /// The patient (half the time, so that epochs ended by expiry or suspension move on and writes
+    /// go on landing) or anyone else rotates a patient's key (a doctor with access may).
     function rotateKey(uint256 a, uint256 p, uint256 how) external {
-        address actor = actors[a % actors.length];
         address patient = patientAt(p);
+        address actor = a % 2 == 0 ? patient : actors[(a / 2) % actors.length];
         (address[] memory list, bytes[] memory envs) = recipientsOf(patient, address(0));
         (list, envs) = _spoil(list, envs, how);
         bytes memory e = envelope(a);
