@@ -168,6 +168,14 @@ contract Handler is Base {
         }
     }
 
+    /// Who attempts a write: the patient a third of the time, a doctor a third, anyone the rest
+    /// (so that writes land often enough for the model to mean something).
+    function _writer(uint256 a, address patient) internal view returns (address) {
+        if (a % 3 == 0) return patient;
+        if (a % 3 == 1) return doctorAt(a / 3);
+        return actors[(a / 3) % actors.length];
+    }
+
     function _indexOf(address doctor) internal view returns (uint256) {
         for (uint256 j = 0; j < D; ++j) {
             if (docs[j] == doctor) return j;
@@ -222,7 +230,7 @@ contract Handler is Base {
     // ---------------------------------------------------------------- actions
 
     function requestAccess(uint256 a, uint256 p) external {
-        address actor = actors[a % actors.length];
+        address actor = a % 2 == 0 ? doctorAt(a / 2) : actors[(a / 2) % actors.length];
         address patient = patientAt(p);
         Snapshot memory s = _snapshot();
         vm.prank(actor);
@@ -235,7 +243,7 @@ contract Handler is Base {
     }
 
     function approve(uint256 a, uint256 d, uint256 duration) external {
-        address actor = actors[a % actors.length];
+        address actor = a % 2 == 0 ? patientAt(a / 2) : actors[(a / 2) % actors.length];
         address doctor = doctorAt(d);
         uint40 expiry = uint40(block.timestamp + bound(duration, 1, 60 days));
         bytes memory e = envelope(duration);
@@ -364,8 +372,8 @@ contract Handler is Base {
     }
 
     function addRecord(uint256 a, uint256 p, bytes32 digest) external {
-        address actor = actors[a % actors.length];
         address patient = patientAt(p);
+        address actor = _writer(a, patient);
         uint32 epoch = _epoch(patient, uint256(digest));
         Snapshot memory s = _snapshot();
         vm.prank(actor);
@@ -379,8 +387,8 @@ contract Handler is Base {
     }
 
     function updateRecord(uint256 a, uint256 p, uint32 id, bytes32 digest) external {
-        address actor = actors[a % actors.length];
         address patient = patientAt(p);
+        address actor = _writer(a, patient);
         uint32 count = recordCount[patient];
         id = count == 0 ? 1 : uint32(bound(id, 1, count));
         bytes32 previous = latest[patient][id];
@@ -397,8 +405,8 @@ contract Handler is Base {
     }
 
     function attachFile(uint256 a, uint256 p, uint32 id, bytes32 digest) external {
-        address actor = actors[a % actors.length];
         address patient = patientAt(p);
+        address actor = _writer(a, patient);
         uint32 count = recordCount[patient];
         id = count == 0 ? 1 : uint32(bound(id, 1, count));
         uint32 epoch = _epoch(patient, uint256(digest));
