@@ -1,4 +1,4 @@
-/// `dossier access request|approve|deny|revoke|list`.
+/// `dossier access request|approve|deny|revoke|block|unblock|rotate-key|list`.
 #include "format.hpp"
 #include "session.hpp"
 
@@ -80,9 +80,10 @@ void add_access_commands(CLI::App& app, Session& s) {
     });
 
     auto rv = std::make_shared<Args>();
-    auto* revoke = example(access->add_subcommand("revoke", "The patient revokes a doctor's access and moves to a new "
-                                                             "data key: the doctor keeps what it could already read, "
-                                                             "but cannot open anything written afterwards"),
+    auto* revoke = example(access->add_subcommand("revoke", "The patient revokes whatever a doctor holds (an approval, "
+                                                             "active or expired, or a request) and moves to a new data "
+                                                             "key: the doctor keeps what it could already read, but "
+                                                             "cannot open anything written afterwards"),
                            "dossier access revoke --as alice --doctor dr-house");
     revoke->add_option("--as", rv->as, "The patient (label or address)")->required();
     revoke->add_option("--doctor", rv->doctor, "The doctor (label or address)")->required();
@@ -101,6 +102,55 @@ void add_access_commands(CLI::App& app, Session& s) {
             s.say("revoked " + s.name(doctor) + "; new data key epoch " + std::to_string(r.new_epoch) +
                   " shared with " + std::to_string(r.kept.size()) + " other doctor(s)");
             s.say("note: what that doctor already read cannot be un-shared; new records are out of its reach");
+        };
+    });
+
+    auto bl = std::make_shared<Args>();
+    auto* block = example(access->add_subcommand("block", "The patient refuses every further request of a doctor "
+                                                           "(a doctor holding an approval is revoked first)"),
+                          "dossier access block --as alice --doctor dr-spam");
+    block->add_option("--as", bl->as, "The patient (label or address)")->required();
+    block->add_option("--doctor", bl->doctor, "The doctor (label or address)")->required();
+    block->callback([&s, bl] {
+        s.action = [&s, bl] {
+            const auto doctor = s.resolve(bl->doctor);
+            const auto account = s.unlock(bl->as);
+            account->block_requests(doctor);
+            s.out = {{"doctor", doctor.checksum()}, {"patient", account->address().checksum()}, {"state", "blocked"}};
+            s.say("blocked further requests of " + s.name(doctor));
+        };
+    });
+
+    auto ub = std::make_shared<Args>();
+    auto* unblock = example(access->add_subcommand("unblock", "The patient lets a blocked doctor ask again"),
+                            "dossier access unblock --as alice --doctor dr-spam");
+    unblock->add_option("--as", ub->as, "The patient (label or address)")->required();
+    unblock->add_option("--doctor", ub->doctor, "The doctor (label or address)")->required();
+    unblock->callback([&s, ub] {
+        s.action = [&s, ub] {
+            const auto doctor = s.resolve(ub->doctor);
+            const auto account = s.unlock(ub->as);
+            account->unblock_requests(doctor);
+            s.out = {{"doctor", doctor.checksum()}, {"patient", account->address().checksum()}, {"state", "none"}};
+            s.say("unblocked " + s.name(doctor) + ": it may request access again");
+        };
+    });
+
+    auto rk = std::make_shared<Args>();
+    auto* rotate = example(access->add_subcommand("rotate-key", "The patient moves to a new data key without revoking "
+                                                                 "anyone: the doctors with access receive it, the "
+                                                                 "others (expired, suspended) do not"),
+                           "dossier access rotate-key --as alice");
+    rotate->add_option("--as", rk->as, "The patient (label or address)")->required();
+    rotate->callback([&s, rk] {
+        s.action = [&s, rk] {
+            const auto account = s.unlock(rk->as);
+            const auto r = account->rotate_key();
+            nlohmann::json kept = nlohmann::json::array();
+            for (const auto& k : r.kept) kept.push_back(k.checksum());
+            s.out = {{"patient", account->address().checksum()}, {"newEpoch", r.new_epoch}, {"kept", kept}};
+            s.say("new data key epoch " + std::to_string(r.new_epoch) + " shared with " +
+                  std::to_string(r.kept.size()) + " doctor(s)");
         };
     });
 

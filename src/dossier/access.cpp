@@ -5,6 +5,7 @@
 
 #include "base/file_lock.hpp"
 #include "dossier/audit.hpp"
+#include "dossier/key_rotation.hpp"
 #include "dossier/patients.hpp"
 #include "eth/uint256.hpp"
 
@@ -14,14 +15,7 @@ namespace gen = chain::gen;
 
 namespace {
 
-/// DoctorContract.AccessState.
-enum class GrantState : std::uint8_t { none = 0, requested = 1, approved = 2 };
-
-struct Grant {
-    GrantState state = GrantState::none;
-    std::uint64_t expiry = 0;
-    std::uint32_t epoch = 0;
-};
+}  // namespace
 
 Grant grant_of(Context& ctx, const eth::Address& patient, const eth::Address& doctor) {
     const abi::Value args[] = {abi::Value::address(patient), abi::Value::address(doctor)};
@@ -29,12 +23,14 @@ Grant grant_of(Context& ctx, const eth::Address& patient, const eth::Address& do
                                         gen::DoctorContract::returns::grantOf, args);
     Grant g;
     const std::uint64_t s = eth::to_u64(r.at(0).as_uint());
-    if (s > 2) throw DecodeError("DoctorContract returned an unknown grant state " + std::to_string(s));
+    if (s > 4) throw DecodeError("DoctorContract returned an unknown grant state " + std::to_string(s));
     g.state = static_cast<GrantState>(s);
     g.expiry = eth::to_u64(r.at(1).as_uint());
     g.epoch = static_cast<std::uint32_t>(eth::to_u64(r.at(2).as_uint()));
     return g;
 }
+
+namespace {
 
 std::uint32_t require_patient(Context& ctx, const eth::Address& patient, const char* action) {
     const PatientInfo info = patient_info(ctx, patient);
@@ -69,6 +65,7 @@ const char* to_string(RequestState state) noexcept {
         case RequestState::expired: return "expired";
         case RequestState::denied: return "denied";
         case RequestState::revoked: return "revoked";
+        case RequestState::blocked: return "blocked";
     }
     return "unknown";
 }
@@ -98,6 +95,8 @@ void request_access(Context& ctx, const eth::PrivateKey& doctor, const eth::Addr
                               e.detail());
         if (reverted_with(e, "UnknownPatient"))
             refuse(e, "account " + patient.to_checksum() + " is not a registered patient");
+        if (reverted_with(e, "RequestsBlocked"))
+            refuse(e, "patient " + patient.to_checksum() + " has blocked requests from doctor " + address.to_checksum());
         throw;
     }
 }
@@ -141,10 +140,19 @@ std::vector<AccessRequest> requests_from_entries(const std::vector<AuditEntry>& 
                 r.updated_at = e.timestamp;
                 break;
             }
+            case AuditKind::blocked: {
+                AccessRequest& r = slot(*e.doctor);
+                r.state = RequestState::blocked;
+                r.expiry = 0;
+                r.epoch = 0;
+                r.updated_at = e.timestamp;
+                break;
+            }
+            case AuditKind::unblocked:
             case AuditKind::denied:
             case AuditKind::revoked: {
                 AccessRequest& r = slot(*e.doctor);
-                r.state = e.kind == AuditKind::denied ? RequestState::denied : RequestState::revoked;
+                r.state = e.kind == AuditKind::revoked ? RequestState::revoked : RequestState::denied;
                 r.expiry = 0;
                 r.epoch = 0;
                 r.updated_at = e.timestamp;
@@ -171,7 +179,13 @@ std::vector<AccessRequest> list_requests(Context& ctx, const eth::Address& patie
         const Grant g = grant_of(ctx, patient, r.doctor);
         switch (g.state) {
             case GrantState::requested:
+            case GrantState::renewing:  // an expired approval asked again: pending for the patient
                 r.state = RequestState::pending;
+                r.expiry = 0;
+                r.epoch = 0;
+                break;
+            case GrantState::blocked:
+                r.state = RequestState::blocked;
                 r.expiry = 0;
                 r.epoch = 0;
                 break;
@@ -209,7 +223,8 @@ void approve(Context& ctx, const eth::PrivateKey& patient, const eth::Address& d
     const FileLock decisions(key_decision_lock_path(ctx.config(), address));
     (void)require_patient(ctx, address, "approve requests");
     (void)require_expiry(ctx, expiry);
-    if (grant_of(ctx, address, doctor).state != GrantState::requested) no_pending(address, doctor);
+    const GrantState state = grant_of(ctx, address, doctor).state;
+    if (state != GrantState::requested && state != GrantState::renewing) no_pending(address, doctor);
     const eth::PublicKey doctor_key = doctor_public_key(ctx, doctor);
     Keyring keyring(ctx, patient);
     const EpochKey current = keyring.current(address);
@@ -222,6 +237,9 @@ void approve(Context& ctx, const eth::PrivateKey& patient, const eth::Address& d
         if (reverted_with(e, "NoPendingRequest")) no_pending(address, doctor, e.detail());
         if (reverted_with(e, "InvalidExpiry"))
             refuse(e, "the expiry " + std::to_string(expiry) + " is not a future time");
+        if (reverted_with(e, "NotVerified"))
+            refuse_unverified(doctor_status(ctx, doctor),
+                              "doctor " + doctor.to_checksum() + " is not verified and cannot be approved", e.detail());
         throw;
     }
 }
@@ -229,7 +247,8 @@ void approve(Context& ctx, const eth::PrivateKey& patient, const eth::Address& d
 void deny(Context& ctx, const eth::PrivateKey& patient, const eth::Address& doctor) {
     const eth::Address address = patient.address();
     (void)require_patient(ctx, address, "deny requests");
-    if (grant_of(ctx, address, doctor).state != GrantState::requested) no_pending(address, doctor);
+    const GrantState state = grant_of(ctx, address, doctor).state;
+    if (state != GrantState::requested && state != GrantState::renewing) no_pending(address, doctor);
     const abi::Value args[] = {abi::Value::address(doctor)};
     try {
         // Straight to DoctorContract, which keys the grant by the sender: one contract call fewer
@@ -244,35 +263,59 @@ void deny(Context& ctx, const eth::PrivateKey& patient, const eth::Address& doct
 RevokeResult revoke(Context& ctx, const eth::PrivateKey& patient, const eth::Address& doctor) {
     const eth::Address address = patient.address();
     const FileLock decisions(key_decision_lock_path(ctx.config(), address));
-    const std::uint32_t epoch = require_patient(ctx, address, "revoke access");
-    if (grant_of(ctx, address, doctor).state != GrantState::approved)
-        throw RefusedError(ErrorCode::not_found, "doctor " + doctor.to_checksum() + " holds no approval from patient " +
-                                                 address.to_checksum() + " to revoke");
-    RevokeResult result;
-    result.new_epoch = epoch + 1;
-    const crypto::SecretKey32 key = new_data_key();
-    const Bytes own = wrap_epoch_key(key, address, result.new_epoch, patient.public_key());
-    abi::Value::List recipients;
-    abi::Value::List envelopes;
-    for (const AccessRequest& r : list_requests(ctx, address)) {
-        if (r.doctor == doctor || r.state != RequestState::approved) continue;
-        const eth::PublicKey pub = doctor_public_key(ctx, r.doctor);
-        recipients.push_back(abi::Value::address(r.doctor));
-        envelopes.push_back(abi::Value::bytes(wrap_epoch_key(key, address, result.new_epoch, pub)));
-        result.kept.push_back(r.doctor);
+    (void)require_patient(ctx, address, "revoke access");
+    Keyring keyring(ctx, patient);
+    // Whatever state the doctor left its grant in (even a request sent a moment ago), the revoke
+    // goes through: one retry covers a grant or an epoch that changed between reading and mining.
+    for (int attempt = 0;; ++attempt) {
+        try {
+            const Rotation r = rotate_key(ctx, patient, keyring, address, doctor);
+            return RevokeResult{r.epoch, r.kept};
+        } catch (const eth::RevertedError& e) {
+            if (attempt > 0 || !(reverted_with(e, "GranteeCount") || reverted_with(e, "NotAGrantee") ||
+                                 reverted_with(e, "InactiveRecipient") || reverted_with(e, "MissingEnvelope")))
+                throw;
+            keyring.clear();
+        }
     }
-    const abi::Value args[] = {abi::Value::address(doctor), abi::Value::bytes(own),
-                               abi::Value::list(std::move(recipients)), abi::Value::list(std::move(envelopes))};
+}
+
+RevokeResult rotate_patient_key(Context& ctx, const eth::PrivateKey& patient) {
+    const eth::Address address = patient.address();
+    const FileLock decisions(key_decision_lock_path(ctx.config(), address));
+    (void)require_patient(ctx, address, "rotate its key");
+    Keyring keyring(ctx, patient);
+    const Rotation r = rotate_key(ctx, patient, keyring, address);
+    return RevokeResult{r.epoch, r.kept};
+}
+
+void block_requests(Context& ctx, const eth::PrivateKey& patient, const eth::Address& doctor) {
+    const eth::Address address = patient.address();
+    (void)require_patient(ctx, address, "block requests");
+    const abi::Value args[] = {abi::Value::address(doctor)};
     try {
-        (void)ctx.contracts().transact(ctx.sender(patient), ctx.manifest().patient, gen::PatientContract::fn::revoke,
-                                       args);
+        (void)ctx.contracts().transact(ctx.sender(patient), ctx.manifest().doctor,
+                                       gen::DoctorContract::fn::blockRequests, args);
     } catch (const eth::RevertedError& e) {
-        if (reverted_with(e, "NotApproved"))
-            refuse(e, "doctor " + doctor.to_checksum() + " holds no approval from patient " + address.to_checksum() +
-                          " to revoke");
+        if (reverted_with(e, "RevokeFirst"))
+            refuse(e, "doctor " + doctor.to_checksum() + " holds an approval from patient " + address.to_checksum() +
+                          ": revoke it first, then block");
         throw;
     }
-    return result;
+}
+
+void unblock_requests(Context& ctx, const eth::PrivateKey& patient, const eth::Address& doctor) {
+    const eth::Address address = patient.address();
+    (void)require_patient(ctx, address, "unblock requests");
+    const abi::Value args[] = {abi::Value::address(doctor)};
+    try {
+        (void)ctx.contracts().transact(ctx.sender(patient), ctx.manifest().doctor,
+                                       gen::DoctorContract::fn::unblockRequests, args);
+    } catch (const eth::RevertedError& e) {
+        if (reverted_with(e, "NotBlocked"))
+            refuse(e, "doctor " + doctor.to_checksum() + " is not blocked by patient " + address.to_checksum());
+        throw;
+    }
 }
 
 ErrorCode refusal_code(Context& ctx, const eth::Address& patient, const eth::Address& doctor) {

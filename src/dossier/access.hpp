@@ -2,10 +2,12 @@
 /// The access desk: doctors ask, patients decide (approve until an expiry, deny, revoke), and
 /// anyone can see the state of every (patient, doctor) pair.
 ///
-/// Approving wraps the patient's CURRENT epoch key to the doctor. Revoking moves the patient to a
-/// new epoch in the same transaction and wraps the new key to the patient and to every other
-/// doctor whose grant is still active: the revoked doctor keeps what it could already read (a key
-/// cannot be un-shared) but cannot open anything sealed afterwards.
+/// Approving wraps the patient's CURRENT epoch key to the doctor (through the links it opens every
+/// earlier epoch: the history). Revoking moves the patient to a new epoch in the same transaction
+/// (key_rotation.hpp) and wraps the new key to the patient and to every other doctor whose grant
+/// is still active: the revoked doctor keeps what it could already read (a key cannot be
+/// un-shared) but cannot open anything sealed afterwards. Expiry and suspension end access the
+/// same way without the patient: the epoch stops sealing and the next writer rotates.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -19,6 +21,18 @@
 
 namespace dossier::core {
 
+/// DoctorContract.AccessState: what the grant slot holds.
+enum class GrantState : std::uint8_t { none = 0, requested = 1, approved = 2, blocked = 3, renewing = 4 };
+
+struct Grant {
+    GrantState state = GrantState::none;
+    std::uint64_t expiry = 0;
+    std::uint32_t epoch = 0;
+};
+
+/// DoctorContract.grantOf.
+[[nodiscard]] Grant grant_of(Context& ctx, const eth::Address& patient, const eth::Address& doctor);
+
 /// Where a (patient, doctor) pair stands.
 enum class RequestState : std::uint8_t {
     none,      ///< never asked
@@ -27,8 +41,9 @@ enum class RequestState : std::uint8_t {
     expired,   ///< approved, but the expiry has passed (the doctor may ask again)
     denied,    ///< the patient denied the last request
     revoked,   ///< the patient revoked the last approval
+    blocked,   ///< the patient refuses further requests of this doctor
 };
-/// "none", "pending", "approved", "expired", "denied", "revoked".
+/// "none", "pending", "approved", "expired", "denied", "revoked", "blocked".
 [[nodiscard]] const char* to_string(RequestState state) noexcept;
 
 struct AccessRequest {
@@ -75,15 +90,24 @@ void approve(Context& ctx, const eth::PrivateKey& patient, const eth::Address& d
 /// caller is not a registered patient.
 void deny(Context& ctx, const eth::PrivateKey& patient, const eth::Address& doctor);
 
+/// The patient refuses every further request of `doctor` (DoctorContract.blockRequests), or lets
+/// it ask again (unblockRequests). Blocking a doctor that holds an approval is refused: revoke it.
+void block_requests(Context& ctx, const eth::PrivateKey& patient, const eth::Address& doctor);
+void unblock_requests(Context& ctx, const eth::PrivateKey& patient, const eth::Address& doctor);
+
 struct RevokeResult {
     std::uint32_t new_epoch = 0;
     std::vector<eth::Address> kept;  ///< the doctors that received the new key
 };
 
-/// The patient revokes `doctor`'s approval (active or expired) and moves to a new key epoch: a
-/// fresh data key wrapped to the patient and to every other doctor whose grant is approved and
-/// unexpired (PatientContract.revoke). Throws RefusedError if the doctor holds no approval.
+/// The patient revokes whatever `doctor` holds (an approval, active or expired, a renewal or a
+/// pending request: nothing the doctor does can make it fail) and moves to a new key epoch: a
+/// fresh data key wrapped to the patient and to every other doctor whose grant is active
+/// (PatientContract.revoke).
 [[nodiscard]] RevokeResult revoke(Context& ctx, const eth::PrivateKey& patient, const eth::Address& doctor);
+
+/// The patient moves to a new key epoch without revoking anyone (PatientContract.rotateKey).
+[[nodiscard]] RevokeResult rotate_patient_key(Context& ctx, const eth::PrivateKey& patient);
 
 /// Why the chain refuses `doctor` reading or writing `patient`'s records (NotVerified or
 /// NoActiveGrant): suspended if the doctor is suspended, access_expired if its approval has passed

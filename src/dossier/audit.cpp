@@ -88,6 +88,8 @@ std::string_view entry_kind_name(AuditKind kind) noexcept {
         case AuditKind::record_updated: return "record-updated";
         case AuditKind::file_attached: return "file-attached";
         case AuditKind::accessed: return "accessed";
+        case AuditKind::blocked: return "blocked";
+        case AuditKind::unblocked: return "unblocked";
         case AuditKind::unknown: break;
     }
     return "unknown";
@@ -148,7 +150,9 @@ AuditEntry decode_entry(const Bytes32& subject, const eth::U256& info, const Byt
             break;
         case AuditKind::requested:
         case AuditKind::denied:
-        case AuditKind::accessed: e.doctor = low_address(s); break;
+        case AuditKind::accessed:
+        case AuditKind::blocked:
+        case AuditKind::unblocked: e.doctor = low_address(s); break;
         case AuditKind::approved:
             e.doctor = low_address(s);
             e.epoch = low32(d);
@@ -186,6 +190,8 @@ std::string describe(const AuditEntry& e) {
             return actor + " approved " + doctor + " until " + std::to_string(e.expiry.value_or(0)) + " (key epoch " +
                    num(e.epoch) + ")";
         case AuditKind::denied: return actor + " denied the request of " + doctor;
+        case AuditKind::blocked: return actor + " blocked further requests of " + doctor;
+        case AuditKind::unblocked: return actor + " let " + doctor + " request access again";
         case AuditKind::revoked: return actor + " revoked " + doctor + " (new key epoch " + num(e.epoch) + ")";
         case AuditKind::key_rotated: return actor + " rotated the key (new epoch " + num(e.epoch) + ")";
         case AuditKind::record_added: return actor + " added record " + num(e.record_id);

@@ -39,7 +39,9 @@ enum class AuditKind : std::uint8_t {
     record_updated,
     file_attached,
     accessed,
-    unknown,  ///< a kind number this client does not know
+    blocked,    ///< the patient refuses further requests of a doctor
+    unblocked,  ///< the patient lets a blocked doctor ask again
+    unknown,    ///< a kind number this client does not know
 };
 
 /// "registered", "profile-updated", ..., "accessed"; "unknown" for unknown.

@@ -13,6 +13,7 @@
 #include "base/unique_fd.hpp"
 #include "dossier/audit.hpp"
 #include "dossier/content_type.hpp"
+#include "dossier/key_rotation.hpp"
 #include "eth/abi.hpp"
 #include "eth/abi_event.hpp"
 #include "eth/rpc_error.hpp"
@@ -142,20 +143,27 @@ AttachedFile attach_file(Context& ctx, const eth::PrivateKey& author, const eth:
     }
 
     Keyring keyring(ctx, author);
-    const EpochKey key = keyring.current(patient);
-    auto source = ipfs::source_from_fd(fd.get());
-    const ObjectRef file = store_sealed(ctx, key, patient, object_id, 0, *source, size, options.progress);
-
-    resource["content"][0]["attachment"]["url"] = object_url(file.meta);
-    const WrittenRecord described = add_record(ctx, author, keyring, patient, RecordKind::file, resource, object_id);
-
-    const std::uint32_t target = record_id.value_or(described.record_id);
-    const abi::Value args[] = {abi::Value::address(patient), abi::Value::uint(target), abi::Value::bytes32(file.digest),
-                               abi::Value::bytes32(file.meta)};
+    ObjectRef file;
+    WrittenRecord described;
+    std::uint32_t target = 0;
     eth::Receipt receipt;
     try {
-        receipt = ctx.contracts().transact(ctx.sender(author), ctx.manifest().patient,
-                                           gen::PatientContract::fn::attachFile, args);
+        // The file, its description and the attachment are sealed under one epoch; a rotation
+        // that lands between them makes the attachment refused and the whole sealed again.
+        receipt = write_sealed(ctx, author, keyring, patient, [&](const EpochKey& key) {
+            if (::lseek(fd.get(), 0, SEEK_SET) != 0)
+                throw Error(ErrorCode::io, "cannot rewind '" + path.string() + "': " + system_reason());
+            auto source = ipfs::source_from_fd(fd.get());
+            file = store_sealed(ctx, key, patient, object_id, 0, *source, size, options.progress);
+            resource["content"][0]["attachment"]["url"] = object_url(file.meta);
+            described = add_record(ctx, author, keyring, patient, RecordKind::file, resource, object_id);
+            target = record_id.value_or(described.record_id);
+            const abi::Value args[] = {abi::Value::address(patient), abi::Value::uint(target),
+                                       abi::Value::uint(key.epoch), abi::Value::bytes32(file.digest),
+                                       abi::Value::bytes32(file.meta)};
+            return ctx.contracts().transact(ctx.sender(author), ctx.manifest().patient,
+                                            gen::PatientContract::fn::attachFile, args);
+        });
     } catch (const eth::RevertedError&) {
         rethrow_write_error(ctx, author.address(), patient, target);
     }

@@ -7,6 +7,11 @@
 /// wrapped with ECIES (src/crypto/ecies.hpp) to the recipient's public key, with associated data
 /// crypto::key_envelope_aad(patient, epoch). A reader's keyring unwraps the envelopes addressed to
 /// it; nobody else can.
+///
+/// Every rotation also publishes the previous epoch's key sealed under the new one (a link: the
+/// KeyEnvelope with recipient 0). Whoever holds the key of epoch e therefore reads every epoch
+/// before e (a doctor approved today reads the history), and nothing after it: links only lead
+/// down, so a doctor left out of a rotation holds no key for what is sealed from then on.
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -35,6 +40,15 @@ struct EpochKey {
     crypto::SecretKey32 key;
 };
 
+/// The link of epoch `epoch` (>= 2): the key of epoch - 1 sealed (AES-256-GCM) under the key of
+/// `epoch`, bound to the patient and epoch.
+[[nodiscard]] Bytes seal_key_link(const crypto::SecretKey32& key, const crypto::SecretKey32& previous,
+                                  const eth::Address& patient, std::uint32_t epoch);
+/// The key of epoch - 1 from the link of `epoch`; throws crypto::TamperedError if the link does
+/// not open under `key`.
+[[nodiscard]] crypto::SecretKey32 open_key_link(const crypto::SecretKey32& key, ByteView link,
+                                                const eth::Address& patient, std::uint32_t epoch);
+
 /// A fresh random data key.
 [[nodiscard]] crypto::SecretKey32 new_data_key();
 
@@ -51,8 +65,9 @@ public:
     Keyring(Context& ctx, eth::PrivateKey&& reader) = delete;
 
     [[nodiscard]] const eth::Address& reader() const noexcept { return address_; }
-    /// The reader's key of `patient`'s `epoch`; throws NoAccessError if no envelope of that epoch
-    /// is addressed to the reader. Returned by value: another thread may clear() the cache.
+    /// The reader's key of `patient`'s `epoch`: from an envelope of that epoch addressed to the
+    /// reader, or from the reader's key of a later epoch through the links. Throws NoAccessError
+    /// if the reader holds neither. Returned by value: another thread may clear() the cache.
     [[nodiscard]] crypto::SecretKey32 key(const eth::Address& patient, std::uint32_t epoch);
     /// The patient's current epoch (PatientContract.patientOf) and the reader's key for it.
     [[nodiscard]] EpochKey current(const eth::Address& patient);
@@ -65,6 +80,11 @@ public:
     }
 
 private:
+    /// Caches every key the reader's envelopes of `patient` open (mutex_ held).
+    void load_envelopes(const eth::Address& patient);
+    /// Walks the links down from the nearest later epoch the reader holds (mutex_ held).
+    bool derive_from_links(const eth::Address& patient, std::uint32_t epoch);
+
     Context& ctx_;
     const eth::PrivateKey& reader_;
     eth::Address address_;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "base/hex.hpp"
+#include "dossier/key_rotation.hpp"
 #include "eth/keccak.hpp"
 #include "eth/uint256.hpp"
 
@@ -56,7 +57,9 @@ PatientRegistration register_patient(Context& ctx, const eth::PrivateKey& patien
     const EpochKey key{1, new_data_key()};
     const ObjectRef ref = seal_profile(ctx, key, address, text);
     const Bytes envelope = wrap_epoch_key(key.key, address, 1, patient.public_key());
-    const abi::Value args[] = {abi::Value::bytes32(ref.digest), abi::Value::bytes(envelope)};
+    const eth::PublicKey pub = patient.public_key();
+    const abi::Value args[] = {abi::Value::bytes(Bytes(pub.bytes().begin(), pub.bytes().end())), abi::Value::bytes32(ref.digest),
+                               abi::Value::bytes(envelope)};
     eth::Receipt receipt;
     try {
         receipt = ctx.contracts().transact(ctx.sender(patient), ctx.manifest().patient,
@@ -112,6 +115,7 @@ Consent sign_consent(Context& ctx, const eth::PrivateKey& patient, const eth::Ad
     const std::string text = profile_json(address, fields);
     const EpochKey key{1, new_data_key()};
     c.profile = seal_profile(ctx, key, address, text);
+    c.public_key = patient.public_key().bytes();
     c.patient_envelope = wrap_epoch_key(key.key, address, 1, patient.public_key());
     c.doctor_envelope = wrap_epoch_key(key.key, address, 1, doctor_key);
     c.signature = eth::eip712::sign(patient, consent_typed_data(ctx, c)).to_bytes();
@@ -124,6 +128,7 @@ PatientRegistration submit_consent(Context& ctx, const eth::PrivateKey& doctor, 
         throw RefusedError(ErrorCode::permission_denied,
                            "the consent names doctor " + c.doctor.to_checksum() + ", not " + sender.to_checksum());
     const abi::Value args[] = {abi::Value::address(c.patient),
+                               abi::Value::bytes(Bytes(c.public_key.begin(), c.public_key.end())),
                                abi::Value::bytes32(c.profile.digest),
                                abi::Value::bytes(c.patient_envelope),
                                abi::Value::bytes(c.doctor_envelope),
@@ -170,12 +175,13 @@ ObjectRef update_profile(Context& ctx, Keyring& patient_keyring, const eth::Priv
     if (!patient_info(ctx, address).registered)
         throw RefusedError(ErrorCode::not_found, "account " + address.to_checksum() + " is not a registered patient");
     const std::string text = profile_json(address, fields);
-    const EpochKey key = patient_keyring.current(address);
-    const ObjectRef ref = seal_profile(ctx, key, address, text);
-    const abi::Value args[] = {abi::Value::bytes32(ref.digest)};
-    (void)ctx.contracts().transact(ctx.sender(patient), ctx.manifest().patient, gen::PatientContract::fn::updateProfile,
-                                   args);
-    return ref;
+    return write_sealed(ctx, patient, patient_keyring, address, [&](const EpochKey& key) {
+        const ObjectRef ref = seal_profile(ctx, key, address, text);
+        const abi::Value args[] = {abi::Value::bytes32(ref.digest), abi::Value::uint(key.epoch)};
+        (void)ctx.contracts().transact(ctx.sender(patient), ctx.manifest().patient,
+                                       gen::PatientContract::fn::updateProfile, args);
+        return ref;
+    });
 }
 
 PatientInfo patient_info(Context& ctx, const eth::Address& patient) {
@@ -188,6 +194,9 @@ PatientInfo patient_info(Context& ctx, const eth::Address& patient) {
     info.records = static_cast<std::uint32_t>(eth::to_u64(r.at(1).as_uint()));
     const Bytes& c = r.at(2).as_fixed_bytes().data;
     std::copy_n(c.begin(), std::min(c.size(), info.profile_commitment.size()), info.profile_commitment.begin());
+    info.seal_until = eth::to_u64(r.at(3).as_uint());
+    info.suspensions = static_cast<std::uint32_t>(eth::to_u64(r.at(4).as_uint()));
+    info.grantees = static_cast<std::uint32_t>(eth::to_u64(r.at(5).as_uint()));
     info.registered = info.epoch != 0;
     return info;
 }

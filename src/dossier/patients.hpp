@@ -42,6 +42,7 @@ struct PatientRegistration {
 struct Consent {
     eth::Address patient;
     eth::Address doctor;
+    FixedBytes<64> public_key{};  ///< the patient's public key (x || y), published at registration
     ObjectRef profile;           ///< the sealed profile, already in the store
     Bytes patient_envelope;      ///< the epoch-1 key wrapped to the patient
     Bytes doctor_envelope;       ///< the epoch-1 key wrapped to the doctor
@@ -82,7 +83,10 @@ struct PatientInfo {
     bool registered = false;
     std::uint32_t epoch = 0;    ///< current key epoch (0: not registered)
     std::uint32_t records = 0;  ///< number of records (ids 1..records)
-    FixedBytes<24> profile_commitment{};
+    FixedBytes<15> profile_commitment{};
+    std::uint64_t seal_until = 0;   ///< the epoch seals new objects before this time only
+    std::uint32_t suspensions = 0;  ///< DoctorContract.suspensions() when the epoch began
+    std::uint32_t grantees = 0;     ///< doctors with an approved or renewing grant
 };
 
 /// PatientContract.patientOf.
@@ -109,6 +113,8 @@ enum class EntryKind : std::uint8_t {
     record_updated = 8,
     file_attached = 9,
     accessed = 10,
+    blocked = 11,
+    unblocked = 12,
 };
 
 /// One audit entry of a patient, as the Entry event carries it (info unpacked).

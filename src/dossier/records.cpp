@@ -8,6 +8,7 @@
 #include "dossier/access.hpp"
 #include "crypto/random.hpp"
 #include "dossier/audit.hpp"
+#include "dossier/key_rotation.hpp"
 #include "eth/abi.hpp"
 #include "eth/abi_event.hpp"
 #include "eth/rpc_error.hpp"
@@ -155,6 +156,11 @@ void rethrow_write_error(Context& ctx, const eth::Address& author, const eth::Ad
                         record_name(patient, record_id) +
                         " changed meanwhile: reload it and apply the change to its latest version",
                         name);
+        if (name == "StaleEpoch" || name == "RotationRequired")
+            throw Error(ErrorCode::conflict,
+                        "the key of patient " + patient.to_checksum() +
+                            " changed while the write was on its way (a revoke, an expiry or a suspension): write again",
+                        name);
         if (name == "UnknownRecord")
             throw Error(ErrorCode::not_found,
                         "patient " + patient.to_checksum() + " has no record " + std::to_string(record_id), name);
@@ -185,13 +191,17 @@ WrittenRecord add_record(Context& ctx, const eth::PrivateKey& author, Keyring& k
                          RecordKind kind, const fhir::Json& resource, std::optional<Bytes32> object_id) {
     RecordDocument doc{kind, resource, author.address(), now_seconds()};
     const std::string text = build_record_document(doc);  // validates before anything is sent
-    const EpochKey key = keyring.current(patient);
-    const ObjectRef ref = seal_document(ctx, key, patient, object_id ? object_id_of(*object_id) : new_object_id(), 1, text);
-    const abi::Value args[] = {abi::Value::address(patient), abi::Value::bytes32(ref.digest), abi::Value::bytes32(ref.meta)};
+    const Bytes32 id = object_id ? object_id_of(*object_id) : new_object_id();
+    ObjectRef ref;
     eth::Receipt receipt;
     try {
-        receipt = ctx.contracts().transact(ctx.sender(author), ctx.manifest().patient,
-                                           gen::PatientContract::fn::addRecord, args);
+        receipt = write_sealed(ctx, author, keyring, patient, [&](const EpochKey& key) {
+            ref = seal_document(ctx, key, patient, id, 1, text);
+            const abi::Value args[] = {abi::Value::address(patient), abi::Value::uint(key.epoch),
+                                       abi::Value::bytes32(ref.digest), abi::Value::bytes32(ref.meta)};
+            return ctx.contracts().transact(ctx.sender(author), ctx.manifest().patient,
+                                            gen::PatientContract::fn::addRecord, args);
+        });
     } catch (const eth::RevertedError&) {
         rethrow_write_error(ctx, author.address(), patient, 0);
     }
@@ -216,7 +226,9 @@ std::vector<AddedRecord> add_records(Context& ctx, const eth::PrivateKey& author
     for (const auto& r : records)  // validates every document before anything is sent
         texts.push_back(build_record_document(RecordDocument{r.kind, r.resource, author.address(), now_seconds()}));
     Keyring keyring(ctx, author);
-    const EpochKey key = keyring.current(patient);
+    // One key for the whole pipeline: a rotation that lands meanwhile makes the rest refused
+    // (StaleEpoch), reported as such; the records already added stay.
+    const EpochKey key = sealing_key(ctx, author, keyring, patient);
     eth::TxSender& sender = ctx.sender(author);
 
     struct Pending {
@@ -260,7 +272,8 @@ std::vector<AddedRecord> add_records(Context& ctx, const eth::PrivateKey& author
         }
         while (pending.size() >= in_flight) collect_oldest();
         const ObjectRef ref = refs[i % kRecordStoreBatch];
-        const abi::Value args[] = {abi::Value::address(patient), abi::Value::bytes32(ref.digest), abi::Value::bytes32(ref.meta)};
+        const abi::Value args[] = {abi::Value::address(patient), abi::Value::uint(key.epoch),
+                                   abi::Value::bytes32(ref.digest), abi::Value::bytes32(ref.meta)};
         eth::SentTransaction sent;
         try {
             sent = ctx.contracts().send(sender, ctx.manifest().patient, gen::PatientContract::fn::addRecord, args);
@@ -286,15 +299,18 @@ WrittenRecord update_record(Context& ctx, const eth::PrivateKey& author, const e
     const RecordVersionInfo& latest =
         *std::max_element(versions.begin(), versions.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
     Keyring keyring(ctx, author);
-    const EpochKey key = keyring.current(patient);
     const std::uint32_t version = latest.version + 1;
-    const ObjectRef ref = seal_document(ctx, key, patient, object_id_of(versions.front().ref.meta), version, text);
-    const abi::Value args[] = {abi::Value::address(patient), abi::Value::uint(record_id),
-                               abi::Value::bytes32(latest.ref.digest), abi::Value::bytes32(ref.digest), abi::Value::bytes32(ref.meta)};
+    ObjectRef ref;
     eth::Receipt receipt;
     try {
-        receipt = ctx.contracts().transact(ctx.sender(author), ctx.manifest().patient,
-                                           gen::PatientContract::fn::updateRecord, args);
+        receipt = write_sealed(ctx, author, keyring, patient, [&](const EpochKey& key) {
+            ref = seal_document(ctx, key, patient, object_id_of(versions.front().ref.meta), version, text);
+            const abi::Value args[] = {abi::Value::address(patient),        abi::Value::uint(record_id),
+                                       abi::Value::uint(key.epoch),         abi::Value::bytes32(latest.ref.digest),
+                                       abi::Value::bytes32(ref.digest),     abi::Value::bytes32(ref.meta)};
+            return ctx.contracts().transact(ctx.sender(author), ctx.manifest().patient,
+                                            gen::PatientContract::fn::updateRecord, args);
+        });
     } catch (const eth::RevertedError&) {
         rethrow_write_error(ctx, author.address(), patient, record_id);
     }

@@ -54,6 +54,7 @@ QString state_text(client::RequestState state) {
         case client::RequestState::expired: return QObject::tr("Expired");
         case client::RequestState::denied: return QObject::tr("Denied");
         case client::RequestState::revoked: return QObject::tr("Revoked");
+        case client::RequestState::blocked: return QObject::tr("Blocked");
     }
     return {};
 }

@@ -34,6 +34,7 @@ QString access_sentence(const std::optional<client::AccessRequest>& request) {
             return QObject::tr("Revoked by the patient on %1").arg(format_date(request->updated_at));
         case client::RequestState::denied:
             return QObject::tr("Denied by the patient on %1").arg(format_date(request->updated_at));
+        case client::RequestState::blocked: return QObject::tr("Blocked: the patient refuses further requests");
         case client::RequestState::none: return QObject::tr("No access");
     }
     return {};

@@ -77,7 +77,15 @@ public:
     /// expiry.
     virtual std::uint64_t approve(const Address& doctor, unsigned days, std::stop_token stop = {}) = 0;
     virtual void deny(const Address& doctor, std::stop_token stop = {}) = 0;
+    /// Revokes whatever the doctor holds (nothing it does can make this fail) and moves to a new
+    /// key: the doctor reads nothing sealed from then on.
     virtual RevokeResult revoke(const Address& doctor, std::stop_token stop = {}) = 0;
+    /// Moves this patient to a new key without revoking anyone (the doctors with access get it).
+    virtual RevokeResult rotate_key(std::stop_token stop = {}) = 0;
+    /// Refuses every further request of `doctor` (one holding an approval is revoked first), or
+    /// lets it ask again.
+    virtual void block_requests(const Address& doctor, std::stop_token stop = {}) = 0;
+    virtual void unblock_requests(const Address& doctor, std::stop_token stop = {}) = 0;
 
     // ---- records and files -----------------------------------------------------------------
     /// Seals, stores and records; waits for the chain (cancel: the sent transaction is named in

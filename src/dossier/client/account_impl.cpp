@@ -285,6 +285,27 @@ public:
         });
     }
 
+    RevokeResult rotate_key(std::stop_token stop) override {
+        return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
+            const auto r = core::rotate_patient_key(ctx, key);
+            RevokeResult out{r.new_epoch, {}};
+            for (const auto& k : r.kept) out.kept.push_back(cv::to_client(k));
+            return out;
+        });
+    }
+
+    void block_requests(const Address& doctor, std::stop_token stop) override {
+        write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
+            core::block_requests(ctx, key, cv::to_eth(doctor));
+        });
+    }
+
+    void unblock_requests(const Address& doctor, std::stop_token stop) override {
+        write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
+            core::unblock_requests(ctx, key, cv::to_eth(doctor));
+        });
+    }
+
     // ---- records and files -------------------------------------------------------------------
 
     WrittenRecord add_record(const Address& patient, const RecordContent& content, std::stop_token stop) override {

@@ -27,6 +27,8 @@ enum class EventKind {
     record_updated,
     file_attached,
     accessed,
+    access_blocked,    ///< the patient refuses further requests of a doctor
+    access_unblocked,  ///< the patient lets a blocked doctor ask again
     node_up,    ///< the chain answers again (after node_down)
     node_down,  ///< the chain stopped answering
 };

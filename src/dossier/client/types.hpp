@@ -207,8 +207,8 @@ struct PatientInfo {
 
 // ---- access --------------------------------------------------------------------------------
 
-enum class RequestState { none, pending, approved, expired, denied, revoked };
-/// "none", "pending", "approved", "expired", "denied", "revoked".
+enum class RequestState { none, pending, approved, expired, denied, revoked, blocked };
+/// "none", "pending", "approved", "expired", "denied", "revoked", "blocked".
 [[nodiscard]] std::string_view state_name(RequestState state) noexcept;
 
 struct AccessRequest {

@@ -86,6 +86,8 @@ std::string_view event_kind_name(EventKind kind) noexcept {
         case EventKind::record_updated: return "record-updated";
         case EventKind::file_attached: return "file-attached";
         case EventKind::accessed: return "accessed";
+        case EventKind::access_blocked: return "access-blocked";
+        case EventKind::access_unblocked: return "access-unblocked";
         case EventKind::node_up: return "node-up";
         case EventKind::node_down: return "node-down";
     }

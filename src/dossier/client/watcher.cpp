@@ -29,6 +29,8 @@ std::optional<EventKind> event_kind(core::EntryKind kind) {
         case core::EntryKind::record_updated: return EventKind::record_updated;
         case core::EntryKind::file_attached: return EventKind::file_attached;
         case core::EntryKind::accessed: return EventKind::accessed;
+        case core::EntryKind::blocked: return EventKind::access_blocked;
+        case core::EntryKind::unblocked: return EventKind::access_unblocked;
     }
     return std::nullopt;
 }
