@@ -122,7 +122,8 @@ Result cast_sequential(std::size_t n) {
     for (const auto& ref : refs) {
         const auto s = Clock::now();
         (void)test::run_ok({cast, "send", "--private-key", private_key, "--rpc-url", fresh.f.anvil().url(), contract,
-                            "addRecord(address,bytes32,bytes32)", fresh.patient.address().to_hex(), to_hex(ref.digest),
+                            "addRecord(address,uint32,bytes32,bytes32)", fresh.patient.address().to_hex(),
+                            std::to_string(key.epoch), to_hex(ref.digest),
                             to_hex(ref.meta)});
         lat.push_back(Clock::now() - s);
     }

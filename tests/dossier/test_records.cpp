@@ -235,6 +235,7 @@ TEST(Records, UpdateAddsVersionsAndKeepsThePreviousReadable) {
     // A writer that missed version 3 (names version 2 as the latest) is told the record changed.
     namespace abi = eth::abi;
     const abi::Value args[] = {abi::Value::address(c.who()), abi::Value::uint(v1.record_id),
+                               abi::Value::uint(core::patient_info(c.ctx(), c.who()).epoch),
                                abi::Value::fixed_bytes(Bytes(v2.ref.digest.begin(), v2.ref.digest.end())),
                                abi::Value::fixed_bytes(Bytes(32, 7)), abi::Value::fixed_bytes(Bytes(32, 7))};
     test::expect_code(
@@ -261,8 +262,8 @@ TEST(Records, StrangersAndDeniedDoctorsAreRefused) {
                           ErrorCode::permission_denied);
     namespace abi = eth::abi;
     for (const auto* who : {&c.denied, &c.stranger}) {
-        const abi::Value args[] = {abi::Value::address(c.who()), abi::Value::fixed_bytes(Bytes(32, 1)),
-                                   abi::Value::fixed_bytes(Bytes(32, 2))};
+        const abi::Value args[] = {abi::Value::address(c.who()), abi::Value::uint(1),
+                                   abi::Value::fixed_bytes(Bytes(32, 1)), abi::Value::fixed_bytes(Bytes(32, 2))};
         // The denied doctor is verified but holds no grant; the stranger is no doctor at all.
         const auto refused = test::expect_code(
             [&] {
