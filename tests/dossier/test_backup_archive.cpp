@@ -12,6 +12,8 @@
 #include <sstream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "dossier/backup_archive.hpp"
 #include "support/process.hpp"
 
@@ -81,12 +83,14 @@ TEST_F(BackupArchive, ReadsBackWhatWasWritten) {
     EXPECT_EQ(got["b"], "");
     EXPECT_EQ(got["dir/c"], read_all(fs::path(dir_.path()) / "big.bin"));
     EXPECT_EQ(contents.archive_bytes, fs::file_size(file));
-    EXPECT_NE(contents.manifest_json.find("\"chain_state\":\"none\""), std::string::npos);
+    const auto manifest = nlohmann::json::parse(contents.manifest_json);
+    EXPECT_EQ(manifest["chain_state"], "none");
+    EXPECT_EQ(manifest["entries"].size(), 3u);
 }
 
 TEST_F(BackupArchive, EveryFlippedByteAndEveryTruncationIsRefused) {
     const fs::path file = fs::path(dir_.path()) / "small.dsbk";
-    (void)write_archive(file, 3000);
+    (void)write_archive(file, 1000);
     const std::string good = read_all(file);
     const fs::path bad_file = fs::path(dir_.path()) / "bad.dsbk";
     std::size_t named = 0;
@@ -102,7 +106,7 @@ TEST_F(BackupArchive, EveryFlippedByteAndEveryTruncationIsRefused) {
             if (std::string(e.what()).find("entry 'dir/c' does not match its digest") != std::string::npos) ++named;
         }
     }
-    EXPECT_GE(named, 3000u) << "a byte of dir/c's content flipped names dir/c";
+    EXPECT_GE(named, 1000u) << "a byte of dir/c's content flipped names dir/c";
     for (std::size_t n = 0; n < good.size(); n += 7) {
         write_all(bad_file, good.substr(0, n));
         EXPECT_THROW((void)read_backup(bad_file), Error) << "truncated to " << n;
