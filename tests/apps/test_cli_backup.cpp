@@ -2,8 +2,9 @@
 /// its node runs, the directory is destroyed, the archive is restored on a fresh path and its node
 /// started, and every record, file and audit trail reads the same as before; a write afterwards
 /// works (nonces and journal continue). Archives taken while records are being written restore
-/// with every store and audit check passing, each later one holding at least as much. A flipped byte is found by `backup verify` and named; a
-/// restore into a non-empty directory is refused; `node status` exits 1 on another chain.
+/// with every store and audit check passing, each later one holding at least as much. A flipped
+/// byte is found by `backup verify` and named; a restore into a non-empty directory is refused;
+/// `node status` exits 1 on another chain.
 #include <gtest/gtest.h>
 
 #include <chrono>
