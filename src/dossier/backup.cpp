@@ -300,6 +300,23 @@ BackupSummary restore_backup(const fs::path& file, const fs::path& data_dir, con
     const BackupSummary summary = verify_backup(file, progress);
     fs::create_directories(data_dir);
     fs::permissions(data_dir, fs::perms::owner_all, fs::perm_options::replace);
+    // The directory was empty: if the restore fails half-way (the archive changed between the two
+    // passes, the disk filled, anvil did not start), it is emptied again so that the restore can
+    // simply be run again.
+    struct EmptyOnFailure {
+        fs::path dir;
+        bool done = false;
+        ~EmptyOnFailure() {
+            if (done) return;
+            std::error_code ec;
+            try {
+                (void)chain::kill_anvil(dir / "node");
+            } catch (const std::exception&) {
+                // nothing was started, or it is gone already
+            }
+            for (const auto& entry : fs::directory_iterator(dir, ec)) fs::remove_all(entry.path(), ec);
+        }
+    } undo{data_dir};
 
     std::unique_ptr<RestoredFile> current;
     read_backup(
@@ -325,6 +342,7 @@ BackupSummary restore_backup(const fs::path& file, const fs::path& data_dir, con
         std::error_code ec;
         fs::remove(data_dir / "chain", ec);  // the now empty directory of the dump entry
     }
+    undo.done = true;
     return summary;
 }
 

@@ -68,7 +68,8 @@ struct RestoreOptions {
 /// Verifies the archive, then restores it into `data_dir`, which must be empty or absent
 /// (Error(already_exists) otherwise). A chain dump is loaded into a temporary anvil of the new
 /// directory, which is then stopped (writing its state file), so that `node up` on the new
-/// directory finds the chain as it was. The node is left down.
+/// directory finds the chain as it was. The node is left down. If it fails after writing began,
+/// the directory is emptied again.
 BackupSummary restore_backup(const std::filesystem::path& file, const std::filesystem::path& data_dir,
                              const RestoreOptions& options = {}, const BackupProgressFn& progress = {});
 

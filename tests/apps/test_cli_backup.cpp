@@ -306,6 +306,18 @@ TEST_F(CliBackup, VerifyNamesTheDamagedEntry) {
     EXPECT_EQ(no.exit_code, 1);
     EXPECT_TRUE(!fs::exists(restored_) || fs::is_empty(restored_));
 
+    // A restore that fails half-way (here: no anvil to load the chain into) leaves the directory
+    // empty, and the same restore succeeds once the cause is gone.
+    setenv("DOSSIER_ANVIL", "/nonexistent/anvil", 1);
+    const auto failed = run(source_, {"backup", "restore", archive.string(), "--data-dir", restored_.string()});
+    unsetenv("DOSSIER_ANVIL");
+    EXPECT_EQ(failed.exit_code, 1);
+    EXPECT_NE(failed.err.find("anvil not found"), std::string::npos) << failed.err;
+    EXPECT_TRUE(fs::exists(restored_) && fs::is_empty(restored_));
+    const auto again = run(source_, {"--json", "backup", "restore", archive.string(), "--data-dir", restored_.string()});
+    EXPECT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_TRUE(json::parse(again.out)["ok"].get<bool>()) << again.out;
+
     // Not a backup at all.
     const fs::path other = fs::path(scratch_.path()) / "other.txt";
     std::ofstream(other) << "hello, this is not an archive of anything";
