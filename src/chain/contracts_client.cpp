@@ -27,6 +27,17 @@ std::vector<std::string> custom_error_signatures() {
 
 Bytes32 address_topic(const eth::Address& a) { return a.to_word(); }
 
+std::vector<Value> decode_event(std::string_view signature, const std::vector<bool>& indexed, const eth::Log& log,
+                                const std::string& node_url) {
+    try {
+        return abi::decode_log(signature, indexed, log.topics, log.data);
+    } catch (const abi::AbiError& e) {
+        throw eth::UntrustedAnswerError(node_url, "a log that does not decode as the event " + std::string(signature) +
+                                                      " (block " + std::to_string(log.block_number) + ", log " +
+                                                      std::to_string(log.log_index) + "): " + e.what());
+    }
+}
+
 ContractsClient::ContractsClient(eth::RpcClient& rpc, Manifest manifest) : rpc_(rpc), manifest_(std::move(manifest)) {
     rpc_.set_custom_errors(custom_error_signatures());
 }
@@ -74,7 +85,7 @@ std::vector<DecodedEvent> ContractsClient::events_impl(const eth::Address& contr
     if (last < first) return out;
     for (auto& log : rpc_.get_logs_paged(filter, first, last, kLogWindow)) {
         DecodedEvent e;
-        e.values = abi::decode_log(signature, indexed, log.topics, log.data);
+        e.values = decode_event(signature, indexed, log, rpc_.url());
         e.log = std::move(log);
         out.push_back(std::move(e));
     }

@@ -28,6 +28,18 @@ struct DecodedEvent {
     std::vector<Value> values;
 };
 
+/// Decodes `log`, an answer of the node at `node_url`, as the event `signature` with parameters
+/// indexed where `indexed` says. The log came from a contract of the manifest (whose code is
+/// checked), so one that does not decode (topic count, topic0, data) was not emitted by it: that
+/// is eth::UntrustedAnswerError, never a silently skipped log.
+[[nodiscard]] std::vector<Value> decode_event(std::string_view signature, const std::vector<bool>& indexed,
+                                              const eth::Log& log, const std::string& node_url);
+template <std::size_t N>
+[[nodiscard]] std::vector<Value> decode_event(const gen::Event<N>& event, const eth::Log& log,
+                                              const std::string& node_url) {
+    return decode_event(event.signature, std::vector<bool>(event.indexed.begin(), event.indexed.end()), log, node_url);
+}
+
 class ContractsClient {
 public:
     /// Registers the contracts' custom errors with `rpc`; `rpc` must outlive this object.
@@ -50,7 +62,9 @@ public:
 
     /// Every log of `event` emitted by `contract` from the deployment block to the latest block,
     /// in chain order, filtered by indexed parameters: topics[i] (i-th indexed parameter) of
-    /// nullopt matches anything.
+    /// nullopt matches anything. The node's answer is checked against this filter (RpcClient::
+    /// get_logs) and each log against the event's ABI (decode_event): a log that fails either is
+    /// eth::UntrustedAnswerError.
     template <std::size_t N>
     [[nodiscard]] std::vector<DecodedEvent> events(const eth::Address& contract, const gen::Event<N>& event,
                                                    std::vector<std::optional<Bytes32>> topics = {}) {

@@ -44,9 +44,9 @@ std::vector<AuditEntry> fetch_entries(Context& ctx, const eth::Address& patient,
     filter.topics.push_back(std::vector<Bytes32>{chain::address_topic(patient)});
     std::vector<AuditEntry> out;
     if (to_block < ctx.manifest().deployment_block) return out;
-    const std::vector<bool> indexed(ev.indexed.begin(), ev.indexed.end());
+    // get_logs_paged checks the answer against this filter; decode_event the log against the ABI.
     for (const auto& log : ctx.rpc().get_logs_paged(filter, ctx.manifest().deployment_block, to_block, kLogWindow)) {
-        const auto values = abi::decode_log(ev.signature, indexed, log.topics, log.data);
+        const auto values = chain::decode_event(ev, log, ctx.rpc().url());
         AuditEntry e = decode_entry(values.at(1).as_bytes32(), values.at(2).as_uint(), values.at(3).as_bytes32());
         e.block = log.block_number;
         e.tx_hash = log.transaction_hash;

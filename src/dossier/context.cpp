@@ -57,6 +57,7 @@ std::shared_ptr<eth::TxSender> Context::shared_sender(const eth::PrivateKey& key
     auto it = senders_.find(address);
     if (it != senders_.end()) return it->second;
     eth::TxSenderOptions options;
+    options.expected_chain_id = contracts_.manifest().chain_id;  // sign for the deployment's chain only
     if (journal_) {
         chain::TxJournal* journal = journal_.get();
         options.on_signed = [journal](const eth::Transaction& tx, const eth::SignedTransaction& signed_tx) {

@@ -181,6 +181,9 @@ void probe(const Config& config, NodeStatus& s) {
             s.chain_id = rpc->chain_id();
             s.block_number = rpc->block_number();
             s.rpc_ok = true;
+            if (config.chain_id && *s.chain_id != *config.chain_id)
+                s.problems.push_back("the node at " + s.rpc_url + " is chain " + std::to_string(*s.chain_id) +
+                                     ", not the expected chain " + std::to_string(*config.chain_id));
         } catch (const std::exception& e) {
             s.problems.push_back("the chain at " + s.rpc_url + " does not answer: " + e.what());
         }

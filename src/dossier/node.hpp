@@ -103,9 +103,10 @@ struct NodeStatus {
     /// One sentence per thing that is wrong (empty when healthy).
     std::vector<std::string> problems;
 
-    /// Everything this mode needs is up and consistent.
+    /// Everything this mode needs is up and consistent, and nothing reported a problem (another
+    /// chain than the expected one is a problem even when the manifest matches it).
     [[nodiscard]] bool healthy() const noexcept {
-        return rpc_ok && deployment_ok && (!embedded || !gateway_enabled || gateway_ok);
+        return problems.empty() && rpc_ok && deployment_ok && (!embedded || !gateway_enabled || gateway_ok);
     }
 };
 

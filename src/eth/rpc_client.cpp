@@ -5,6 +5,7 @@
 #include "base/cancel.hpp"
 #include "base/hex.hpp"
 #include "eth/abi_revert.hpp"
+#include "eth/answer_check.hpp"
 #include "eth/keccak.hpp"
 
 namespace dossier::eth {
@@ -283,7 +284,7 @@ std::optional<Receipt> RpcClient::get_transaction_receipt(const Bytes32& tx_hash
     const json r = call("eth_getTransactionReceipt", json::array({to_hex(tx_hash)}));
     if (r.is_null()) return std::nullopt;
     Receipt receipt = decode_receipt(r);
-    if (receipt.transaction_hash != tx_hash) malformed("the receipt is for another transaction");
+    check_receipt_answer(receipt, tx_hash, url());
     return receipt;
 }
 
@@ -291,7 +292,9 @@ std::optional<TransactionInfo> RpcClient::get_transaction(const Bytes32& tx_hash
     const json r = call("eth_getTransactionByHash", json::array({to_hex(tx_hash)}));
     if (r.is_null()) return std::nullopt;
     TransactionInfo t = decode_transaction(r);
-    if (t.hash != tx_hash) malformed("the transaction returned is another one");
+    if (t.hash != tx_hash)
+        throw UntrustedAnswerError(url(), "another transaction than the one asked for: asked for " + to_hex(tx_hash) +
+                                              ", got " + to_hex(t.hash));
     return t;
 }
 
@@ -305,7 +308,9 @@ std::optional<Block> RpcClient::get_block_by_hash(const Bytes32& hash) {
     const json r = call("eth_getBlockByHash", json::array({to_hex(hash), false}));
     if (r.is_null()) return std::nullopt;
     Block b = decode_block(r);
-    if (b.hash != hash) malformed("the block returned is another one");
+    if (b.hash != hash)
+        throw UntrustedAnswerError(url(), "another block than the one asked for: asked for " + to_hex(hash) + ", got " +
+                                              to_hex(b.hash));
     return b;
 }
 
@@ -319,7 +324,9 @@ Bytes32 RpcClient::get_storage_at(const Address& account, const U256& slot, cons
 }
 
 std::vector<Log> RpcClient::get_logs(const LogFilter& filter, const BlockRef& from, const BlockRef& to) {
-    return decode_logs(call("eth_getLogs", json::array({to_json(filter, from, to)})));
+    std::vector<Log> logs = decode_logs(call("eth_getLogs", json::array({to_json(filter, from, to)})));
+    check_logs_answer(logs, filter, from, to, url());
+    return logs;
 }
 
 std::vector<Log> RpcClient::get_logs_paged(const LogFilter& filter, std::uint64_t from, std::uint64_t to,
@@ -340,9 +347,6 @@ std::vector<Log> RpcClient::get_logs_paged(const LogFilter& filter, std::uint64_
             range = std::max<std::uint64_t>(1, (end - start + 1) / 2);
             continue;
         }
-        for (const Log& log : page)
-            if (log.block_number < start || log.block_number > end)
-                malformed("eth_getLogs returned a log outside the requested block range");
         out.insert(out.end(), std::make_move_iterator(page.begin()), std::make_move_iterator(page.end()));
         if (end == to) break;
         start = end + 1;

@@ -98,7 +98,8 @@ public:
     [[nodiscard]] std::uint64_t estimate_gas(const CallRequest& call);
     /// Sends a signed transaction; returns its hash as the node reports it.
     Bytes32 send_raw_transaction(ByteView raw);
-    /// std::nullopt while the transaction is not mined (or unknown).
+    /// std::nullopt while the transaction is not mined (or unknown). A receipt of another
+    /// transaction, or holding logs of another transaction or block, is UntrustedAnswerError.
     [[nodiscard]] std::optional<Receipt> get_transaction_receipt(const Bytes32& tx_hash);
     [[nodiscard]] std::optional<TransactionInfo> get_transaction(const Bytes32& tx_hash);
     /// std::nullopt if the block does not exist (yet).
@@ -106,9 +107,12 @@ public:
     [[nodiscard]] std::optional<Block> get_block_by_hash(const Bytes32& hash);
     [[nodiscard]] Bytes get_code(const Address& account, const BlockRef& block = BlockRef::latest());
     [[nodiscard]] Bytes32 get_storage_at(const Address& account, const U256& slot, const BlockRef& block = BlockRef::latest());
+    /// eth_getLogs; the answer is checked against the question (check_logs_answer: each log's
+    /// address, topics and block within the filter and range, no log twice, none removed) and
+    /// refused whole with UntrustedAnswerError otherwise. The node can still leave logs out.
     [[nodiscard]] std::vector<Log> get_logs(const LogFilter& filter, const BlockRef& from, const BlockRef& to);
 
-    /// eth_getLogs over [from, to] in windows of at most `max_range` blocks. When the node says a
+    /// eth_getLogs (checked as get_logs() does) over [from, to] in windows of at most `max_range` blocks. When the node says a
     /// window's answer is too large (is_log_limit_error), the window is halved and retried; the
     /// smaller window is kept for the rest of the range. Logs come back in chain order. Throws the
     /// node's RpcError if even a one-block window is refused. A cancel of the calling thread's stop

@@ -7,6 +7,8 @@
 ///  - RevertedError: the EVM reverted (eth_call / eth_estimateGas, or a mined transaction with
 ///    status 0); carries the revert data and its decoded one-sentence reason.
 ///  - MalformedResponseError: the answer is not a valid JSON-RPC response of the expected shape.
+///  - UntrustedAnswerError: the answer is well formed but does not answer the question asked (a
+///    log outside the filter, a receipt of another transaction): the node is lying or broken.
 /// A transaction not mined before the caller's deadline is a plain Error with code node_unavailable.
 /// Each type sets its ErrorCode: node_unavailable for the node's failures, reverted (with the
 /// contract's custom error name as detail) for reverts, internal for a JSON-RPC error object,
@@ -99,6 +101,24 @@ private:
 class MalformedResponseError : public DecodeError {
 public:
     explicit MalformedResponseError(const std::string& message) : DecodeError(ErrorCode::node_unavailable, message) {}
+};
+
+/// The node answered in the protocol's shape with something that does not answer what was asked:
+/// a log whose address, topics or block are outside the filter, a log repeated or marked removed,
+/// a receipt, transaction or block other than the one asked for, a log that does not decode as the
+/// event its topic names. Nothing of such an answer is used. Code tampered (the chain returned
+/// altered data), detail "UntrustedAnswer".
+class UntrustedAnswerError : public Error {
+public:
+    /// `what` completes "the Ethereum node at <url> answered with ...": "a log that does not match
+    /// the filter: its address 0x... is not one the filter names".
+    UntrustedAnswerError(std::string url, const std::string& what)
+        : Error(ErrorCode::tampered, "the Ethereum node at " + url + " answered with " + what + ".", "UntrustedAnswer"),
+          url_(std::move(url)) {}
+    [[nodiscard]] const std::string& url() const noexcept { return url_; }
+
+private:
+    std::string url_;
 };
 
 }  // namespace dossier::eth

@@ -22,7 +22,7 @@ using json = nlohmann::json;
 /// A block parameter: a number or a tag ("latest", "pending", "safe", "finalized", "earliest").
 class BlockRef {
 public:
-    [[nodiscard]] static BlockRef number(std::uint64_t n) { return BlockRef(to_quantity(n)); }
+    [[nodiscard]] static BlockRef number(std::uint64_t n) { return BlockRef(to_quantity(n), n); }
     [[nodiscard]] static BlockRef latest() { return BlockRef("latest"); }
     [[nodiscard]] static BlockRef pending() { return BlockRef("pending"); }
     [[nodiscard]] static BlockRef earliest() { return BlockRef("earliest"); }
@@ -30,10 +30,15 @@ public:
     [[nodiscard]] static BlockRef finalized() { return BlockRef("finalized"); }
     /// The JSON-RPC parameter text.
     [[nodiscard]] const std::string& param() const noexcept { return text_; }
+    /// The block number of a BlockRef::number(); std::nullopt for a tag, whose number only the
+    /// node knows (so answers about a tag cannot be checked against a range).
+    [[nodiscard]] const std::optional<std::uint64_t>& as_number() const noexcept { return number_; }
 
 private:
-    explicit BlockRef(std::string text) : text_(std::move(text)) {}
+    explicit BlockRef(std::string text, std::optional<std::uint64_t> n = std::nullopt)
+        : text_(std::move(text)), number_(n) {}
     std::string text_;
+    std::optional<std::uint64_t> number_;
 };
 
 /// One event log as eth_getLogs and receipts report it (always a mined log here).

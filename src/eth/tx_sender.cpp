@@ -29,6 +29,10 @@ std::uint64_t TxSender::chain_id() {
         if (chain_id_) return *chain_id_;
     }
     const std::uint64_t id = rpc_.chain_id();
+    if (options_.expected_chain_id && id != *options_.expected_chain_id)
+        throw Error(ErrorCode::deployment, "the node at " + rpc_.url() + " is chain " + std::to_string(id) +
+                                               ", not chain " + std::to_string(*options_.expected_chain_id) +
+                                               " the transaction is meant for; nothing was signed");
     std::lock_guard lock(mutex_);
     chain_id_ = id;
     return id;

@@ -46,6 +46,10 @@ struct TxSenderOptions {
     /// a transaction a crashed node lost can be re-sent). An exception from the hook aborts the
     /// send; the transaction is then not submitted.
     std::function<void(const Transaction&, const SignedTransaction&)> on_signed;
+    /// The chain the caller means to write to (the deployment manifest's). When set, the node's
+    /// eth_chainId must be this one before anything is signed: a transaction signed for the chain
+    /// id a wrong or lying node names would be valid on that other chain.
+    std::optional<std::uint64_t> expected_chain_id;
 };
 
 /// Thread-safe: several threads may send through one TxSender; nonces are handed out under a
@@ -58,7 +62,8 @@ public:
     TxSender(RpcClient& rpc, PrivateKey key, TxSenderOptions options = {});
 
     [[nodiscard]] const Address& address() const noexcept { return address_; }
-    /// The chain id, asked once and cached.
+    /// The chain id, asked once and cached; Error(deployment) if it is not
+    /// options.expected_chain_id.
     [[nodiscard]] std::uint64_t chain_id();
 
     /// Fills, signs, calls the hook, and sends. Throws RevertedError if gas estimation reverts,

@@ -145,9 +145,26 @@ public:
     [[nodiscard]] virtual std::unique_ptr<Handler> watch(const EventFilter& filter, EventFn on_event,
                                                          std::chrono::milliseconds poll = std::chrono::milliseconds{0}) = 0;
 
+    // ---- backup ------------------------------------------------------------------------------
+    /// Writes one archive of the data directory to `file` (which must not exist) while the node
+    /// runs: the embedded chain's state, the journal, the manifest, accounts and keystores as they
+    /// are (encrypted), and every block of the embedded store (ciphertext). Progress in bytes.
+    virtual BackupSummary create_backup(const std::filesystem::path& file, const ProgressFn& progress = {},
+                                        std::stop_token stop = {}) = 0;
+
     // ---- the demonstration -----------------------------------------------------------------
     virtual DemoResult run_demo(const DemoOptions& options, const std::function<void(const DemoStep&)>& on_step) = 0;
 };
+
+/// Checks an archive without restoring it: every entry's digest, its manifest, its final digest.
+/// Error(tampered) names the damaged entry; Error(invalid_input) if it is not a Dossier backup.
+BackupSummary verify_backup(const std::filesystem::path& file, const ProgressFn& progress = {});
+
+/// Verifies, then restores an archive into `data_dir` (empty or absent, else Error(already_exists)),
+/// loading the chain state into the new directory's chain. The node of `data_dir` is left down:
+/// make_client() for it and node_up() to use it.
+BackupSummary restore_backup(const std::filesystem::path& file, const std::filesystem::path& data_dir,
+                             const ProgressFn& progress = {});
 
 /// A client for `config` (nothing is opened until first used).
 [[nodiscard]] std::unique_ptr<Client> make_client(Config config);

@@ -6,6 +6,7 @@
 
 #include "base/hex.hpp"
 #include "dossier/client/account_impl.hpp"
+#include "dossier/client/backup_impl.hpp"
 #include "dossier/client/client.hpp"
 #include "dossier/client/connection.hpp"
 #include "dossier/client/convert.hpp"
@@ -158,6 +159,11 @@ public:
             connection_->reset();  // the next call connects to what runs now
             return cv::to_client(status);
         });
+    }
+
+    BackupSummary create_backup(const std::filesystem::path& file, const ProgressFn& progress,
+                                std::stop_token stop) override {
+        return call(std::move(stop), [&] { return detail::create_backup(cfg(), file, progress); });
     }
 
     NodeDownReport node_down() override {

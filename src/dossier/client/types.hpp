@@ -448,4 +448,21 @@ struct DemoResult {
     std::vector<std::string> private_strings;
 };
 
+// ---- backup ----------------------------------------------------------------------------------
+
+/// An archive of a data directory (backup.hpp), as create, verify and restore describe it.
+struct BackupSummary {
+    std::filesystem::path file;
+    std::string digest;              ///< the archive's final SHA-256, hex
+    std::uint64_t archive_bytes = 0;
+    std::uint64_t entries = 0;
+    std::uint64_t content_bytes = 0;
+    std::uint64_t keystores = 0;
+    std::uint64_t blocks = 0;        ///< content-store block files (ciphertext)
+    std::string chain_state;         ///< "anvil-dump", "state-file" or "none"
+    std::optional<std::uint64_t> chain_id;
+    std::uint64_t created = 0;       ///< unix time
+    std::vector<std::string> not_included;  ///< one sentence per part left out (a remote chain or Kubo node)
+};
+
 }  // namespace dossier::client

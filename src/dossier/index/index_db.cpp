@@ -204,9 +204,13 @@ IndexDb::PageResult IndexDb::apply_page(std::span<const eth::Log> logs, const Ti
         }
         const std::int64_t pos = position(log.block_number, log.log_index);
         const Bytes32& topic = log.topics[0];
-        if (log.address == manifest_.audit && topic == t.entry && log.topics.size() == 3 && log.data.size() == 64) {
+        if (log.address == manifest_.audit && topic == t.entry) {
             // Entry(address indexed patient, bytes32 indexed subject, uint256 info, bytes32 data),
-            // decoded by hand: it is most of the events.
+            // decoded by hand: it is most of the events. The audit contract emits no other shape,
+            // so another one is a log it did not emit, refused rather than skipped.
+            if (log.topics.size() != 3 || log.data.size() != 64)
+                throw abi::AbiError("an Entry log has " + std::to_string(log.topics.size()) + " topics and " +
+                                    std::to_string(log.data.size()) + " data bytes, not 3 and 64");
             Bytes32 info{}, data{};
             std::copy_n(log.data.begin(), 32, info.begin());
             std::copy_n(log.data.begin() + 32, 32, data.begin());

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/cancel.hpp"
+#include "eth/abi_type.hpp"
 
 namespace dossier::index {
 
@@ -49,7 +50,7 @@ SyncReport sync(eth::RpcClient& rpc, IndexDb& db, const SyncOptions& options) {
     const auto started = clock::now();
     const chain::Manifest& m = db.manifest();
     eth::LogFilter filter;
-    filter.addresses = {m.audit, m.doctor, m.patient};
+    filter.addresses = {m.audit, m.doctor, m.patient};  // RpcClient::get_logs refuses any other log
 
     SyncReport report;
     const std::uint64_t max_window = std::max<std::uint64_t>(1, options.max_window);
@@ -82,7 +83,15 @@ SyncReport sync(eth::RpcClient& rpc, IndexDb& db, const SyncOptions& options) {
                 conflict = true;
                 break;
             }
-            const auto page = db.apply_page(logs, Tip{end, *end_hash}, report.head);
+            IndexDb::PageResult page;
+            try {
+                page = db.apply_page(logs, Tip{end, *end_hash}, report.head);
+            } catch (const eth::abi::AbiError& e) {
+                // get_logs checked the answer against the filter; a log of one of the contracts
+                // that does not decode as the event its topic names was not emitted by them.
+                throw eth::UntrustedAnswerError(rpc.url(), std::string("a log that does not decode as the event its topic "
+                                                                       "names: ") + e.what());
+            }
             if (page.conflict_block) {
                 conflict = true;
                 break;

@@ -37,8 +37,10 @@ struct SyncReport {
 };
 
 /// Syncs `db` with the chain `rpc` talks to. Throws what the node throws (node_unavailable...),
-/// and Error(cancelled) between pages when the calling thread's stop token is triggered; either
-/// way the index holds whole pages only.
+/// eth::UntrustedAnswerError (tampered) for an answer that is not one to the query (a log of
+/// another contract or block, twice, removed, or not the event its topic names), and
+/// Error(cancelled) between pages when the calling thread's stop token is triggered; either way
+/// the index holds whole pages only, and nothing of a refused answer.
 SyncReport sync(eth::RpcClient& rpc, IndexDb& db, const SyncOptions& options = {});
 
 }  // namespace dossier::index
