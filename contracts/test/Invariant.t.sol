@@ -449,7 +449,7 @@ contract InvariantTest is Base {
 
     /// The handler's actions only (not its inherited setUp).
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](14);
+        bytes4[] memory selectors = new bytes4[](16);
         selectors[0] = Handler.requestAccess.selector;
         selectors[1] = Handler.approve.selector;
         selectors[2] = Handler.deny.selector;
@@ -464,6 +464,9 @@ contract InvariantTest is Base {
         selectors[11] = Handler.logAccess.selector;
         selectors[12] = Handler.requestAccess.selector;
         selectors[13] = Handler.block_.selector;
+        // writes twice as often: each needs a record, a sealable epoch and a writer with access
+        selectors[14] = Handler.addRecord.selector;
+        selectors[15] = Handler.updateRecord.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), selectors);
     }
