@@ -211,10 +211,12 @@ contract DoctorContract is Ownable2Step {
         _deny(patient, doctor);
     }
 
-    /// Any state -> None (revoked): whatever the doctor did to its grant, the patient's revoke goes
-    /// through. Returns 1 when the doctor was a grantee (Approved or Renewing), else 0.
+    /// Any state -> None (revoked), except that a blocked doctor stays blocked: whatever the doctor
+    /// did to its grant, the patient's revoke goes through. Returns 1 when the doctor was a
+    /// grantee (Approved or Renewing), else 0.
     function revokeFor(address patient, address doctor) external onlyPatients returns (uint256 removed) {
         AccessState state = _grants[patient][doctor].state;
+        if (state == AccessState.Blocked) return 0;
         delete _grants[patient][doctor];
         return state == AccessState.Approved || state == AccessState.Renewing ? 1 : 0;
     }

@@ -83,12 +83,18 @@ contract PatientContract is ConsentDomain {
     error GranteeCount(address patient, uint256 expected);
     error MissingEnvelope(address doctor);
     error InactiveRecipient(address doctor);
+    error TooManyGrantees(address patient);
+    error RotationNotRequired(address patient);
 
     /// EIP-712 type of the consent a patient signs so that a verified doctor may register it and
     /// receive a grant until `expiry` (`bytes` members are hashed, as EIP-712 specifies).
     bytes32 public constant CONSENT_TYPEHASH = keccak256(
         "Consent(address doctor,bytes32 profile,bytes patientEnvelope,bytes doctorEnvelope,uint40 expiry,uint40 deadline)"
     );
+
+    /// The most grantees (approved or renewing grants) a patient may hold: every rotation lists
+    /// them all. An expired grantee counts until the patient revokes it.
+    uint256 public constant MAX_GRANTEES = 256;
 
     AuditContract public immutable AUDIT;
     DoctorContract public immutable DOCTORS;
@@ -181,6 +187,8 @@ contract PatientContract is ConsentDomain {
         if (expiry <= block.timestamp) revert InvalidExpiry(expiry);
         if (envelope.length == 0) revert EmptyEnvelope();
         uint256 added = _callDoctorsUint(DoctorContract.approveFor.selector, msg.sender, doctor, expiry, current.epoch);
+        // A rotation lists every grantee in one call (DoctorContract.rotationCheck takes 256).
+        if (current.grantees + added > MAX_GRANTEES) revert TooManyGrantees(msg.sender);
         p.grantees = current.grantees + uint16(added);
         if (expiry < current.sealUntil) p.sealUntil = expiry;
         emit KeyEnvelope(msg.sender, doctor, current.epoch, envelope);
@@ -195,9 +203,10 @@ contract PatientContract is ConsentDomain {
 
     /// Revokes whatever grant `doctor` holds (approved, expired, renewing, pending: the doctor
     /// cannot make this fail) and moves to a new key epoch in the same transaction (arguments as
-    /// for `rotateKey`; `recipients` no longer includes `doctor`).
+    /// for `rotateKey`; `recipients` no longer includes `doctor`). A blocked doctor stays blocked.
     function revoke(
         address doctor,
+        uint32 epoch,
         bytes calldata envelope,
         bytes calldata link,
         address[] calldata recipients,
@@ -206,26 +215,35 @@ contract PatientContract is ConsentDomain {
         Patient storage p = _patients[msg.sender];
         if (p.epoch == 0) revert UnknownPatient(msg.sender);
         uint256 removed = _callDoctorsUint(DoctorContract.revokeFor.selector, msg.sender, doctor, 0, 0);
-        if (removed != 0) p.grantees -= 1;
-        uint32 epoch = _rotate(msg.sender, envelope, link, recipients, envelopes);
-        AUDIT.log(msg.sender, EntryKind.Revoked, msg.sender, _subject(doctor), bytes32(uint256(epoch)));
+        if (removed != 0) --p.grantees;
+        uint32 next = _rotate(msg.sender, epoch, envelope, link, recipients, envelopes);
+        AUDIT.log(msg.sender, EntryKind.Revoked, msg.sender, _subject(doctor), bytes32(uint256(next)));
     }
 
-    /// Moves `patient` to a new key epoch. The caller is the patient or a doctor with access (who
-    /// rotates when the current epoch may no longer seal). `envelope` is the new key wrapped to the
-    /// patient, `link` the current key sealed under the new one, and `recipients` every grantee in
-    /// ascending order with `envelopes[i]` the new key wrapped to recipients[i] if it holds access
-    /// now, else empty.
+    /// Moves `patient` from key epoch `epoch` (which must be the current one: of two rotations
+    /// racing, the second is refused instead of linking the wrong key) to the next. The caller is
+    /// the patient, at any time, or a doctor with access, only when the current epoch may no
+    /// longer seal (so that a doctor cannot rotate at will). `envelope` is the new key wrapped to
+    /// the patient, `link` the current key sealed under the new one, and `recipients` every
+    /// grantee in ascending order with `envelopes[i]` the new key wrapped to recipients[i] if it
+    /// holds access now, else empty.
     function rotateKey(
         address patient,
+        uint32 epoch,
         bytes calldata envelope,
         bytes calldata link,
         address[] calldata recipients,
         bytes[] calldata envelopes
     ) external {
-        if (msg.sender != patient) DOCTORS.checkWriter(patient, msg.sender);
-        uint32 epoch = _rotate(patient, envelope, link, recipients, envelopes);
-        AUDIT.log(patient, EntryKind.KeyRotated, msg.sender, 0, bytes32(uint256(epoch)));
+        if (msg.sender != patient) {
+            DOCTORS.checkWriter(patient, msg.sender);
+            Patient memory current = _patients[patient];
+            if (block.timestamp < current.sealUntil && DOCTORS.suspensions() == current.suspensions) {
+                revert RotationNotRequired(patient);
+            }
+        }
+        uint32 next = _rotate(patient, epoch, envelope, link, recipients, envelopes);
+        AUDIT.log(patient, EntryKind.KeyRotated, msg.sender, 0, bytes32(uint256(next)));
     }
 
     // ---------------------------------------------------------------- records
@@ -406,6 +424,7 @@ contract PatientContract is ConsentDomain {
 
     function _rotate(
         address patient,
+        uint32 from,
         bytes calldata envelope,
         bytes calldata link,
         address[] calldata recipients,
@@ -414,6 +433,7 @@ contract PatientContract is ConsentDomain {
         Patient storage p = _patients[patient];
         Patient memory current = p;
         if (current.epoch == 0) revert UnknownPatient(patient);
+        if (from != current.epoch) revert StaleEpoch(patient, current.epoch);
         if (envelope.length == 0 || link.length == 0) revert EmptyEnvelope();
         if (recipients.length != envelopes.length) revert LengthMismatch();
         if (recipients.length != current.grantees) revert GranteeCount(patient, current.grantees);

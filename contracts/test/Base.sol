@@ -75,6 +75,13 @@ abstract contract Base {
         return lo + (x % (hi - lo + 1));
     }
 
+    /// The patient's current key epoch, read from storage (a cheatcode: it does not consume a
+    /// pending prank, unlike a call to patientOf).
+    function epochAt(address patient) internal view returns (uint32) {
+        bytes32 slot = keccak256(abi.encode(patient, uint256(0)));
+        return uint32(uint24(uint256(vm.load(address(patients), slot))));
+    }
+
     // ---------------------------------------------------------------- actors
 
     function publicKey(uint256 key) internal returns (bytes memory) {
@@ -176,7 +183,7 @@ abstract contract Base {
         bytes memory own = envelope(8);
         bytes memory link = envelope(9);
         vm.prank(by);
-        patients.rotateKey(patient, own, link, list, envs);
+        patients.rotateKey(patient, epochAt(patient), own, link, list, envs);
     }
 
     function revokeAccess(address patient, address doctor) internal {
@@ -184,7 +191,7 @@ abstract contract Base {
         bytes memory e = envelope(7);
         bytes memory link = envelope(9);
         vm.prank(patient);
-        patients.revoke(doctor, e, link, list, envs);
+        patients.revoke(doctor, epochAt(patient), e, link, list, envs);
     }
 
     /// `who` adds a record sealed under `patient`'s current epoch.

@@ -289,8 +289,8 @@ contract Handler is Base {
         bytes memory e = envelope(a);
         Snapshot memory s = _snapshot();
         vm.prank(actor);
-        try patients.revoke(doctor, e, e, list, envs) {
-            delete model[actor][doctor];
+        try patients.revoke(doctor, epochAt(actor), e, e, list, envs) {
+            if (model[actor][doctor].state != AccessState.Blocked) delete model[actor][doctor];
             _rotated(actor, list, envs);
         } catch {}
         _after(actor, s);
@@ -306,7 +306,7 @@ contract Handler is Base {
         bytes memory e = envelope(a);
         Snapshot memory s = _snapshot();
         vm.prank(actor);
-        try patients.rotateKey(patient, e, e, list, envs) {
+        try patients.rotateKey(patient, epochAt(patient), e, e, list, envs) {
             if (actor != patient && !modelActive(patient, actor)) writeWithoutActiveGrant = true;
             _rotated(patient, list, envs);
         } catch {}

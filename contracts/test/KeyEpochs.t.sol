@@ -93,10 +93,40 @@ contract KeyEpochsTest is Base {
         assertEq(v, 2, "the re-sealed update landed");
     }
 
+    /// A suspension elsewhere ends the current epoch, so that a doctor with access may rotate.
+    uint256 private _suspendedKeys = 0x5A5000;
+
+    function endEpochBySuspension() internal {
+        address other = newDoctor(++_suspendedKeys, true);
+        vm.prank(authority);
+        doctors.suspendDoctor(other);
+    }
+
+    function test_doctorRotatesOnlyWhenTheEpochMayNoLongerSeal() public {
+        grant(patient, doctor);
+        address[] memory list = new address[](1);
+        list[0] = doctor;
+        bytes[] memory envs = new bytes[](1);
+        envs[0] = envelope(1);
+        uint32 epoch = epochAt(patient);
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(PatientContract.RotationNotRequired.selector, patient));
+        patients.rotateKey(patient, epoch, envelope(3), envelope(4), list, envs);
+        endEpochBySuspension();
+        vm.prank(doctor);
+        patients.rotateKey(patient, epoch, envelope(3), envelope(4), list, envs);
+        assertEq(epochOf(patient), epoch + 1, "rotated once the epoch ended");
+        // Two rotations from the same epoch: the second is refused instead of linking a wrong key.
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(PatientContract.StaleEpoch.selector, patient, epoch + 1));
+        patients.rotateKey(patient, epoch, envelope(3), envelope(4), list, envs);
+    }
+
     function testFuzz_onlyTheCurrentEpochSeals(uint32 epoch, uint8 rotations) public {
         rotations = uint8(bound(rotations, 0, 5));
         grant(patient, doctor);
         for (uint256 i = 0; i < rotations; ++i) {
+            if (i % 2 == 1) endEpochBySuspension();
             rotate(i % 2 == 0 ? patient : doctor, patient);
         }
         uint32 current = epochOf(patient);
@@ -140,16 +170,16 @@ contract KeyEpochsTest is Base {
         bytes[] memory envs = _envs(envelope(1), envelope(2));
         vm.prank(doctor);
         vm.expectRevert(abi.encodeWithSelector(PatientContract.InactiveRecipient.selector, doctor2));
-        patients.rotateKey(patient, envelope(3), envelope(4), both, envs);
+        patients.rotateKey(patient, epochAt(patient), envelope(3), envelope(4), both, envs);
         // the expired doctor 2 itself cannot rotate (and so hand itself a key)
         vm.prank(doctor2);
         vm.expectRevert(abi.encodeWithSelector(DoctorContract.NoActiveGrant.selector, patient, doctor2));
-        patients.rotateKey(patient, envelope(3), envelope(4), both, envs);
+        patients.rotateKey(patient, epochAt(patient), envelope(3), envelope(4), both, envs);
 
         envs[both[0] == doctor2 ? 0 : 1] = "";
         vm.getRecordedLogs();
         vm.prank(doctor);
-        patients.rotateKey(patient, envelope(3), envelope(4), both, envs);
+        patients.rotateKey(patient, epochAt(patient), envelope(3), envelope(4), both, envs);
         (uint256 count, bool toDoctor2) = _envelopesOf(vm.getRecordedLogs(), 2, doctor2);
         assertTrue(!toDoctor2, "no envelope of epoch 2 for the expired doctor");
         assertEq(count, 3, "patient, link, and the doctor");
@@ -204,19 +234,19 @@ contract KeyEpochsTest is Base {
         bytes[] memory envs = _envs(envelope(1), envelope(2));
         vm.prank(doctor);
         vm.expectRevert(abi.encodeWithSelector(PatientContract.InactiveRecipient.selector, doctor2));
-        patients.rotateKey(patient, envelope(3), envelope(4), both, envs);
+        patients.rotateKey(patient, epochAt(patient), envelope(3), envelope(4), both, envs);
         vm.prank(patient);
         vm.expectRevert(abi.encodeWithSelector(PatientContract.InactiveRecipient.selector, doctor2));
-        patients.revoke(doctor3, envelope(3), envelope(4), both, envs);
+        patients.revoke(doctor3, epochAt(patient), envelope(3), envelope(4), both, envs);
         // the suspended doctor, though still approved, cannot rotate
         vm.prank(doctor2);
         vm.expectRevert(abi.encodeWithSelector(DoctorContract.NotVerified.selector, doctor2));
-        patients.rotateKey(patient, envelope(3), envelope(4), both, envs);
+        patients.rotateKey(patient, epochAt(patient), envelope(3), envelope(4), both, envs);
 
         envs[both[0] == doctor2 ? 0 : 1] = "";
         vm.getRecordedLogs();
         vm.prank(doctor);
-        patients.rotateKey(patient, envelope(3), envelope(4), both, envs);
+        patients.rotateKey(patient, epochAt(patient), envelope(3), envelope(4), both, envs);
         (uint256 count, bool toDoctor2) = _envelopesOf(vm.getRecordedLogs(), 2, doctor2);
         assertTrue(!toDoctor2, "no envelope of epoch 2 for the suspended doctor");
         assertEq(count, 3, "patient, link, and the doctor");
@@ -229,7 +259,7 @@ contract KeyEpochsTest is Base {
         doctors.verifyDoctor(doctor2);
         vm.prank(patient);
         vm.expectRevert(abi.encodeWithSelector(PatientContract.MissingEnvelope.selector, doctor2));
-        patients.rotateKey(patient, envelope(3), envelope(4), both, envs);
+        patients.rotateKey(patient, epochAt(patient), envelope(3), envelope(4), both, envs);
     }
 
     /// A suspension anywhere ends every patient's epoch (the contract cannot tell, without a loop,
@@ -254,6 +284,7 @@ contract KeyEpochsTest is Base {
         grant(patient, doctor);
         grant(patient, doctor2);
         request(doctor3, patient);
+        endEpochBySuspension();
         bytes memory own = envelope(3);
         bytes memory link = envelope(4);
         bytes[] memory envs = _envs(envelope(1), envelope(2));
@@ -262,24 +293,24 @@ contract KeyEpochsTest is Base {
         list = _pair(doctor, stranger);
         vm.prank(doctor);
         vm.expectRevert(abi.encodeWithSelector(DoctorContract.NotAGrantee.selector, patient, stranger));
-        patients.rotateKey(patient, own, link, list, envs);
+        patients.rotateKey(patient, epochAt(patient), own, link, list, envs);
 
         list = _pair(doctor, doctor3);
         vm.prank(doctor);
         vm.expectRevert(abi.encodeWithSelector(DoctorContract.NotAGrantee.selector, patient, doctor3));
-        patients.rotateKey(patient, own, link, list, envs);
+        patients.rotateKey(patient, epochAt(patient), own, link, list, envs);
 
         list = new address[](2);
         (list[0], list[1]) = (doctor, doctor);
         vm.prank(doctor);
         vm.expectRevert(DoctorContract.UnsortedRecipients.selector);
-        patients.rotateKey(patient, own, link, list, envs);
+        patients.rotateKey(patient, epochAt(patient), own, link, list, envs);
 
         list = _pair(doctor, doctor2);
         (list[0], list[1]) = (list[1], list[0]);
         vm.prank(doctor);
         vm.expectRevert(DoctorContract.UnsortedRecipients.selector);
-        patients.rotateKey(patient, own, link, list, envs);
+        patients.rotateKey(patient, epochAt(patient), own, link, list, envs);
 
         _refuseWrongCounts();
 
@@ -288,12 +319,12 @@ contract KeyEpochsTest is Base {
         envs[1] = "";
         vm.prank(doctor);
         vm.expectRevert(abi.encodeWithSelector(PatientContract.MissingEnvelope.selector, list[1]));
-        patients.rotateKey(patient, own, link, list, envs);
+        patients.rotateKey(patient, epochAt(patient), own, link, list, envs);
 
         assertEq(epochOf(patient), 1, "nothing rotated");
         envs[1] = envelope(2);
         vm.prank(doctor);
-        patients.rotateKey(patient, own, link, list, envs);
+        patients.rotateKey(patient, epochAt(patient), own, link, list, envs);
         assertEq(epochOf(patient), 2, "the right list rotates");
         absorb(vm.getRecordedLogs());
         assertChain(patient);
@@ -309,20 +340,21 @@ contract KeyEpochsTest is Base {
         one[0] = envelope(2);
         vm.prank(doctor);
         vm.expectRevert(abi.encodeWithSelector(PatientContract.GranteeCount.selector, patient, 2));
-        patients.rotateKey(patient, own, link, list, one);
+        patients.rotateKey(patient, epochAt(patient), own, link, list, one);
 
         list = new address[](3);
         (list[0], list[1], list[2]) = (doctor, doctor2, doctor3);
         bytes[] memory three = new bytes[](3);
         vm.prank(doctor);
         vm.expectRevert(abi.encodeWithSelector(PatientContract.GranteeCount.selector, patient, 2));
-        patients.rotateKey(patient, own, link, list, three);
+        patients.rotateKey(patient, epochAt(patient), own, link, list, three);
     }
 
     /// Rotations (by the patient and by a doctor) append KeyRotated with the caller as actor and
     /// the new epoch as data; envelopes go to the patient, the link and the active grantees.
     function test_rotation_auditsTheActorAndEpoch() public {
         grant(patient, doctor);
+        endEpochBySuspension();
         vm.getRecordedLogs();
         rotate(doctor, patient);
         Vm.Log[] memory logs = vm.getRecordedLogs();

@@ -425,7 +425,7 @@ contract PatientContractTest is Base {
         vm.expectEmit(true, true, false, true, address(patients));
         emit PatientContract.KeyEnvelope(patient, doctor2, 2, envs[0]);
         vm.prank(patient);
-        patients.revoke(doctor, own, link, keep, envs);
+        patients.revoke(doctor, epochAt(patient), own, link, keep, envs);
         assertEq(epochOf(patient), 2, "new epoch");
         assertEq(granteesOf(patient), 1, "one grantee left");
         assertTrue(!doctors.hasAccess(patient, doctor), "revoked");
@@ -443,20 +443,20 @@ contract PatientContractTest is Base {
         grant(patient, doctor2);
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(PatientContract.UnknownPatient.selector, stranger));
-        patients.revoke(doctor, own, link, none, noEnv);
+        patients.revoke(doctor, epochAt(stranger), own, link, none, noEnv);
         vm.prank(patient);
         vm.expectRevert(PatientContract.EmptyEnvelope.selector);
-        patients.revoke(doctor, "", link, none, noEnv);
+        patients.revoke(doctor, epochAt(patient), "", link, none, noEnv);
         vm.prank(patient);
         vm.expectRevert(PatientContract.EmptyEnvelope.selector);
-        patients.revoke(doctor, own, "", none, noEnv);
+        patients.revoke(doctor, epochAt(patient), own, "", none, noEnv);
         vm.prank(patient);
         vm.expectRevert(PatientContract.LengthMismatch.selector);
-        patients.revoke(doctor, own, link, new address[](1), noEnv);
+        patients.revoke(doctor, epochAt(patient), own, link, new address[](1), noEnv);
         // leaving out the remaining grantee
         vm.prank(patient);
         vm.expectRevert(abi.encodeWithSelector(PatientContract.GranteeCount.selector, patient, 1));
-        patients.revoke(doctor, own, link, none, noEnv);
+        patients.revoke(doctor, epochAt(patient), own, link, none, noEnv);
         // the revoked doctor in place of the remaining grantee
         address[] memory back = new address[](1);
         back[0] = doctor;
@@ -464,13 +464,13 @@ contract PatientContractTest is Base {
         one[0] = envelope(1);
         vm.prank(patient);
         vm.expectRevert(abi.encodeWithSelector(DoctorContract.NotAGrantee.selector, patient, doctor));
-        patients.revoke(doctor, own, link, back, one);
+        patients.revoke(doctor, epochAt(patient), own, link, back, one);
         // the remaining grantee holds access: it must receive the new key
         back[0] = doctor2;
         one[0] = "";
         vm.prank(patient);
         vm.expectRevert(abi.encodeWithSelector(PatientContract.MissingEnvelope.selector, doctor2));
-        patients.revoke(doctor, own, link, back, one);
+        patients.revoke(doctor, epochAt(patient), own, link, back, one);
         assertEq(epochOf(patient), 1, "nothing rotated");
         assertTrue(doctors.hasAccess(patient, doctor), "nothing revoked");
     }
@@ -528,7 +528,7 @@ contract PatientContractTest is Base {
         vm.expectEmit(true, true, false, true, address(patients));
         emit PatientContract.KeyEnvelope(patient, address(0), 2, link);
         vm.prank(patient);
-        patients.rotateKey(patient, own, link, new address[](0), new bytes[](0));
+        patients.rotateKey(patient, epochAt(patient), own, link, new address[](0), new bytes[](0));
         assertEq(epochOf(patient), 2, "rotated");
         // a doctor approved afterwards gets the new epoch
         request(doctor, patient);
@@ -546,22 +546,22 @@ contract PatientContractTest is Base {
         bytes[] memory noEnv = new bytes[](0);
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(PatientContract.UnknownPatient.selector, stranger));
-        patients.rotateKey(stranger, own, link, none, noEnv);
+        patients.rotateKey(stranger, epochAt(stranger), own, link, none, noEnv);
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(DoctorContract.NotVerified.selector, stranger));
-        patients.rotateKey(patient, own, link, none, noEnv);
+        patients.rotateKey(patient, epochAt(patient), own, link, none, noEnv);
         vm.prank(doctor);
         vm.expectRevert(abi.encodeWithSelector(DoctorContract.NoActiveGrant.selector, patient, doctor));
-        patients.rotateKey(patient, own, link, none, noEnv);
+        patients.rotateKey(patient, epochAt(patient), own, link, none, noEnv);
         vm.startPrank(patient);
         vm.expectRevert(PatientContract.EmptyEnvelope.selector);
-        patients.rotateKey(patient, "", link, none, noEnv);
+        patients.rotateKey(patient, epochAt(patient), "", link, none, noEnv);
         vm.expectRevert(PatientContract.EmptyEnvelope.selector);
-        patients.rotateKey(patient, own, "", none, noEnv);
+        patients.rotateKey(patient, epochAt(patient), own, "", none, noEnv);
         vm.expectRevert(PatientContract.LengthMismatch.selector);
-        patients.rotateKey(patient, own, link, new address[](2), new bytes[](1));
+        patients.rotateKey(patient, epochAt(patient), own, link, new address[](2), new bytes[](1));
         vm.expectRevert(abi.encodeWithSelector(PatientContract.GranteeCount.selector, patient, 0));
-        patients.rotateKey(patient, own, link, new address[](1), new bytes[](1));
+        patients.rotateKey(patient, epochAt(patient), own, link, new address[](1), new bytes[](1));
         vm.stopPrank();
         assertEq(epochOf(patient), 1, "nothing rotated");
     }
@@ -590,9 +590,9 @@ contract PatientContractTest is Base {
             vm.expectRevert(abi.encodeWithSelector(DoctorContract.NoPendingRequest.selector, who, doctor2));
             patients.deny(doctor2);
             vm.expectRevert(abi.encodeWithSelector(PatientContract.UnknownPatient.selector, who));
-            patients.revoke(doctor, e, e, new address[](0), new bytes[](0));
+            patients.revoke(doctor, epochAt(who), e, e, new address[](0), new bytes[](0));
             vm.expectRevert(rotateErr[i]);
-            patients.rotateKey(patient, e, e, list, envs);
+            patients.rotateKey(patient, epochAt(patient), e, e, list, envs);
             vm.expectRevert(abi.encodeWithSelector(PatientContract.UnknownPatient.selector, who));
             patients.updateProfile(0, 1);
             // blocking is looked up under the caller: nobody blocks on the patient's behalf
@@ -731,7 +731,7 @@ contract PatientContractTest is Base {
         patients.attachFile(patient, 1, epoch, bytes32(uint256(7)), 0);
         vm.prank(who);
         vm.expectRevert(err);
-        patients.rotateKey(patient, envelope(1), envelope(2), new address[](0), new bytes[](0));
+        patients.rotateKey(patient, epochAt(patient), envelope(1), envelope(2), new address[](0), new bytes[](0));
         vm.prank(who);
         vm.expectRevert(err);
         doctors.logAccess(patient, 0);

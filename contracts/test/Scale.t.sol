@@ -81,15 +81,25 @@ contract ScaleTest is Base {
         bytes[] memory env = new bytes[](1);
         env[0] = envelope(7);
         g[11] = _measure(
-            patient, address(patients), abi.encodeCall(patients.rotateKey, (patient, envelope(5), envelope(8), one, env))
+            patient,
+            address(patients),
+            abi.encodeCall(patients.rotateKey, (patient, epochAt(patient), envelope(5), envelope(8), one, env))
         );
+        // A doctor rotates only when the epoch may no longer seal: a suspension elsewhere ends it.
+        address suspended = newDoctor(uint256(keccak256("scale: a suspended doctor")), true);
+        vm.prank(authority);
+        doctors.suspendDoctor(suspended);
         g[17] = _measure(
-            doctor, address(patients), abi.encodeCall(patients.rotateKey, (patient, envelope(5), envelope(8), one, env))
+            doctor,
+            address(patients),
+            abi.encodeCall(patients.rotateKey, (patient, epochAt(patient), envelope(5), envelope(8), one, env))
         );
         g[12] = _measure(
             patient,
             address(patients),
-            abi.encodeCall(patients.revoke, (doctor, envelope(6), envelope(9), new address[](0), new bytes[](0)))
+            abi.encodeCall(
+                patients.revoke, (doctor, epochAt(patient), envelope(6), envelope(9), new address[](0), new bytes[](0))
+            )
         );
         request(doctor, patient);
         g[13] = _measure(patient, address(patients), abi.encodeCall(patients.deny, (doctor)));

@@ -91,6 +91,8 @@ ErrorCode revert_code(std::string_view contract_error) noexcept {
         {"StaleEpoch", ErrorCode::conflict},
         {"RotationRequired", ErrorCode::conflict},
         {"GranteeCount", ErrorCode::conflict},
+        {"RotationNotRequired", ErrorCode::conflict},
+        {"TooManyGrantees", ErrorCode::conflict},
         {"AlreadyRegistered", ErrorCode::already_exists},
         {"RequestPending", ErrorCode::already_exists},
         {"AlreadyApproved", ErrorCode::already_exists},

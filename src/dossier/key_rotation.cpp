@@ -97,12 +97,14 @@ Rotation rotate_key(Context& ctx, const eth::PrivateKey& writer, Keyring& keyrin
         }
     }
     if (revoked) {
-        const abi::Value args[] = {abi::Value::address(*revoked), abi::Value::bytes(own), abi::Value::bytes(link),
+        const abi::Value args[] = {abi::Value::address(*revoked), abi::Value::uint(info.epoch),
+                                   abi::Value::bytes(own), abi::Value::bytes(link),
                                    abi::Value::list(std::move(recipients)), abi::Value::list(std::move(envelopes))};
         (void)ctx.contracts().transact(ctx.sender(writer), ctx.manifest().patient, gen::PatientContract::fn::revoke,
                                        args);
     } else {
-        const abi::Value args[] = {abi::Value::address(patient), abi::Value::bytes(own), abi::Value::bytes(link),
+        const abi::Value args[] = {abi::Value::address(patient), abi::Value::uint(info.epoch),
+                                   abi::Value::bytes(own), abi::Value::bytes(link),
                                    abi::Value::list(std::move(recipients)), abi::Value::list(std::move(envelopes))};
         (void)ctx.contracts().transact(ctx.sender(writer), ctx.manifest().patient,
                                        gen::PatientContract::fn::rotateKey, args);
@@ -116,8 +118,11 @@ EpochKey sealing_key(Context& ctx, const eth::PrivateKey& writer, Keyring& keyri
         try {
             (void)rotate_key(ctx, writer, keyring, patient);
         } catch (const eth::RevertedError& e) {
-            // Another writer rotated first: its epoch is the one to seal under.
-            if (!reverted_with(e, "StaleEpoch") && !reverted_with(e, "GranteeCount")) throw;
+            // Another writer rotated first (its epoch is the one to seal under), or the grants
+            // moved under this rotation: the write that follows finds out which, and retries once.
+            if (!reverted_with(e, "StaleEpoch") && !reverted_with(e, "RotationNotRequired") &&
+                !reverted_with(e, "GranteeCount"))
+                throw;
             keyring.clear();
         }
     }
