@@ -11,7 +11,7 @@ n=${1:-10000}
 in_flight=${2:-16}
 cli=${DOSSIER_CLI:-build/release/apps/cli/dossier}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/dossier-bench-import.XXXXXX")
-export DOSSIER_PASSWORD=bench DOSSIER_KDF=light
+export DOSSIER_PASSWORD=bench DOSSIER_PATIENT_PASSWORD=bench DOSSIER_KDF=light
 d() { "$cli" --data-dir "$dir" "$@"; }
 cleanup() { d node down >/dev/null 2>&1 || true; rm -rf "$dir"; }
 trap cleanup EXIT
@@ -19,7 +19,7 @@ trap cleanup EXIT
 d node up >/dev/null
 d account import --embedded-authority --role admin --label admin >/dev/null
 d account new --role doctor --label dr >/dev/null
-echo '{"name": "Bench Doctor"}' > "$dir/dr.json"
+echo '{"name": "Bench Doctor", "specialty": "General practice", "licence": "B-1"}' > "$dir/dr.json"
 d doctor register --as dr --fields "$dir/dr.json" >/dev/null
 d doctor verify dr --as admin >/dev/null
 echo '{"name": "Bench Patient", "birthDate": "1970-01-01"}' > "$dir/p.json"

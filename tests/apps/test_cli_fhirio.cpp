@@ -48,6 +48,7 @@ class CliFhirIo : public ::testing::Test {
 protected:
     void SetUp() override {
         setenv("DOSSIER_PASSWORD", "correct horse", 1);
+        setenv("DOSSIER_PATIENT_PASSWORD", "correct horse", 1);  // patients added by a doctor
         setenv("DOSSIER_KDF", "light", 1);
         unsetenv("DOSSIER_DATA_DIR");
         const auto up = run({"node", "up"});
@@ -56,7 +57,7 @@ protected:
         for (const char* label : {"dr-house", "dr-grey"}) {
             ok({"account", "new", "--role", "doctor", "--label", label});
             ok({"doctor", "register", "--as", label, "--fields",
-                file(std::string(label) + ".json", json{{"name", std::string("Gregory ") + label}}.dump())});
+                file(std::string(label) + ".json", json{{"name", std::string("Gregory ") + label}, {"specialty", "Diagnostics"}, {"licence", std::string("NJ-") + label}}.dump())});
             ok({"doctor", "verify", label, "--as", "admin"});
         }
         // dr-house registers alice with her consent and has access; dr-grey has none.
@@ -141,7 +142,12 @@ TEST_F(CliFhirIo, Hl7ExamplesInAsABundleAndAsNdjsonReadBackEqualAndImportOnce) {
             ++it;
         }
     EXPECT_EQ(got, want);
-    EXPECT_EQ(file_records, 2u);
+    // Every file is described by a file record: the Binary ones, and those inline in a resource.
+    const std::size_t binaries = static_cast<std::size_t>(
+        std::count_if(examples.begin(), examples.end(), [](const json& r) { return r["resourceType"] == "Binary"; }));
+    const std::size_t files = report["files"];
+    EXPECT_EQ(file_records, files);
+    const std::size_t on_chain = added + files - binaries;  // a Binary's record is its file record
 
     // Again: nothing added, everything skipped, from the same Bundle and from NDJSON.
     const auto again = ok({"import", file("hl7-again.json", bundle.dump()), "--as", "dr-house", "--patient", "alice"});
@@ -160,7 +166,8 @@ TEST_F(CliFhirIo, Hl7ExamplesInAsABundleAndAsNdjsonReadBackEqualAndImportOnce) {
     const auto bob = ok({"import", file("hl7-bob.ndjson", ndjson), "--as", "dr-house", "--patient", "bob"});
     EXPECT_EQ(bob["added"], added);
     EXPECT_EQ(bob["refused"].size(), refused);
-    EXPECT_EQ(ok({"patient", "show", "bob", "--as", "bob"})["records"], added);
+    EXPECT_EQ(bob["files"], files);
+    EXPECT_EQ(ok({"patient", "show", "bob", "--as", "bob"})["records"], on_chain);
 
     // The exported Bundle is valid for the official R4 schema, and so is each of its entries.
     const std::string out = out_path("alice-bundle.json");
@@ -168,7 +175,7 @@ TEST_F(CliFhirIo, Hl7ExamplesInAsABundleAndAsNdjsonReadBackEqualAndImportOnce) {
     const json exported_bundle = json::parse(read_text(out));
     EXPECT_EQ(exported_bundle["type"], "collection");
     EXPECT_EQ(exported_bundle["entry"][0]["resource"]["resourceType"], "Patient");
-    EXPECT_EQ(exported_bundle["entry"].size(), added + 1);
+    EXPECT_EQ(exported_bundle["entry"].size(), on_chain + 1);
     std::vector<json> docs{exported_bundle};
     const auto verdicts = dossier::test::official_schema(docs);
     EXPECT_TRUE(verdicts.at(0).valid) << verdicts.at(0).errors.substr(0, 2000);
@@ -178,9 +185,10 @@ TEST_F(CliFhirIo, Hl7ExamplesInAsABundleAndAsNdjsonReadBackEqualAndImportOnce) {
 }
 
 TEST_F(CliFhirIo, AnImportKilledAtAnyPointAddsNothingTwiceAndLosesNothing) {
-    // 400 distinct Observations, in batches of 16 so that kills land between journal syncs.
+    // 600 distinct Observations, in batches of 16, killed as the journal grows: before anything,
+    // and at points that fall inside batches (between sending and receipts) and between them.
     std::string ndjson;
-    const std::size_t n = 400;
+    const std::size_t n = 600;
     for (std::size_t i = 0; i < n; ++i)
         ndjson += json{{"resourceType", "Observation"},
                        {"status", "final"},
@@ -191,18 +199,28 @@ TEST_F(CliFhirIo, AnImportKilledAtAnyPointAddsNothingTwiceAndLosesNothing) {
                   "\n";
     const std::string input = file("weights.ndjson", ndjson);
     const fs::path journal = fs::path(dir_.path()) / "import" / "journal.jsonl";
+    const auto lines = [&] {
+        std::ifstream in(journal);
+        std::size_t count = 0;
+        for (std::string line; std::getline(in, line);) ++count;
+        return count;
+    };
     int kills = 0;
-    for (const int ms : {1500, 2500, 3500, 5000}) {
+    for (const std::size_t grow : {0, 7, 23, 40, 57}) {
+        const std::size_t start = lines();
         dossier::test::Child import(
             argv({"import", input, "--as", "dr-house", "--patient", "alice", "--batch", "16", "--in-flight", "8"}));
-        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        if (grow == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        while (grow > 0 && lines() < start + grow && import.running() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
         if (import.running()) {
             ::kill(import.pid(), SIGKILL);
             ++kills;
         }
         import.stop();
     }
-    EXPECT_GE(kills, 2) << "the imports ended before they were killed; the test proved little";
+    EXPECT_GE(kills, 4) << "the imports ended before they were killed; the test proved little";
     const auto records_before = ok({"patient", "show", "alice", "--as", "alice"})["records"].get<std::size_t>();
     EXPECT_LT(records_before, n);
     const auto last = ok({"import", input, "--as", "dr-house", "--patient", "alice"});
@@ -262,6 +280,7 @@ TEST_F(CliFhirIo, ResourcesOfAnotherPatientOrWithoutAccessAreRefusedWithTheirRea
 TEST_F(CliFhirIo, ThePdfSummaryHoldsThePatientsRecordsAndTheDoctorsExportIsAudited) {
     std::string ndjson;
     for (const auto& r : {json{{"resourceType", "Condition"}, {"code", {{"text", "Type 2 diabetes mellitus"}}},
+                               {"subject", {{"reference", "Patient/a1"}}},
                                {"clinicalStatus", {{"coding", {{{"system", "http://terminology.hl7.org/CodeSystem/condition-clinical"}, {"code", "active"}}}}}}},
                           json{{"resourceType", "Immunization"}, {"status", "completed"},
                                {"vaccineCode", {{"text", "Tetanus booster"}}}, {"patient", {{"reference", "Patient/a1"}}},
@@ -269,10 +288,12 @@ TEST_F(CliFhirIo, ThePdfSummaryHoldsThePatientsRecordsAndTheDoctorsExportIsAudit
                           json{{"resourceType", "Observation"}, {"status", "final"}, {"code", {{"text", "HbA1c"}}},
                                {"valueQuantity", {{"value", 6.9}, {"unit", "%"}}}}})
         ndjson += r.dump() + "\n";
-    ok({"import", file("few.ndjson", ndjson), "--as", "dr-house", "--patient", "alice"});
+    const auto imported = ok({"import", file("few.ndjson", ndjson), "--as", "dr-house", "--patient", "alice"});
+    ASSERT_EQ(imported["added"], 3) << imported.dump(1);
     const auto accessed = [&] {
         std::size_t n = 0;
-        for (const auto& e : ok({"audit", "show", "--patient", "alice"})["entries"])
+        const json trail = ok({"audit", "show", "--patient", "alice"});
+        for (const auto& e : trail["entries"])
             if (e["kind"] == "accessed") ++n;
         return n;
     };
