@@ -234,6 +234,10 @@ std::string describe(const Json& r) {
     if (type == "MedicationRequest" || type == "Immunization" || type == "Procedure" || type == "Encounter" ||
         type == "DiagnosticReport" || type == "CarePlan")
         return clinical(r, type);
+    if (type == "Binary") {
+        const std::string data = str(r, "data");
+        return "Binary: " + or_unnamed(str(r, "contentType")) + parens({data.empty() ? "" : byte_size(data.size() / 4 * 3)});
+    }
     return type.empty() ? "Unknown document" : type;
 }
 }  // namespace
