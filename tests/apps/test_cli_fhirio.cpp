@@ -277,6 +277,35 @@ TEST_F(CliFhirIo, ResourcesOfAnotherPatientOrWithoutAccessAreRefusedWithTheirRea
     EXPECT_NE(bad.err.find("NDJSON"), std::string::npos) << bad.err;
 }
 
+TEST_F(CliFhirIo, APatientMappingImportsForSeveralPatientsInOneRun) {
+    ok({"patient", "add", "--as", "dr-house", "--label", "bob", "--fields",
+        file("bob.json", json{{"name", "Bob Jones"}, {"birthDate", "1975-06-30"}, {"gender", "male"}}.dump())});
+    const auto patient = [](const std::string& id, const std::string& family, const std::string& born) {
+        return json{{"resourceType", "Patient"}, {"id", id}, {"name", {{{"family", family}}}}, {"birthDate", born},
+                    {"identifier", {{{"system", "urn:mrn"}, {"value", "mrn-" + id}}}}};
+    };
+    const auto condition = [](const json& subject, const std::string& text) {
+        return json{{"resourceType", "Condition"}, {"subject", subject}, {"code", {{"text", text}}}};
+    };
+    json bundle = {{"resourceType", "Bundle"}, {"type", "searchset"}, {"entry", json::array()}};
+    for (const auto& r : {patient("a1", "Liddell", "1980-02-01"), patient("b1", "Jones", "1975-06-30"),
+                          condition({{"reference", "Patient/a1"}}, "Asthma"),
+                          condition({{"identifier", {{"system", "urn:mrn"}, {"value", "mrn-b1"}}}}, "Gout"),
+                          condition({{"reference", "Patient/c1"}}, "Migraine")})
+        bundle["entry"].push_back({{"resource", r}});
+    const std::string mapping = file("mapping.json", json{{"Patient/a1", "alice"}, {"identifier:urn:mrn|mrn-b1", "bob"}}.dump());
+    const auto r = ok({"import", file("department.json", bundle.dump()), "--as", "dr-house", "--patients-from", mapping});
+    EXPECT_EQ(r["added"], 2) << r.dump(1);
+    EXPECT_EQ(r["patientsChecked"], 2);
+    ASSERT_EQ(r["refused"].size(), 1u);
+    EXPECT_EQ(r["refused"][0]["reason"], "unknown-patient");
+    const auto alice = exported("alice", "alice"), bob = exported("bob", "bob");
+    ASSERT_EQ(alice.size(), 1u);
+    ASSERT_EQ(bob.size(), 1u);
+    EXPECT_NE(alice.begin()->find("Asthma"), std::string::npos);
+    EXPECT_NE(bob.begin()->find("Gout"), std::string::npos);
+}
+
 TEST_F(CliFhirIo, ThePdfSummaryHoldsThePatientsRecordsAndTheDoctorsExportIsAudited) {
     std::string ndjson;
     for (const auto& r : {json{{"resourceType", "Condition"}, {"code", {{"text", "Type 2 diabetes mellitus"}}},
