@@ -123,6 +123,8 @@ int main(int argc, char** argv) {
     add_index_commands(app, s);
     add_history_command(app, s);
     add_backup_commands(app, s);
+    add_import_command(app, s);
+    add_export_command(app, s);
 
     if (const auto unknown = unknown_command(app, argc, argv)) {
         std::cerr << "error: " << *unknown << '\n';

@@ -22,7 +22,7 @@ client::Client& Session::client() {
 
 client::ProgressFn Session::progress_into(std::unique_ptr<ProgressBar>& bar) const {
     return [this, &bar](const client::Progress& p) {
-        if (!bar) bar = progress(p.phase);
+        if (!bar) bar = std::make_unique<ProgressBar>(p.phase, p.unit.empty() ? "bytes" : p.unit);
         if (bar) bar->update(p.done, p.total);
     };
 }

@@ -79,6 +79,8 @@ void add_demo_command(CLI::App& app, Session& s);
 void add_index_commands(CLI::App& app, Session& s);
 void add_history_command(CLI::App& app, Session& s);
 void add_backup_commands(CLI::App& app, Session& s);
+void add_import_command(CLI::App& app, Session& s);
+void add_export_command(CLI::App& app, Session& s);
 /// `patient list` and `patient search` (after add_patient_commands).
 void add_patient_list_commands(CLI::App& app, Session& s);
 

@@ -3,6 +3,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -51,7 +52,12 @@ std::string read_password(const PasswordSource& source, const std::string& promp
     return pw;
 }
 
-ProgressBar::ProgressBar(std::string label) : label_(std::move(label)), active_(isatty(STDERR_FILENO) != 0) {}
+ProgressBar::ProgressBar(std::string label, std::string unit)
+    : label_(std::move(label)), unit_(std::move(unit)), active_(isatty(STDERR_FILENO) != 0) {}
+
+std::string ProgressBar::amount(std::uint64_t n) const {
+    return unit_ == "bytes" ? human_bytes(n) : std::to_string(n);
+}
 
 ProgressBar::~ProgressBar() {
     if (active_ && !finished_ && last_draw_ms_ != 0) std::cerr << "\n";
@@ -61,19 +67,39 @@ void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
     if (!active_) return;
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::steady_clock::now().time_since_epoch()).count();
+    if (start_ms_ < 0) start_ms_ = now;
     if (now - last_draw_ms_ < 100 && done != total) return;
     last_draw_ms_ = now;
     std::string line = "\r" + label_ + " ";
     if (total > 0) {
         const int width = 30;
-        const auto filled = static_cast<int>(static_cast<double>(done) / static_cast<double>(total) * width);
+        const auto filled = static_cast<int>(static_cast<double>(std::min(done, total)) / static_cast<double>(total) * width);
         line += "[" + std::string(static_cast<std::size_t>(filled), '#') +
                 std::string(static_cast<std::size_t>(width - filled), ' ') + "] ";
-        line += human_bytes(done) + " / " + human_bytes(total);
+        line += amount(done) + " / " + amount(total);
     } else {
-        line += human_bytes(done);
+        line += amount(done);
     }
-    std::cerr << line << std::flush;
+    if (unit_ != "bytes") line += " " + unit_;
+    // The rate since the first update, and the time left at that rate.
+    const double seconds = static_cast<double>(now - start_ms_) / 1000.0;
+    if (seconds >= 0.5 && done > 0) {
+        const double rate = static_cast<double>(done) / seconds;
+        char buf[64];
+        if (unit_ == "bytes") {
+            line += ", " + human_bytes(static_cast<std::uint64_t>(rate)) + "/s";
+        } else {
+            std::snprintf(buf, sizeof buf, ", %.0f/s", rate);
+            line += buf;
+        }
+        if (total > done) {
+            const auto left = static_cast<std::uint64_t>(static_cast<double>(total - done) / rate);
+            std::snprintf(buf, sizeof buf, ", %llu:%02llu left", static_cast<unsigned long long>(left / 60),
+                          static_cast<unsigned long long>(left % 60));
+            line += buf;
+        }
+    }
+    std::cerr << line << "\x1b[K" << std::flush;
 }
 
 void ProgressBar::finish() {

@@ -24,14 +24,19 @@ struct PasswordSource {
 /// A progress bar drawn on stderr when it is a terminal, silent otherwise (keeps --json clean).
 class ProgressBar {
 public:
-    explicit ProgressBar(std::string label);
+    /// `unit`: "bytes" (shown as KiB, MiB...) or a count's name ("records").
+    explicit ProgressBar(std::string label, std::string unit = "bytes");
     ~ProgressBar();
-    /// Updates the bar; `total` 0 means unknown. Redraws at most every 100 ms.
+    /// Updates the bar with the rate since the first update and, with a total, the time left.
+    /// `total` 0 means unknown. Redraws at most every 100 ms.
     void update(std::uint64_t done, std::uint64_t total);
     void finish();
 
 private:
-    std::string label_;
+    [[nodiscard]] std::string amount(std::uint64_t n) const;
+
+    std::string label_, unit_;
+    std::int64_t start_ms_ = -1;
     bool active_;
     bool finished_ = false;
     std::int64_t last_draw_ms_ = 0;

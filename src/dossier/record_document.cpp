@@ -16,14 +16,27 @@ struct KindInfo {
     std::string_view resource_type;
 };
 
-constexpr std::array<KindInfo, 6> kKinds{{
+constexpr std::array<KindInfo, 7> kKinds{{
     {RecordKind::condition, "condition", "Condition"},
     {RecordKind::medication, "medication", "MedicationStatement"},
     {RecordKind::allergy, "allergy", "AllergyIntolerance"},
     {RecordKind::appointment, "appointment", "Appointment"},
     {RecordKind::note, "note", "DocumentReference"},
     {RecordKind::file, "file", "DocumentReference"},
+    {RecordKind::clinical, "clinical", "Observation"},  // and every type of kClinicalTypes
 }};
+
+/// The resource types a clinical record holds: what an EHR exports beyond the typed kinds, kept
+/// as the source wrote it (the validator checks each of them in depth).
+constexpr std::array<std::string_view, 7> kClinicalTypes{
+    "Observation", "MedicationRequest", "Immunization", "Procedure", "Encounter",
+    "DiagnosticReport", "CarePlan"};
+
+bool is_clinical_type(std::string_view type) noexcept {
+    for (const auto t : kClinicalTypes)
+        if (t == type) return true;
+    return false;
+}
 
 const KindInfo& info(RecordKind kind) noexcept {
     for (const auto& k : kKinds)
@@ -48,8 +61,8 @@ std::string_view kind_name(RecordKind kind) noexcept { return info(kind).name; }
 RecordKind parse_kind(std::string_view name) {
     for (const auto& k : kKinds)
         if (k.name == name) return k.kind;
-    throw InvalidRecordDocumentError("'" + std::string(name) +
-                                     "' is not a record kind (condition, medication, allergy, appointment, note, file)");
+    throw InvalidRecordDocumentError(
+        "'" + std::string(name) + "' is not a record kind (condition, medication, allergy, appointment, note, file, clinical)");
 }
 
 std::string_view resource_type_of(RecordKind kind) noexcept { return info(kind).resource_type; }
@@ -60,15 +73,23 @@ RecordKind kind_of_resource(const fhir::Json& resource) {
     const std::string type = resource["resourceType"].get<std::string>();
     if (type == "DocumentReference") return file_object_meta(resource) ? RecordKind::file : RecordKind::note;
     for (const auto& k : kKinds)
-        if (k.resource_type == type) return k.kind;
+        if (k.kind != RecordKind::clinical && k.resource_type == type) return k.kind;
+    if (is_clinical_type(type)) return RecordKind::clinical;
     throw InvalidRecordDocumentError("a " + type +
                                      " is not a record Dossier keeps (Condition, MedicationStatement, "
-                                     "AllergyIntolerance, Appointment, DocumentReference)");
+                                     "AllergyIntolerance, Appointment, DocumentReference, Observation, "
+                                     "MedicationRequest, Immunization, Procedure, Encounter, DiagnosticReport, CarePlan)");
 }
 
 void check_record_resource(RecordKind kind, const fhir::Json& resource) {
     fhir::check(resource);
     const std::string type = resource["resourceType"].get<std::string>();
+    if (kind == RecordKind::clinical) {
+        if (!is_clinical_type(type))
+            throw InvalidRecordDocumentError("a clinical record holds an Observation, MedicationRequest, Immunization, "
+                                             "Procedure, Encounter, DiagnosticReport or CarePlan, not a " + type);
+        return;
+    }
     if (type != resource_type_of(kind))
         throw InvalidRecordDocumentError("a " + std::string(kind_name(kind)) + " record holds a " +
                                          std::string(resource_type_of(kind)) + ", not a " + type);

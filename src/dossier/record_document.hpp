@@ -11,7 +11,9 @@
 /// allergy -> AllergyIntolerance, appointment -> Appointment, note -> DocumentReference with the
 /// text inline (fhir::clinical_note), file -> DocumentReference whose attachment url is
 /// "dossier-object:<hex of the file object's meta>" (the encrypted file itself is a separate object,
-/// see files.hpp). The resource is checked with fhir::check() when a document is built and when it
+/// see files.hpp), clinical -> any of Observation, MedicationRequest, Immunization, Procedure,
+/// Encounter, DiagnosticReport, CarePlan (what an EHR's export holds beyond the typed kinds,
+/// kept as written: import_fhir). The resource is checked with fhir::check() when a document is built and when it
 /// is parsed, so a reader never trusts a document another client wrote without validating it.
 #include <cstdint>
 #include <optional>
@@ -33,7 +35,7 @@ public:
     using DecodeError::DecodeError;
 };
 
-enum class RecordKind : std::uint8_t { condition, medication, allergy, appointment, note, file };
+enum class RecordKind : std::uint8_t { condition, medication, allergy, appointment, note, file, clinical };
 
 inline constexpr std::string_view kRecordFormat = "dossier-record/1";
 /// Attachment url scheme of a file reference: "dossier-object:" + 64 hex digits (the meta word).
@@ -43,10 +45,10 @@ inline constexpr std::string_view kObjectUrlScheme = "dossier-object:";
 [[nodiscard]] std::string_view kind_name(RecordKind kind) noexcept;
 /// The inverse of kind_name(); throws InvalidRecordDocumentError naming the accepted kinds.
 [[nodiscard]] RecordKind parse_kind(std::string_view name);
-/// The FHIR resourceType a kind holds.
+/// The FHIR resourceType a kind holds (a clinical record: the first of the types it holds).
 [[nodiscard]] std::string_view resource_type_of(RecordKind kind) noexcept;
 /// The kind for a resource: by resourceType; a DocumentReference is a file if its first attachment
-/// has a dossier-object url, else a note. Throws InvalidRecordDocumentError for other types.
+/// has a dossier-object url, else a note; the clinical types are clinical. Throws InvalidRecordDocumentError for other types.
 [[nodiscard]] RecordKind kind_of_resource(const fhir::Json& resource);
 
 /// Checks that `resource` is a valid FHIR resource (fhir::InvalidResourceError, naming the element)

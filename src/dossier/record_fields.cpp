@@ -60,9 +60,12 @@ fhir::Json resource_from_fields(RecordKind kind, const RecordFields& a, const et
             return fhir::clinical_note(f);
         }
         case RecordKind::file:
+        case RecordKind::clinical:
             break;
     }
-    throw Error(ErrorCode::invalid_input, "a file is not typed as fields: it is attached");
+    throw Error(ErrorCode::invalid_input,
+                kind == RecordKind::file ? "a file is not typed as fields: it is attached"
+                                         : "a clinical record is written as a FHIR resource, not as fields");
 }
 
 }  // namespace dossier::core

@@ -196,6 +196,28 @@ std::string observation(const Json& r) {
            parens({str(r, "status"), when(str(r, "effectiveDateTime"))});
 }
 
+/// The other clinical resources an import brings: what (their main concept), status and date.
+std::string clinical(const Json& r, const std::string& type) {
+    std::string what;
+    for (const char* key : {"code", "vaccineCode", "medicationCodeableConcept", "category"}) {
+        const Json* c = obj(r, key);
+        if (c == nullptr) c = first(r, key);
+        what = concept_text(c);
+        if (!what.empty()) break;
+    }
+    if (what.empty()) what = concept_text(first(r, "type"));
+    if (what.empty()) what = str(r, "title");
+    if (what.empty()) what = str(r, "description");
+    std::string date;
+    for (const char* key : {"occurrenceDateTime", "performedDateTime", "effectiveDateTime", "authoredOn", "issued"}) {
+        date = str(r, key);
+        if (!date.empty()) break;
+    }
+    if (date.empty())
+        if (const Json* p = obj(r, "period"); p != nullptr) date = str(*p, "start");
+    return type + ": " + or_unnamed(what) + parens({str(r, "status"), when(date)});
+}
+
 }  // namespace
 
 namespace {
@@ -209,6 +231,13 @@ std::string describe(const Json& r) {
     if (type == "Appointment") return appointment(r);
     if (type == "DocumentReference") return document(r);
     if (type == "Observation") return observation(r);
+    if (type == "MedicationRequest" || type == "Immunization" || type == "Procedure" || type == "Encounter" ||
+        type == "DiagnosticReport" || type == "CarePlan")
+        return clinical(r, type);
+    if (type == "Binary") {
+        const std::string data = str(r, "data");
+        return "Binary: " + or_unnamed(str(r, "contentType")) + parens({data.empty() ? "" : byte_size(data.size() / 4 * 3)});
+    }
     return type.empty() ? "Unknown document" : type;
 }
 }  // namespace

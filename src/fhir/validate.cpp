@@ -12,9 +12,10 @@ namespace {
 using detail::ElementDef;
 using detail::TypeDef;
 
-const std::vector<std::string_view> kSupported = {"Practitioner",       "Patient",     "Condition",
-                                                  "MedicationStatement", "AllergyIntolerance", "Appointment",
-                                                  "DocumentReference",  "Observation"};
+const std::vector<std::string_view> kSupported = {
+    "Practitioner", "Patient",      "Condition", "MedicationStatement", "AllergyIntolerance", "Appointment",
+    "DocumentReference", "Observation", "MedicationRequest", "Immunization", "Procedure", "Encounter",
+    "DiagnosticReport", "CarePlan",     "Binary"};
 
 /// Elements with minimum cardinality 1 in R4 that the JSON schema leaves out of "required" because
 /// they are primitives (present either as `name` or as `_name`), and required choice elements
@@ -32,6 +33,19 @@ const std::vector<Requirement> kRequiredPrimitives = {
     {"DocumentReference", "status", {"status", "_status"}},
     {"DocumentReference_RelatesTo", "code", {"code", "_code"}},
     {"Observation", "status", {"status", "_status"}},
+    {"MedicationRequest", "status", {"status", "_status"}},
+    {"MedicationRequest", "intent", {"intent", "_intent"}},
+    {"MedicationRequest", "medication[x]", {"medicationCodeableConcept", "medicationReference"}},
+    {"Immunization", "status", {"status", "_status"}},
+    {"Immunization", "occurrence[x]", {"occurrenceDateTime", "_occurrenceDateTime", "occurrenceString", "_occurrenceString"}},
+    {"Procedure", "status", {"status", "_status"}},
+    {"Encounter", "status", {"status", "_status"}},
+    {"Encounter_StatusHistory", "status", {"status", "_status"}},
+    {"DiagnosticReport", "status", {"status", "_status"}},
+    {"CarePlan", "status", {"status", "_status"}},
+    {"CarePlan", "intent", {"intent", "_intent"}},
+    {"CarePlan_Detail", "status", {"status", "_status"}},
+    {"Binary", "contentType", {"contentType", "_contentType"}},
     {"Patient_Link", "type", {"type", "_type"}},
     {"Annotation", "text", {"text", "_text"}},
     {"Narrative", "status", {"status", "_status"}},
@@ -111,19 +125,20 @@ bool full_date_time(std::string_view s) noexcept {
     return end != std::string_view::npos && zone(s, end);
 }
 
-bool is_base64(std::string_view s) noexcept {
-    if (s.size() % 4 != 0) return false;
-    std::size_t pad = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const char c = s[i];
+bool is_base64(std::string_view text) noexcept {
+    // R4's base64Binary lets whitespace separate the groups of four (HL7's own examples wrap
+    // their data in lines); the characters are checked as if it were not there.
+    std::size_t n = 0, pad = 0;
+    for (const char c : text) {
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+        ++n;
         if (c == '=') {
             ++pad;
-            if (i + 2 < s.size()) return false;
         } else if (pad > 0 || !(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/')) {
             return false;
         }
     }
-    return pad <= 2;
+    return n % 4 == 0 && pad <= 2;
 }
 
 bool is_fhir_string(std::string_view s) noexcept {
@@ -134,6 +149,24 @@ bool is_fhir_string(std::string_view s) noexcept {
     }
     // Not only whitespace.
     return std::any_of(s.begin(), s.end(), [](char c) { return c != ' ' && c != '\r' && c != '\n' && c != '\t'; });
+}
+
+/// True if `s` holds a Unicode space other than space, tab, CR and LF (no-break space, the
+/// U+2000 spaces, line and paragraph separators, ideographic space, BOM): R4's string pattern
+/// ^[ \r\n\t\S]+$ refuses them, as the schema's regular expressions read \s.
+bool has_unicode_space(std::string_view s) noexcept {
+    const auto b = [&](std::size_t i) { return i < s.size() ? static_cast<unsigned char>(s[i]) : 0U; };
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const unsigned c = b(i);
+        if (c == 0xC2 && b(i + 1) == 0xA0) return true;                                  // U+00A0
+        if (c == 0xE1 && b(i + 1) == 0x9A && b(i + 2) == 0x80) return true;              // U+1680
+        if (c == 0xE2 && b(i + 1) == 0x80 && (b(i + 2) <= 0x8A || b(i + 2) == 0xA8 || b(i + 2) == 0xA9 || b(i + 2) == 0xAF))
+            return true;                                                                 // U+2000..200A, 2028, 2029, 202F
+        if (c == 0xE2 && b(i + 1) == 0x81 && b(i + 2) == 0x9F) return true;              // U+205F
+        if (c == 0xE3 && b(i + 1) == 0x80 && b(i + 2) == 0x80) return true;              // U+3000
+        if (c == 0xEF && b(i + 1) == 0xBB && b(i + 2) == 0xBF) return true;              // U+FEFF
+    }
+    return false;
 }
 
 /// Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
@@ -331,7 +364,14 @@ private:
             return false;
         }
         if (t == "string" || t == "markdown" || t == "xhtml") {
-            if (need_string() && !is_fhir_string(v.get<std::string>())) bad(t == "xhtml" ? "xhtml" : "string (empty or control characters)");
+            if (need_string()) {
+                const std::string& text = v.get_ref<const std::string&>();
+                if (!is_fhir_string(text)) {
+                    bad(t == "xhtml" ? "xhtml" : "string (empty or control characters)");
+                } else if (t != "xhtml" && has_unicode_space(text)) {
+                    add(path, "holds a Unicode space other than space, tab or line break (R4 strings refuse them)");
+                }
+            }
             return false;
         }
         if (t == "code") return need_string() && (is_code(v.get<std::string>()) || bad("code"));

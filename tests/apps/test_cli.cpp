@@ -145,7 +145,7 @@ TEST_F(Cli, HelpTeachesAndUsageErrorsExitTwo) {
          {std::vector<std::string>{"node", "up"}, {"account", "new"}, {"doctor", "register"}, {"doctor", "verify"},
           {"patient", "register"}, {"patient", "add"}, {"access", "request"}, {"access", "approve"},
           {"access", "revoke"}, {"record", "add"}, {"record", "update"}, {"record", "show"}, {"file", "attach"},
-          {"file", "fetch"}, {"audit", "show"}, {"demo"}, {"deploy"}}) {
+          {"file", "fetch"}, {"audit", "show"}, {"demo"}, {"deploy"}, {"import"}, {"export"}}) {
         auto args = cmd;
         args.push_back("--help");
         const auto r = run(args);
@@ -172,8 +172,8 @@ TEST_F(Cli, AnUnknownCommandIsNamedAlongWithTheOnesThatExist) {
     const std::vector<Case> cases = {
         {{"patient", "find"}, "'patient find'", "register"},
         {{"patient", "find", "--help"}, "'patient find'", "register"},
-        {{"import"}, "'import'", "patient"},
-        {{"import", "--help"}, "'import'", "record"},
+        {{"upload"}, "'upload'", "patient"},
+        {{"upload", "--help"}, "'upload'", "record"},
         {{"--json", "--password-file", "/dev/null", "record", "frobnicate", "--as", "x"}, "'record frobnicate'", "add"},
         {{"node", "restart"}, "'node restart'", "status"},
     };
@@ -187,7 +187,7 @@ TEST_F(Cli, AnUnknownCommandIsNamedAlongWithTheOnesThatExist) {
         EXPECT_TRUE(r.out.empty()) << joined << " printed " << r.out;
     }
     // The hidden gateway command is not offered, but still known.
-    EXPECT_EQ(run({"import"}).err.find("ipfs"), std::string::npos);
+    EXPECT_EQ(run({"upload"}).err.find("ipfs"), std::string::npos);
     EXPECT_EQ(run({"ipfs", "serve", "--help"}).exit_code, 0);
 }
 

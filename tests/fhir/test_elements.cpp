@@ -28,7 +28,7 @@ TEST(Elements, LookupsWork) {
     EXPECT_TRUE(dosage->array);
     EXPECT_EQ(fhir::detail::find_element(*med, "medication"), nullptr);  // only the expansions exist
     EXPECT_NE(fhir::detail::find_element(*med, "medicationCodeableConcept"), nullptr);
-    EXPECT_EQ(fhir::detail::find_type("Encounter"), nullptr);
+    EXPECT_EQ(fhir::detail::find_type("Composition"), nullptr);
     const auto* appt = fhir::detail::find_type("Appointment");
     ASSERT_NE(appt, nullptr);
     EXPECT_EQ(appt->required, std::vector<std::string_view>{"participant"});

@@ -89,14 +89,22 @@ TEST(Validate, AcceptsEveryHl7ExampleOfTheSupportedKinds) {
     const auto examples = all_examples();
     ASSERT_GE(examples.size(), 60u);
     std::vector<Json> docs;
-    for (const auto& ex : examples) {
-        EXPECT_TRUE(validate(ex.json).empty()) << ex.file << ": " << issues_text(validate(ex.json));
-        docs.push_back(ex.json);
-    }
-    // The official schema agrees that they are valid.
+    for (const auto& ex : examples) docs.push_back(ex.json);
+    // The official schema is the reference: every example it accepts is accepted, and the few it
+    // rejects (a DiagnosticReport whose display holds a character its string pattern refuses)
+    // are rejected too.
     const auto verdicts = test::official_schema(docs);
-    for (std::size_t i = 0; i < examples.size(); ++i)
-        EXPECT_TRUE(verdicts[i].valid) << examples[i].file << ": " << verdicts[i].errors;
+    std::size_t refused = 0;
+    for (std::size_t i = 0; i < examples.size(); ++i) {
+        const auto issues = validate(examples[i].json);
+        if (verdicts[i].valid) {
+            EXPECT_TRUE(issues.empty()) << examples[i].file << ": " << issues_text(issues);
+        } else {
+            ++refused;
+            EXPECT_FALSE(issues.empty()) << examples[i].file << " is refused by the schema: " << verdicts[i].errors;
+        }
+    }
+    EXPECT_LE(refused, 2u);
 }
 
 // Differential: on every mutant of every example, this validator and the official R4 JSON schema
@@ -191,8 +199,8 @@ TEST(Validate, ErrorsNameTheElementPath) {
     }
     EXPECT_EQ(validate(Json::array()).front().message, "a FHIR resource must be a JSON object, not an array");
     EXPECT_EQ(validate(Json::object()).front().path, "resourceType");
-    EXPECT_EQ(validate(Json{{"resourceType", "Encounter"}}).front().message,
-              "'Encounter' is not a supported resource type");
+    EXPECT_EQ(validate(Json{{"resourceType", "Composition"}}).front().message,
+              "'Composition' is not a supported resource type");
 }
 
 TEST(Validate, StringsMustBeUtf8) {

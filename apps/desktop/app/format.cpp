@@ -42,6 +42,7 @@ QString kind_text(client::RecordKind kind) {
         case client::RecordKind::appointment: return QObject::tr("Appointment");
         case client::RecordKind::note: return QObject::tr("Note");
         case client::RecordKind::file: return QObject::tr("File");
+        case client::RecordKind::clinical: return QObject::tr("Clinical");
     }
     return {};
 }

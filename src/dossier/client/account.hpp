@@ -92,6 +92,14 @@ public:
     /// the error's detail, and may still be mined).
     virtual WrittenRecord add_record(const Address& patient, const RecordContent& content,
                                      std::stop_token stop = {}) = 0;
+    /// Adds several records to one patient, pipelined: every resource is checked before anything is
+    /// sent, the documents are sealed and stored in batches, and up to `in_flight` transactions
+    /// wait for the chain at once. Results are in input order. A failure (Error, as add_record)
+    /// leaves the records confirmed before it on chain: a caller that must not add twice keeps a
+    /// journal (import_fhir does). Progress: "adding records", counted in records.
+    virtual std::vector<WrittenRecord> add_records(const Address& patient, const std::vector<RecordContent>& contents,
+                                                   std::size_t in_flight = 16, const ProgressFn& progress = {},
+                                                   std::stop_token stop = {}) = 0;
     /// Adds a version to a record. Throws Error(conflict) if someone else added one since
     /// `expected_version` (when given): re-read and retry, nothing is overwritten.
     virtual WrittenRecord update_record(const Address& patient, std::uint32_t record_id, const RecordContent& content,

@@ -316,6 +316,26 @@ public:
         });
     }
 
+    std::vector<WrittenRecord> add_records(const Address& patient, const std::vector<RecordContent>& contents,
+                                           std::size_t in_flight, const ProgressFn& progress,
+                                           std::stop_token stop) override {
+        return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
+            const auto p = cv::to_eth(patient);
+            std::vector<core::RecordInput> inputs;
+            inputs.reserve(contents.size());
+            for (const auto& c : contents) {
+                auto [kind, resource] = resource_of(c, p, key.address());
+                inputs.push_back(core::RecordInput{kind, std::move(resource)});
+            }
+            const auto added = core::add_records(ctx, key, p, inputs, std::max<std::size_t>(in_flight, 1),
+                                                 phase(progress, "adding records", "records"));
+            std::vector<WrittenRecord> out;
+            out.reserve(added.size());
+            for (std::size_t i = 0; i < added.size(); ++i) out.push_back(written(patient, inputs[i].kind, added[i].written));
+            return out;
+        });
+    }
+
     WrittenRecord update_record(const Address& patient, std::uint32_t record_id, const RecordContent& content,
                                 std::optional<std::uint32_t> expected_version, std::stop_token stop) override {
         return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {

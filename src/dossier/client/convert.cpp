@@ -36,6 +36,7 @@ Role role_of(core::Role role) noexcept {
 
 // The client's kinds are declared in the library's order, so each converts by position.
 static_assert(static_cast<int>(RecordKind::file) == static_cast<int>(core::RecordKind::file));
+static_assert(static_cast<int>(RecordKind::clinical) == static_cast<int>(core::RecordKind::clinical));
 static_assert(static_cast<int>(DoctorStatus::suspended) == static_cast<int>(core::DoctorStatus::suspended));
 static_assert(static_cast<int>(RequestState::blocked) == static_cast<int>(core::RequestState::blocked));
 }  // namespace

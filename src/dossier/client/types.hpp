@@ -227,8 +227,10 @@ struct RevokeResult {
 
 // ---- records and files ---------------------------------------------------------------------
 
-enum class RecordKind { condition, medication, allergy, appointment, note, file };
-/// "condition", "medication", "allergy", "appointment", "note", "file".
+/// clinical: an Observation, MedicationRequest, Immunization, Procedure, Encounter,
+/// DiagnosticReport or CarePlan kept as written (an imported EHR's records).
+enum class RecordKind { condition, medication, allergy, appointment, note, file, clinical };
+/// "condition", "medication", "allergy", "appointment", "note", "file", "clinical".
 [[nodiscard]] std::string_view kind_name(RecordKind kind) noexcept;
 /// The inverse of kind_name(); throws Error(invalid_input) naming the accepted kinds.
 [[nodiscard]] RecordKind parse_kind(std::string_view text);

@@ -12,7 +12,8 @@ const defs = schema.definitions;
 // The resources Dossier writes and reads, and the data types checked in depth inside them. Other
 // data types (Extension, Dosage's Timing, Quantity...) are checked to be JSON objects only.
 const RESOURCES = ['Practitioner', 'Patient', 'Condition', 'MedicationStatement', 'AllergyIntolerance',
-                   'Appointment', 'DocumentReference', 'Observation'];
+                   'Appointment', 'DocumentReference', 'Observation', 'MedicationRequest', 'Immunization',
+                   'Procedure', 'Encounter', 'DiagnosticReport', 'CarePlan', 'Binary'];
 const DATATYPES = ['CodeableConcept', 'Coding', 'Reference', 'Identifier', 'HumanName', 'ContactPoint',
                    'Period', 'Attachment', 'Annotation', 'Narrative', 'Meta', 'Dosage'];
 
