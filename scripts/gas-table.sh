@@ -105,11 +105,16 @@ gas[updateRecordPatient]=$(send $patient_key "$patients" "updateRecord(address,u
 gas[attachFilePatient]=$(send $patient_key "$patients" "attachFile(address,uint32,uint32,bytes32,bytes32)" \
   "$patient" 2 "$e" "$(digest)" "$(digest)")
 gas[updateProfile]=$(send $patient_key "$patients" "updateProfile(bytes32,uint32)" "$(digest)" "$e")
-rotate="rotateKey(address,bytes,bytes,address[],bytes[])"
-gas[rotateKey]=$(send $patient_key "$patients" "$rotate" "$patient" "$(envelope)" "$(envelope)" "[$doctor]" "[$(envelope)]")
-gas[rotateKeyDoctor]=$(send $doctor_key "$patients" "$rotate" "$patient" "$(envelope)" "$(envelope)" "[$doctor]" "[$(envelope)]")
-revoke="revoke(address,bytes,bytes,address[],bytes[])"
-gas[revoke]=$(send $patient_key "$patients" "$revoke" "$doctor" "$(envelope)" "$(envelope)" "[]" "[]")
+rotate="rotateKey(address,uint32,bytes,bytes,address[],bytes[])"
+gas[rotateKey]=$(send $patient_key "$patients" "$rotate" "$patient" "$(epoch "$patient")" "$(envelope)" "$(envelope)" \
+  "[$doctor]" "[$(envelope)]")
+# a doctor rotates only once the epoch may no longer seal: a suspension elsewhere ends it
+send $authority_key "$doctors" "suspendDoctor(address)" "$doctor2" >/dev/null
+send $authority_key "$doctors" "verifyDoctor(address)" "$doctor2" >/dev/null
+gas[rotateKeyDoctor]=$(send $doctor_key "$patients" "$rotate" "$patient" "$(epoch "$patient")" "$(envelope)" "$(envelope)" \
+  "[$doctor]" "[$(envelope)]")
+revoke="revoke(address,uint32,bytes,bytes,address[],bytes[])"
+gas[revoke]=$(send $patient_key "$patients" "$revoke" "$doctor" "$(epoch "$patient")" "$(envelope)" "$(envelope)" "[]" "[]")
 gas[requestAgain]=$(send $doctor_key "$doctors" "requestAccess(address)" "$patient")
 gas[denyViaPatients]=$(send $patient_key "$patients" "deny(address)" "$doctor")
 send $doctor_key "$doctors" "requestAccess(address)" "$patient" >/dev/null
@@ -123,11 +128,12 @@ send $doctor_key "$doctors" "requestAccess(address)" "$patient" >/dev/null
 send $patient_key "$patients" "approve(address,uint40,bytes)" "$doctor" $expiry "$(envelope)" >/dev/null
 send $doctor2_key "$doctors" "requestAccess(address)" "$patient" >/dev/null
 send $patient_key "$patients" "approve(address,uint40,bytes)" "$doctor2" $expiry "$(envelope)" >/dev/null
-gas[revokeKeepOne]=$(send $patient_key "$patients" "$revoke" "$doctor" "$(envelope)" "$(envelope)" "[$doctor2]" "[$(envelope)]")
+gas[revokeKeepOne]=$(send $patient_key "$patients" "$revoke" "$doctor" "$(epoch "$patient")" "$(envelope)" "$(envelope)" \
+  "[$doctor2]" "[$(envelope)]")
 # a rotation over two active grantees, for the cost of one more recipient
 send $doctor_key "$doctors" "requestAccess(address)" "$patient" >/dev/null
 send $patient_key "$patients" "approve(address,uint40,bytes)" "$doctor" $expiry "$(envelope)" >/dev/null
-gas[rotateKeyTwo]=$(send $patient_key "$patients" "$rotate" "$patient" "$(envelope)" "$(envelope)" \
+gas[rotateKeyTwo]=$(send $patient_key "$patients" "$rotate" "$patient" "$(epoch "$patient")" "$(envelope)" "$(envelope)" \
   "[$(sorted "$doctor" "$doctor2")]" "[$(envelope),$(envelope)]")
 per_recipient=$(( gas[rotateKeyTwo] - gas[rotateKey] ))
 
@@ -181,11 +187,11 @@ row() { # name, call, target (or -)
   row denyViaPatients "PatientContract.deny(doctor): the same through PatientContract" -
   row blockRequests "DoctorContract.blockRequests(doctor), by the patient" -
   row unblockRequests "DoctorContract.unblockRequests(doctor), by the patient" -
-  row revoke "PatientContract.revoke(doctor, envelope, link, [], []): key rotation, no other grantee" 50000
-  row revokeKeepOne "PatientContract.revoke(doctor, envelope, link, [doctor2], [envelope]): one grantee keeps access" $((50000 + per_recipient))
-  row rotateKey "PatientContract.rotateKey(patient, envelope, link, [doctor], [envelope]), by the patient" -
+  row revoke "PatientContract.revoke(doctor, epoch, envelope, link, [], []): key rotation, no other grantee" 50000
+  row revokeKeepOne "PatientContract.revoke(doctor, epoch, envelope, link, [doctor2], [envelope]): one grantee keeps access" $((50000 + per_recipient))
+  row rotateKey "PatientContract.rotateKey(patient, epoch, envelope, link, [doctor], [envelope]), by the patient" -
   row rotateKeyDoctor "PatientContract.rotateKey(...): the same by the doctor, without the patient" -
-  row rotateKeyTwo "PatientContract.rotateKey(patient, envelope, link, [two doctors], [two envelopes])" -
+  row rotateKeyTwo "PatientContract.rotateKey(patient, epoch, envelope, link, [two doctors], [two envelopes])" -
   row addRecord "PatientContract.addRecord(patient, epoch, digest, meta), by a doctor" 75000
   row addRecordPatient "PatientContract.addRecord(...), by the patient" 75000
   row updateRecord "PatientContract.updateRecord(patient, id, epoch, previous, digest, meta), by a doctor" 55000
