@@ -35,8 +35,8 @@ struct Clinic {
         (void)core::register_patient(ctx, patient, p);
     }
 
-    /// A verified doctor approved until `seconds` from now.
-    eth::PrivateKey approved_doctor(std::uint64_t seconds) {
+    /// A verified doctor with a pending request to the patient.
+    eth::PrivateKey requesting_doctor() {
         auto d = f.funded_key();
         fhir::PractitionerFields pf;
         pf.given_name = "Lee";
@@ -46,6 +46,12 @@ struct Clinic {
         (void)core::register_doctor(ctx, d, pf);
         core::verify_doctor(ctx, f.admin(), d.address());
         core::request_access(ctx, d, addr);
+        return d;
+    }
+
+    /// A verified doctor approved until `seconds` from now.
+    eth::PrivateKey approved_doctor(std::uint64_t seconds) {
+        auto d = requesting_doctor();
         core::approve(ctx, patient, d.address(), ctx.chain_time() + seconds);
         return d;
     }
@@ -201,30 +207,14 @@ TEST(KeyEpochs, ADoctorApprovedAfterARevokeReadsTheHistoryThroughTheLinks) {
 
 TEST(KeyEpochs, ApprovingASuspendedDoctorIsRefused) {
     Clinic c;
-    auto d = c.f.funded_key();
-    fhir::PractitionerFields pf;
-    pf.given_name = "Ola";
-    pf.family_name = "Berg";
-    pf.specialty = "Surgery";
-    pf.licence_number = "L-OB";
-    (void)core::register_doctor(c.ctx, d, pf);
-    core::verify_doctor(c.ctx, c.f.admin(), d.address());
-    core::request_access(c.ctx, d, c.addr);
+    const auto d = c.requesting_doctor();
     core::suspend_doctor(c.ctx, c.f.admin(), d.address());
     (void)test::expect_code([&] { core::approve(c.ctx, c.patient, d.address(), c.ctx.chain_time() + 3600); }, ErrorCode::suspended);
 }
 
 TEST(KeyEpochs, ABlockedDoctorCannotRequestAgain) {
     Clinic c;
-    auto d = c.f.funded_key();
-    fhir::PractitionerFields pf;
-    pf.given_name = "Kim";
-    pf.family_name = "Spam";
-    pf.specialty = "General";
-    pf.licence_number = "L-KS";
-    (void)core::register_doctor(c.ctx, d, pf);
-    core::verify_doctor(c.ctx, c.f.admin(), d.address());
-    core::request_access(c.ctx, d, c.addr);
+    const auto d = c.requesting_doctor();
     core::deny(c.ctx, c.patient, d.address());
     core::block_requests(c.ctx, c.patient, d.address());
     (void)test::expect_code([&] { core::request_access(c.ctx, d, c.addr); }, ErrorCode::permission_denied);
