@@ -5,6 +5,7 @@
 
 #include "base/hex.hpp"
 #include "dossier/key_rotation.hpp"
+#include "dossier/record_document.hpp"
 #include "eth/keccak.hpp"
 #include "eth/uint256.hpp"
 
@@ -26,6 +27,7 @@ std::string profile_json(const eth::Address& patient, const fhir::PatientFields&
         throw RefusedError(ErrorCode::invalid_input,
                            "the patient's profile is " + std::to_string(text.size()) + " bytes, more than the " +
                            std::to_string(kMaxPatientProfileBytes) + " a profile may have");
+    pad_document(text);
     return text;
 }
 

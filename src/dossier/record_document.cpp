@@ -106,7 +106,16 @@ std::string build_record_document(const RecordDocument& doc) {
     j["resource"] = doc.resource;
     j["author"] = doc.author.to_hex();
     j["created"] = doc.created;
-    return j.dump(-1, ' ', false, fhir::Json::error_handler_t::strict);
+    std::string text = j.dump(-1, ' ', false, fhir::Json::error_handler_t::strict);
+    pad_document(text);
+    return text;
+}
+
+void pad_document(std::string& text) {
+    if (text.size() >= kMaxPaddedDocument) return;
+    std::size_t bucket = 1024;
+    while (bucket < text.size()) bucket *= 2;
+    text.append(bucket - text.size(), ' ');
 }
 
 RecordDocument parse_record_document(ByteView bytes) {

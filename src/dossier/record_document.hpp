@@ -68,6 +68,14 @@ struct RecordDocument {
 
 /// The document's bytes (compact JSON, UTF-8). Checks the resource first (check_record_resource).
 [[nodiscard]] std::string build_record_document(const RecordDocument& doc);
+
+/// Documents up to this size are padded (pad_document) to a power of two; larger ones (rare for
+/// records and profiles) keep their size.
+inline constexpr std::size_t kMaxPaddedDocument = 64 * 1024;
+/// Pads a JSON document with trailing spaces (JSON whitespace, which every parser skips) to the
+/// next power of two of at least 1 KiB, up to kMaxPaddedDocument: the sealed object's size then
+/// tells an observer of the store only a size class, not how long a diagnosis or a name is.
+void pad_document(std::string& text);
 /// Parses and checks a document; throws InvalidRecordDocumentError or fhir::InvalidResourceError.
 [[nodiscard]] RecordDocument parse_record_document(ByteView bytes);
 

@@ -97,6 +97,12 @@ TEST(RecordDocument, BuildsParsesAndRejects) {
     const auto subject = fhir::reference_to("Patient", author.to_hex());
     core::RecordDocument doc{core::RecordKind::condition, condition(subject, "Asthma"), author, 1700000000};
     const std::string text = core::build_record_document(doc);
+    // Padded to a size class: a short diagnosis and a longer one seal to the same size.
+    EXPECT_EQ(text.size(), 1024u);
+    core::RecordDocument longer{core::RecordKind::condition,
+                                condition(subject, "Asthma, moderate persistent, with seasonal exacerbations"), author,
+                                1700000000};
+    EXPECT_EQ(core::build_record_document(longer).size(), text.size());
     const auto back = core::parse_record_document(as_bytes(text));
     EXPECT_EQ(back.kind, core::RecordKind::condition);
     EXPECT_EQ(back.resource, doc.resource);
