@@ -348,7 +348,11 @@ private:
         // Per patient, in input order, `batch` records at a time.
         std::map<Address, std::vector<Item*>> by_patient;
         for (auto& item : items_) by_patient[item.patient].push_back(&item);
-        for (auto& [patient, items] : by_patient) {
+        for (auto& entry : by_patient) {
+            // Named copies, not structured bindings: a lambda below captures them (C++20 allows
+            // capturing bindings, clang 14 does not).
+            const Address& patient = entry.first;
+            std::vector<Item*>& items = entry.second;
             std::vector<Item*> pending;
             bool denied = false;
             std::string denial;
