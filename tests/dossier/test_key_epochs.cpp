@@ -146,7 +146,8 @@ TEST(KeyEpochs, AWriteSealedBeforeARevokeIsRefusedOnChainAndSealedAgainOnce) {
     const auto digest = core::write_sealed(c.ctx, writer, keyring, c.addr, [&](const core::EpochKey& key) {
         ++attempts;
         epochs.push_back(key.epoch);
-        auto src = ipfs::source_from_bytes(as_bytes(std::string("sealed, then the revoke lands")));
+        const std::string text = "sealed, then the revoke lands";  // outlives the source viewing it
+        auto src = ipfs::source_from_bytes(as_bytes(text));
         const auto ref = core::store_sealed(c.ctx, key, c.addr, core::new_object_id(), 1, *src);
         // The revoke is mined after the seal and before the write: the race a slow writer loses.
         if (attempts == 1) (void)core::revoke(c.ctx, c.patient, revoked.address());
