@@ -64,10 +64,13 @@ eth::PublicKey patient_public_key(Context& ctx, const eth::Address& patient) {
     return key;
 }
 
-bool epoch_may_seal(Context& ctx, const eth::Address& patient) {
-    const PatientInfo info = patient_info(ctx, patient);
+namespace {
+bool may_seal(Context& ctx, const PatientInfo& info) {
     return ctx.chain_time() < info.seal_until && doctor_suspensions(ctx) == info.suspensions;
 }
+}  // namespace
+
+bool epoch_may_seal(Context& ctx, const eth::Address& patient) { return may_seal(ctx, patient_info(ctx, patient)); }
 
 Rotation rotate_key(Context& ctx, const eth::PrivateKey& writer, Keyring& keyring, const eth::Address& patient,
                     std::optional<eth::Address> revoked) {
@@ -114,17 +117,20 @@ Rotation rotate_key(Context& ctx, const eth::PrivateKey& writer, Keyring& keyrin
 }
 
 EpochKey sealing_key(Context& ctx, const eth::PrivateKey& writer, Keyring& keyring, const eth::Address& patient) {
-    if (!epoch_may_seal(ctx, patient)) {
-        try {
-            (void)rotate_key(ctx, writer, keyring, patient);
-        } catch (const eth::RevertedError& e) {
-            // Another writer rotated first (its epoch is the one to seal under), or the grants
-            // moved under this rotation: the write that follows finds out which, and retries once.
-            if (!reverted_with(e, "StaleEpoch") && !reverted_with(e, "RotationNotRequired") &&
-                !reverted_with(e, "GranteeCount"))
-                throw;
-            keyring.clear();
-        }
+    // One read of the patient's slot serves both the check and the key on the usual path (the
+    // epoch may seal): a write costs no more chain reads than before key epochs, plus one.
+    const PatientInfo info = patient_info(ctx, patient);
+    if (!info.registered) return keyring.current(patient);  // throws NoAccessError (not_found)
+    if (may_seal(ctx, info)) return EpochKey{info.epoch, keyring.key(patient, info.epoch)};
+    try {
+        (void)rotate_key(ctx, writer, keyring, patient);
+    } catch (const eth::RevertedError& e) {
+        // Another writer rotated first (its epoch is the one to seal under), or the grants moved
+        // under this rotation: the write that follows finds out which, and retries once.
+        if (!reverted_with(e, "StaleEpoch") && !reverted_with(e, "RotationNotRequired") &&
+            !reverted_with(e, "GranteeCount"))
+            throw;
+        keyring.clear();
     }
     return keyring.current(patient);
 }
