@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset=${1:-release}
-[ -f "build/$preset/CMakeCache.txt" ] || cmake --preset "$preset" >/dev/null
+# A configure that failed half-way leaves a cache without build.ninja: configure again then.
+[ -f "build/$preset/build.ninja" ] || cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset"
