@@ -14,21 +14,26 @@ void add_audit_commands(CLI::App& app, Session& s) {
         std::string patient;
         bool verify = false;
         std::string from = "chain";
+        std::string as;
     };
     auto a = std::make_shared<Args>();
     auto* show = example(audit->add_subcommand("show", "List a patient's audit entries; --verify recomputes the hash "
                                                         "chain and checks it against the contract (exit 1 if it does "
                                                         "not match)"),
-                         "dossier audit show --patient alice --verify");
+                         "dossier audit show --patient alice --as alice --verify");
     show->add_option("--patient", a->patient, "The patient (label or address)")->required();
     show->add_flag("--verify", a->verify, "Check that no entry is missing or altered");
     show->add_option("--from", a->from,
                      "Verify the entries the node returns now (chain, the default) or the local index's copy (index)")
         ->check(CLI::IsMember({"chain", "index"}));
+    show->add_option("--as", a->as,
+                     "Name what each doctor opened, with this account's key (the patient, or a doctor it gave a "
+                     "key to): without it a read shows only its keyed commitment");
     show->callback([&s, a] {
         s.action = [&s, a] {
             const auto patient = s.resolve(a->patient);
-            const auto entries = s.client().audit_trail(patient);
+            const auto entries =
+                a->as.empty() ? s.client().audit_trail(patient) : s.unlock(a->as)->audit_trail(patient);
             nlohmann::json list = nlohmann::json::array();
             for (const auto& e : entries) {
                 list.push_back({{"seq", e.seq},

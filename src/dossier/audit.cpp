@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "base/hex.hpp"
+#include "crypto/hkdf.hpp"
 #include "dossier/access.hpp"
 #include "dossier/keyring.hpp"
 #include "eth/abi.hpp"
@@ -95,14 +96,25 @@ std::string_view entry_kind_name(AuditKind kind) noexcept {
     return "unknown";
 }
 
-Bytes32 access_what(AccessTarget target, std::uint32_t record_id, std::uint32_t n) {
-    std::array<std::uint8_t, 96> buf{};
-    buf[31] = static_cast<std::uint8_t>(target);
+crypto::SecretKey32 access_log_key(const crypto::SecretKey32& first_epoch_key, const eth::Address& patient) {
+    static constexpr std::string_view info = "dossier/access-log/v1";
+    return crypto::hkdf_sha256_key(first_epoch_key.view(), ByteView(patient.bytes),
+                                   ByteView(reinterpret_cast<const std::uint8_t*>(info.data()), info.size()));
+}
+
+Bytes32 access_what(const crypto::SecretKey32& log_key, AccessTarget target, std::uint32_t record_id,
+                    std::uint32_t n) {
+    // keccak256 has no length extension, so a secret prefix makes it a keyed hash (a PRF).
+    std::array<std::uint8_t, 128> buf{};
+    std::copy_n(log_key.data(), 32, buf.begin());
+    buf[32 + 31] = static_cast<std::uint8_t>(target);
     for (int i = 0; i < 4; ++i) {
-        buf[63 - i] = static_cast<std::uint8_t>(record_id >> (8 * i));
-        buf[95 - i] = static_cast<std::uint8_t>(n >> (8 * i));
+        buf[32 + 63 - i] = static_cast<std::uint8_t>(record_id >> (8 * i));
+        buf[32 + 95 - i] = static_cast<std::uint8_t>(n >> (8 * i));
     }
-    return eth::keccak256(buf);
+    const Bytes32 what = eth::keccak256(buf);
+    crypto::wipe(buf);
+    return what;
 }
 
 void log_access(Context& ctx, const eth::PrivateKey& doctor, const eth::Address& patient, const Bytes32& what) {
@@ -218,7 +230,10 @@ std::string describe(const AuditEntry& e) {
     return actor + " wrote an entry of unknown kind " + std::to_string(e.kind_code);
 }
 
-void resolve_accesses(std::vector<AuditEntry>& entries, const std::vector<AuditEntry>& writes) {
+void resolve_accesses(std::vector<AuditEntry>& entries, const std::vector<AuditEntry>& writes,
+                      const crypto::SecretKey32* log_key) {
+    if (log_key == nullptr) return;
+    const crypto::SecretKey32& key = *log_key;
     if (std::none_of(entries.begin(), entries.end(), [](const auto& e) { return e.kind == AuditKind::accessed; }))
         return;
     // What doctors opened, against the patient's (public) record versions and attachments.
@@ -228,18 +243,18 @@ void resolve_accesses(std::vector<AuditEntry>& entries, const std::vector<AuditE
     for (const auto& e : writes) {
         if (!e.record_id || !e.number) continue;
         if (e.kind == AuditKind::record_added || e.kind == AuditKind::record_updated) {
-            known[access_what(AccessTarget::record, *e.record_id, *e.number)] = {AccessTarget::record, *e.record_id, *e.number};
+            known[access_what(key, AccessTarget::record, *e.record_id, *e.number)] = {AccessTarget::record, *e.record_id, *e.number};
             if (e.kind == AuditKind::record_added) records = std::max(records, *e.record_id);
         } else if (e.kind == AuditKind::file_attached) {
-            known[access_what(AccessTarget::file, *e.record_id, *e.number)] = {AccessTarget::file, *e.record_id, *e.number};
+            known[access_what(key, AccessTarget::file, *e.record_id, *e.number)] = {AccessTarget::file, *e.record_id, *e.number};
             files[*e.record_id] = std::max(files[*e.record_id], *e.number);
             ++files[0];
         }
     }
-    for (std::uint32_t n = 0; n <= records; ++n) known[access_what(AccessTarget::list, 0, n)] = {AccessTarget::list, 0, n};
+    for (std::uint32_t n = 0; n <= records; ++n) known[access_what(key, AccessTarget::list, 0, n)] = {AccessTarget::list, 0, n};
     for (const auto& [id, count] : files)
         for (std::uint32_t n = 0; n <= count; ++n)
-            known[access_what(AccessTarget::files, id, n)] = {AccessTarget::files, id, n};
+            known[access_what(key, AccessTarget::files, id, n)] = {AccessTarget::files, id, n};
     for (auto& e : entries) {
         if (e.kind != AuditKind::accessed) continue;
         const auto it = known.find(e.data);
@@ -251,10 +266,10 @@ void resolve_accesses(std::vector<AuditEntry>& entries, const std::vector<AuditE
     }
 }
 
-std::vector<AuditEntry> audit_history(Context& ctx, const eth::Address& patient) {
+std::vector<AuditEntry> audit_history(Context& ctx, const eth::Address& patient, const crypto::SecretKey32* log_key) {
     auto entries = fetch_entries(ctx, patient, ctx.rpc().block_number());
     const std::vector<AuditEntry> writes = entries;
-    resolve_accesses(entries, writes);
+    resolve_accesses(entries, writes, log_key);
     return entries;
 }
 

@@ -8,9 +8,11 @@
 /// entries the node returned and reaching chainOf(patient) proves that none was dropped, added or
 /// altered (to the strength of keccak truncated to 192 bits).
 ///
-/// What a doctor's logAccess records (`data` of an Accessed entry) is access_what(): a hash, so the
-/// trail itself says nothing about which record was opened; audit_history() resolves it against the
-/// patient's record versions and attachments, which are public on chain anyway.
+/// What a doctor's logAccess records (`data` of an Accessed entry) is access_what(): a commitment
+/// keyed with the patient's access-log key (access_log_key(), derived from its first epoch key,
+/// which only the patient and the doctors it gave a key to can reach). The record ids, versions and
+/// attachment indices it hides are public on chain, so without the key they could be found by
+/// trying them all; with it, audit_history() resolves each entry against the patient's writes.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "base/bytes.hpp"
+#include "crypto/random.hpp"
 #include "dossier/context.hpp"
 #include "eth/keys.hpp"
 #include "eth/uint256.hpp"
@@ -50,10 +53,18 @@ enum class AuditKind : std::uint8_t {
 /// What a doctor opened.
 enum class AccessTarget : std::uint8_t { record = 1, file = 2, list = 3, files = 4 };
 
-/// The `what` of logAccess: keccak256(abi.encode(uint8 target, uint32 record_id, uint32 n)) with
-/// n the record version (record), the attachment index (file), the number of records (list,
-/// record_id 0), or the number of attachments listed (files; record_id 0: all of them).
-[[nodiscard]] Bytes32 access_what(AccessTarget target, std::uint32_t record_id, std::uint32_t n);
+/// The patient's access-log key: HKDF-SHA256(ikm = the key of epoch 1, salt = the patient's
+/// address, info = "dossier/access-log/v1"). Whoever holds any of the patient's epoch keys reaches
+/// epoch 1 through the links (Keyring::key(patient, 1)); an observer of the chain holds none.
+[[nodiscard]] crypto::SecretKey32 access_log_key(const crypto::SecretKey32& first_epoch_key,
+                                                 const eth::Address& patient);
+
+/// The `what` of logAccess: keccak256(log_key || abi.encode(uint8 target, uint32 record_id,
+/// uint32 n)) with n the record version (record), the attachment index (file), the number of
+/// records (list, record_id 0), or the number of attachments listed (files; record_id 0: all of
+/// them). Keyed so that it cannot be inverted by enumerating the (public, small) inputs.
+[[nodiscard]] Bytes32 access_what(const crypto::SecretKey32& log_key, AccessTarget target, std::uint32_t record_id,
+                                  std::uint32_t n);
 
 /// Sends DoctorContract.logAccess(patient, what) from `doctor`. A refusal (not verified, no active
 /// grant) becomes NoAccessError naming the doctor and the patient.
@@ -89,12 +100,16 @@ struct AuditEntry {
 [[nodiscard]] AuditEntry decode_entry(const Bytes32& subject, const eth::U256& info, const Bytes32& data);
 
 /// Resolves what each Accessed entry of `entries` opened (access, record_id, number) against
-/// `writes`: all of the patient's record_added, record_updated and file_attached entries.
-void resolve_accesses(std::vector<AuditEntry>& entries, const std::vector<AuditEntry>& writes);
+/// `writes`: all of the patient's record_added, record_updated and file_attached entries, with the
+/// patient's access-log key. Without the key (null) nothing is resolved: the entries name only a
+/// commitment.
+void resolve_accesses(std::vector<AuditEntry>& entries, const std::vector<AuditEntry>& writes,
+                      const crypto::SecretKey32* log_key);
 
-/// Every entry of `patient`, in chain order (= seq order), decoded; Accessed entries resolved
-/// against the patient's RecordVersion and FileAttached events.
-[[nodiscard]] std::vector<AuditEntry> audit_history(Context& ctx, const eth::Address& patient);
+/// Every entry of `patient`, in chain order (= seq order), decoded; with the patient's access-log
+/// key (access_log_key()), Accessed entries resolved against the patient's writes.
+[[nodiscard]] std::vector<AuditEntry> audit_history(Context& ctx, const eth::Address& patient,
+                                                    const crypto::SecretKey32* log_key = nullptr);
 
 struct AuditVerification {
     bool ok = false;

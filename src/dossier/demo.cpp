@@ -484,7 +484,10 @@ DemoResult run_demo(const Config& config, const DemoOptions& options, const Demo
     // --- Audit -------------------------------------------------------------------------------------
     result.audit_verified = true;
     for (const Patient* p : {&chalmers, &heuvel, &eve}) {
-        const auto history = audit_history(*ctx, p->address);
+        // The patient's own client names what each doctor opened (its access-log key).
+        Keyring ring(*ctx, p->key);
+        const auto log_key = access_log_key(ring.key(p->address, 1), p->address);
+        const auto history = audit_history(*ctx, p->address, &log_key);
         const auto v = verify_audit(*ctx, p->address);
         json lines = json::array();
         for (const auto& e : history) lines.push_back(describe(e));

@@ -190,9 +190,8 @@ AttachedFile attach_file(Context& ctx, const eth::PrivateKey& author, const eth:
 std::vector<FileListing> list_files(Context& ctx, Reader& reader, const eth::Address& patient,
                                     std::optional<std::uint32_t> record_id, const ReadOptions& options) {
     const auto attachments = attachments_of(ctx, patient, record_id);
-    log_read(ctx, reader, patient,
-             access_what(AccessTarget::files, record_id.value_or(0), static_cast<std::uint32_t>(attachments.size())),
-             options);
+    log_read(ctx, reader, patient, AccessTarget::files, record_id.value_or(0),
+             static_cast<std::uint32_t>(attachments.size()), options);
     const auto records = attachments.empty() ? std::map<Bytes32, RecordVersionInfo>{} : latest_by_object(ctx, patient);
     std::map<std::uint64_t, std::uint64_t> times;
     std::vector<FileListing> out;
@@ -238,7 +237,7 @@ FetchedFile fetch_file(Context& ctx, Reader& reader, const eth::Address& patient
         throw Error(ErrorCode::already_exists,
                     "'" + target.string() + "' exists: choose another name or allow overwriting");
 
-    log_read(ctx, reader, patient, access_what(AccessTarget::file, record_id, index),
+    log_read(ctx, reader, patient, AccessTarget::file, record_id, index,
              ReadOptions{options.log_access, options.log_once});
 
     const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();

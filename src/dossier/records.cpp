@@ -329,9 +329,18 @@ std::vector<RecordVersionInfo> record_history(Context& ctx, const eth::Address& 
     return versions;
 }
 
-void log_read(Context& ctx, Reader& reader, const eth::Address& patient, const Bytes32& what,
-              const ReadOptions& options) {
+void log_read(Context& ctx, Reader& reader, const eth::Address& patient, AccessTarget target,
+              std::uint32_t record_id, std::uint32_t n, const ReadOptions& options) {
     if (!options.log_access || reader.address() == patient) return;
+    Bytes32 what{};
+    try {
+        what = access_what(access_log_key(reader.keyring().key(patient, 1), patient), target, record_id, n);
+    } catch (const NoAccessError&) {
+        // A reader holding no key of the patient holds no grant either: the chain's refusal of
+        // the log names why (unregistered, suspended, expired, never approved).
+        log_access(ctx, reader.key(), patient, what);
+        throw;
+    }
     if (!options.log_once || reader.first_log(patient, what)) {
         log_access(ctx, reader.key(), patient, what);
         return;
@@ -351,7 +360,7 @@ Record show_record(Context& ctx, Reader& reader, const eth::Address& patient, st
         throw Error(ErrorCode::not_found,
                     record_name(patient, record_id) + " has no version " + std::to_string(wanted) +
                     " (latest: " + std::to_string(latest) + ")");
-    log_read(ctx, reader, patient, access_what(AccessTarget::record, record_id, wanted), options);
+    log_read(ctx, reader, patient, AccessTarget::record, record_id, wanted, options);
     Record r;
     r.info = *it;
     r.latest_version = latest;
@@ -363,7 +372,7 @@ Record show_record(Context& ctx, Reader& reader, const eth::Address& patient, st
 std::vector<RecordListing> list_records(Context& ctx, Reader& reader, const eth::Address& patient,
                                         const ReadOptions& options, const ProgressFn& progress) {
     const std::uint32_t count = record_count(ctx, patient);
-    log_read(ctx, reader, patient, access_what(AccessTarget::list, 0, count), options);
+    log_read(ctx, reader, patient, AccessTarget::list, 0, count, options);
     BlockTimes times(ctx);
     std::map<std::uint32_t, RecordVersionInfo> latest;
     for (auto& v : versions_of(ctx, patient, std::nullopt, times)) {

@@ -11,7 +11,8 @@
 /// Reading as a doctor logs the access on chain (DoctorContract.logAccess) BEFORE the record is
 /// opened, so that a doctor whose grant is gone is refused (NoAccessError) even if it still holds
 /// an old key, and the patient's audit shows "Dr X viewed record 3 version 2". The patient's own
-/// reads are not logged. What is logged is access_what() (audit.hpp).
+/// reads are not logged. What is logged is access_what() (audit.hpp), keyed so that only holders of the
+/// patient's keys can tell which record it names.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "base/error.hpp"
+#include "dossier/audit.hpp"
 #include "dossier/context.hpp"
 #include "dossier/doctors.hpp"
 #include "dossier/keyring.hpp"
@@ -68,10 +70,11 @@ struct ReadOptions {
 };
 
 /// A doctor's read as ReadOptions say: nothing for the patient itself or with log_access off;
-/// else log_access() (audit.hpp), or with log_once a free grant check for a `what` this reader
-/// logged already (NoAccessError if the grant is gone).
-void log_read(Context& ctx, Reader& reader, const eth::Address& patient, const Bytes32& what,
-              const ReadOptions& options);
+/// else log_access() (audit.hpp) of access_what(target, record_id, n) keyed with the patient's
+/// access-log key (from the reader's keyring), or with log_once a free grant check for what this
+/// reader logged already (NoAccessError if the grant is gone).
+void log_read(Context& ctx, Reader& reader, const eth::Address& patient, AccessTarget target,
+              std::uint32_t record_id, std::uint32_t n, const ReadOptions& options);
 
 /// One version as the chain records it.
 struct RecordVersionInfo {

@@ -7,6 +7,7 @@
 #include "dossier/audit.hpp"
 #include "dossier/doctors.hpp"
 #include "dossier/files.hpp"
+#include "dossier/keyring.hpp"
 #include "dossier/patients.hpp"
 #include "dossier/records.hpp"
 #include "eth/abi.hpp"
@@ -68,24 +69,80 @@ struct Workflow {
         (void)core::list_records(ctx, reader, patient.address());
     }
     eth::Address who() const { return patient.address(); }
+    /// The patient's access-log key, as its own client derives it.
+    crypto::SecretKey32 log_key() {
+        core::Keyring ring(f.ctx(), patient);
+        return core::access_log_key(ring.key(who(), 1), who());
+    }
 };
 
 }  // namespace
 
-TEST(Audit, AccessWhatIsTheDocumentedHash) {
-    // keccak256(abi.encode(uint8 1, uint32 3, uint32 2)), written out.
-    Bytes enc(96, 0);
-    enc[31] = 1;
-    enc[63] = 3;
-    enc[95] = 2;
-    EXPECT_EQ(core::access_what(core::AccessTarget::record, 3, 2), eth::keccak256(enc));
-    EXPECT_NE(core::access_what(core::AccessTarget::record, 3, 2), core::access_what(core::AccessTarget::file, 3, 2));
-    EXPECT_NE(core::access_what(core::AccessTarget::record, 3, 2), core::access_what(core::AccessTarget::record, 2, 3));
+TEST(Audit, AccessWhatIsTheDocumentedKeyedHash) {
+    // keccak256(key || abi.encode(uint8 1, uint32 3, uint32 2)), written out.
+    crypto::SecretKey32 key;
+    for (std::size_t i = 0; i < 32; ++i) key.data()[i] = static_cast<std::uint8_t>(i + 1);
+    Bytes enc(128, 0);
+    std::copy_n(key.data(), 32, enc.begin());
+    enc[32 + 31] = 1;
+    enc[32 + 63] = 3;
+    enc[32 + 95] = 2;
+    using core::AccessTarget;
+    EXPECT_EQ(core::access_what(key, AccessTarget::record, 3, 2), eth::keccak256(enc));
+    EXPECT_NE(core::access_what(key, AccessTarget::record, 3, 2), core::access_what(key, AccessTarget::file, 3, 2));
+    EXPECT_NE(core::access_what(key, AccessTarget::record, 3, 2), core::access_what(key, AccessTarget::record, 2, 3));
+    // Another key (another patient), another value for the same read.
+    crypto::SecretKey32 other = key;
+    other.data()[0] ^= 1;
+    EXPECT_NE(core::access_what(key, AccessTarget::record, 3, 2), core::access_what(other, AccessTarget::record, 3, 2));
+    // The log key depends on the patient as well as on the epoch key.
+    EXPECT_FALSE(core::access_log_key(key, eth::Address{}) ==
+                 core::access_log_key(key, eth::PrivateKey::generate().address()));
+}
+
+TEST(Audit, AnObserverCannotTellWhichRecordADoctorOpenedButThePatientCan) {
+    Workflow w;
+    // The observer: public chain data only (the entries, every record id, version and
+    // attachment index, which the writes name in the clear), enumerating every read there could
+    // have been with the old, unkeyed formula and with keys it could guess.
+    const auto observed = core::audit_history(w.f.ctx(), w.who());
+    std::vector<Bytes32> guesses;
+    const crypto::SecretKey32 zero{};
+    for (std::uint32_t target = 1; target <= 4; ++target)
+        for (std::uint32_t id = 0; id <= 8; ++id)
+            for (std::uint32_t n = 0; n <= 8; ++n) {
+                Bytes enc(96, 0);
+                enc[31] = static_cast<std::uint8_t>(target);
+                enc[63] = static_cast<std::uint8_t>(id);
+                enc[95] = static_cast<std::uint8_t>(n);
+                guesses.push_back(eth::keccak256(enc));
+                guesses.push_back(core::access_what(zero, static_cast<core::AccessTarget>(target), id, n));
+            }
+    std::size_t reads = 0;
+    for (const auto& e : observed) {
+        if (e.kind != AuditKind::accessed) continue;
+        ++reads;
+        EXPECT_FALSE(e.access) << core::describe(e);
+        EXPECT_EQ(std::find(guesses.begin(), guesses.end(), e.data), guesses.end());
+    }
+    EXPECT_EQ(reads, 2u);
+    // The patient's client names them.
+    const auto key = w.log_key();
+    const auto named = core::audit_history(w.f.ctx(), w.who(), &key);
+    ASSERT_EQ(named.size(), observed.size());
+    EXPECT_EQ(named[9].access, core::AccessTarget::record);
+    EXPECT_EQ(named[9].record_id, w.record);
+    EXPECT_EQ(named[10].access, core::AccessTarget::list);
+    // So does the doctor's: it reaches the patient's first epoch key through its envelope.
+    core::Keyring doctor_ring(w.f.ctx(), w.doctor);
+    const auto doctor_key = core::access_log_key(doctor_ring.key(w.who(), 1), w.who());
+    EXPECT_TRUE(doctor_key == key);
 }
 
 TEST(Audit, DecodesEveryEntryOfAWorkflowAndVerifiesTheChain) {
     Workflow w;
-    const auto entries = core::audit_history(w.f.ctx(), w.who());
+    const auto log_key = w.log_key();
+    const auto entries = core::audit_history(w.f.ctx(), w.who(), &log_key);
     std::vector<AuditKind> kinds;
     for (const auto& e : entries) kinds.push_back(e.kind);
     const std::vector<AuditKind> expected{

@@ -168,7 +168,9 @@ TEST(Files, FiveMegabytesAndAnEmptyFileComeBackIdentical) {
     EXPECT_FALSE(fs::exists(c.path("stolen")));
 
     // The doctor's fetch is in the audit trail.
-    const auto trail = core::audit_history(c.ctx(), c.who());
+    core::Keyring ring(c.ctx(), c.patient);
+    const auto log_key = core::access_log_key(ring.key(c.who(), 1), c.who());
+    const auto trail = core::audit_history(c.ctx(), c.who(), &log_key);
     EXPECT_TRUE(std::any_of(trail.begin(), trail.end(), [&](const core::AuditEntry& x) {
         return x.kind == core::AuditKind::accessed && x.access == core::AccessTarget::file && x.record_id == record &&
                x.number == 1u && x.actor == c.doctor.address();

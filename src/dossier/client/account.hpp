@@ -73,6 +73,11 @@ public:
     virtual PatientRegistration register_patient(const PatientProfile& profile, std::stop_token stop = {}) = 0;
     /// The patient's decrypted FHIR Patient document (this account must hold a key for it).
     [[nodiscard]] virtual Json patient_profile(const Address& patient) = 0;
+    /// The patient's audit trail (Client::audit_trail) with each doctor's read named: what a
+    /// doctor opened is logged keyed with the patient's access-log key, which this account must
+    /// reach (the patient, or a doctor it gave a key to). Reads no record and logs nothing.
+    [[nodiscard]] virtual std::vector<AuditEntry> audit_trail(const Address& patient, const ProgressFn& progress = {},
+                                                              std::stop_token stop = {}) = 0;
     /// Approves a doctor's pending request for `days` from now (the chain's clock); returns the
     /// expiry.
     virtual std::uint64_t approve(const Address& doctor, unsigned days, std::stop_token stop = {}) = 0;

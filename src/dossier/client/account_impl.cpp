@@ -9,6 +9,7 @@
 #include "base/hex.hpp"
 #include "dossier/client/convert.hpp"
 #include "dossier/client/doctor_patients.hpp"
+#include "dossier/index/index_queries.hpp"
 #include "dossier/record_fields.hpp"
 #include "fhir/summary.hpp"
 
@@ -259,6 +260,25 @@ public:
     Json patient_profile(const Address& patient) override {
         return read({}, [&](core::Context& ctx, core::Reader& reader) {
             return core::read_profile(ctx, reader.keyring(), cv::to_eth(patient));
+        });
+    }
+
+    std::vector<AuditEntry> audit_trail(const Address& patient, const ProgressFn& progress,
+                                        std::stop_token stop) override {
+        return read(std::move(stop), [&](core::Context& ctx, core::Reader& reader) {
+            const auto p = cv::to_eth(patient);
+            const auto log_key = core::access_log_key(reader.keyring().key(p, 1), p);
+            const auto local = connection_->index();
+            return local->read(ctx, progress, [&](index::IndexDb& db) {
+                std::vector<AuditEntry> out;
+                for (const auto& e : index::patient_trail(db, p, &log_key)) {
+                    AuditEntry a = cv::to_client(e);
+                    a.patient = patient;
+                    a.confirmed = local->confirmed(ctx, e.block);
+                    out.push_back(std::move(a));
+                }
+                return out;
+            });
         });
     }
 

@@ -105,21 +105,24 @@ HistoryPage history(IndexDb& db, const HistoryQuery& query) {
     for (std::size_t k = 0; k < page.entries.size(); ++k)
         if (page.entries[k].entry.kind == core::AuditKind::accessed) accessed[page.entries[k].patient].push_back(k);
     for (const auto& [patient, rows] : accessed) {
+        if (!query.log_key) continue;
+        const auto key = query.log_key(patient);
+        if (!key) continue;
         std::vector<core::AuditEntry> entries;
         for (const auto k : rows) entries.push_back(page.entries[k].entry);
-        core::resolve_accesses(entries, writes_of(db, patient));
+        core::resolve_accesses(entries, writes_of(db, patient), &*key);
         for (std::size_t k = 0; k < rows.size(); ++k) page.entries[rows[k]].entry = std::move(entries[k]);
     }
     return page;
 }
 
-std::vector<core::AuditEntry> patient_trail(IndexDb& db, const eth::Address& patient) {
+std::vector<core::AuditEntry> patient_trail(IndexDb& db, const eth::Address& patient,
+                                            const crypto::SecretKey32* log_key) {
     sql::Statement q(db.db(), std::string("SELECT ") + kEntryColumns + " FROM audit WHERE patient = ?1 ORDER BY seq");
     q.bind(1, view(patient));
     std::vector<core::AuditEntry> out;
     while (q.step()) out.push_back(entry_at(q, 0));
-    const auto writes = writes_of(db, patient);
-    core::resolve_accesses(out, writes);
+    if (log_key != nullptr) core::resolve_accesses(out, writes_of(db, patient), log_key);
     return out;
 }
 

@@ -4,6 +4,7 @@
 /// patients a doctor knows. Every answer comes from the index alone (no chain call): sync first.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@ struct HistoryQuery {
     /// The `next` cursor of the previous page (entries older than its last one).
     std::optional<std::string> after;
     std::size_t limit = 50;
+    /// The access-log key (core::access_log_key) of a patient, if the caller holds it: Accessed
+    /// entries of that patient are resolved (what was opened), others name only a commitment.
+    std::function<std::optional<crypto::SecretKey32>(const eth::Address& patient)> log_key;
 };
 
 struct IndexedEntry {
@@ -35,11 +39,14 @@ struct HistoryPage {
 };
 
 /// One page of history. Needs a patient or an actor (or both); Error(invalid_input) otherwise,
-/// and for a malformed cursor. Accessed entries are resolved (what was opened).
+/// and for a malformed cursor. Accessed entries are resolved (what was opened) where
+/// `query.log_key` gives the patient's access-log key.
 [[nodiscard]] HistoryPage history(IndexDb& db, const HistoryQuery& query);
 
-/// Every audit entry of `patient` in chain order (audit verification from the index).
-[[nodiscard]] std::vector<core::AuditEntry> patient_trail(IndexDb& db, const eth::Address& patient);
+/// Every audit entry of `patient` in chain order (audit verification from the index); Accessed
+/// entries resolved with `log_key` (the patient's access-log key) if given.
+[[nodiscard]] std::vector<core::AuditEntry> patient_trail(IndexDb& db, const eth::Address& patient,
+                                                          const crypto::SecretKey32* log_key = nullptr);
 
 /// Where each doctor that asked `patient` (or registered it) stands, as the entries tell it.
 [[nodiscard]] std::vector<core::AccessRequest> patient_requests(IndexDb& db, const eth::Address& patient,
