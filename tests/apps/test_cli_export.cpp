@@ -59,7 +59,7 @@ protected:
         const auto up = run({"node", "up"});
         ASSERT_EQ(up.exit_code, 0) << up.err;
         ok({"account", "import", "--embedded-authority", "--role", "admin", "--label", "admin"});
-        ok({"account", "new", "--role", "doctor", "--label", "dr-house"});
+        house_ = ok({"account", "new", "--role", "doctor", "--label", "dr-house"})["address"];
         ok({"doctor", "register", "--as", "dr-house", "--fields",
             file("dr.json", json{{"name", "Gregory House"}, {"specialty", "Diagnostics"}, {"licence", "NJ-1"}}.dump())});
         ok({"doctor", "verify", "dr-house", "--as", "admin"});
@@ -115,6 +115,7 @@ protected:
     }
 
     dossier::test::TempDir dir_;
+    std::string house_;  ///< dr-house's address
 };
 
 TEST_F(CliExport, ABundleCarriesProvenanceAndFilesAndImportsBackToTheSameClinicalContent) {
@@ -133,7 +134,6 @@ TEST_F(CliExport, ABundleCarriesProvenanceAndFilesAndImportsBackToTheSameClinica
     EXPECT_EQ(bundle["entry"][0]["resource"]["resourceType"], "Patient");
 
     // Every record has the Provenance of its version: the author's address, time, transaction.
-    const std::string house = ok({"account", "show", "dr-house"})["address"];
     std::map<std::string, std::string> type_of;
     std::multiset<std::string> targets;
     std::size_t binaries = 0;
@@ -143,7 +143,7 @@ TEST_F(CliExport, ABundleCarriesProvenanceAndFilesAndImportsBackToTheSameClinica
         if (res["resourceType"] == "Binary") ++binaries;
         if (res["resourceType"] != "Provenance") continue;
         targets.insert(res["target"][0]["reference"].get<std::string>());
-        EXPECT_EQ(res["agent"][0]["who"]["identifier"]["value"], house) << res.dump();
+        EXPECT_EQ(res["agent"][0]["who"]["identifier"]["value"], house_) << res.dump();
         EXPECT_EQ(res["agent"][0]["who"]["identifier"]["system"], "urn:dossier:account");
         EXPECT_EQ(res["entity"][0]["what"]["identifier"]["system"], "urn:dossier:transaction");
         EXPECT_EQ(res["entity"][0]["what"]["identifier"]["value"].get<std::string>().size(), 66u) << res.dump();
