@@ -149,8 +149,11 @@ TEST_F(CliExport, ABundleCarriesProvenanceAndFilesAndImportsBackToTheSameClinica
         EXPECT_EQ(res["entity"][0]["what"]["identifier"]["value"].get<std::string>().size(), 66u) << res.dump();
         EXPECT_FALSE(res["recorded"].get<std::string>().empty());
     }
-    for (const auto& [url, type] : type_of)
-        if (type != "Patient" && type != "Provenance") EXPECT_EQ(targets.count(url), 1u) << url << " " << type;
+    for (const auto& [url, type] : type_of) {
+        if (type != "Patient" && type != "Provenance") {
+            EXPECT_EQ(targets.count(url), 1u) << url << " " << type;
+        }
+    }
     EXPECT_EQ(r["provenances"], targets.size());
     EXPECT_GE(binaries, 2u);  // the HL7 Binary examples, as files of their own
     EXPECT_EQ(r["files"], binaries);

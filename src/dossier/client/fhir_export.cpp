@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <ctime>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "base/atomic_file.hpp"
