@@ -48,11 +48,13 @@ enum class AuditKind : std::uint8_t {
 [[nodiscard]] std::string_view entry_kind_name(AuditKind kind) noexcept;
 
 /// What a doctor opened.
-enum class AccessTarget : std::uint8_t { record = 1, file = 2, list = 3, files = 4 };
+/// `exported`: a whole export (its listing, every record and file opened under this one entry).
+enum class AccessTarget : std::uint8_t { record = 1, file = 2, list = 3, files = 4, exported = 5 };
 
 /// The `what` of logAccess: keccak256(abi.encode(uint8 target, uint32 record_id, uint32 n)) with
 /// n the record version (record), the attachment index (file), the number of records (list,
-/// record_id 0), or the number of attachments listed (files; record_id 0: all of them).
+/// record_id 0), the number of attachments listed (files; record_id 0: all of them), or the number
+/// of records on chain when exported (exported, record_id 0).
 [[nodiscard]] Bytes32 access_what(AccessTarget target, std::uint32_t record_id, std::uint32_t n);
 
 /// Sends DoctorContract.logAccess(patient, what) from `doctor`. A refusal (not verified, no active

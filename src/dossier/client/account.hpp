@@ -116,6 +116,14 @@ public:
                                                               std::optional<std::uint32_t> record_id = std::nullopt) = 0;
     /// Decrypts an attachment to `destination` (a file, or a directory to keep its name); nothing
     /// is left there unless all of it authenticated.
+    /// Everything an export writes, as one audited access: a doctor logs one access naming the
+    /// export (audit text "exported the records (n)") before anything is opened, then the
+    /// listing, each record's latest version, the profile and every file are opened without
+    /// logging each. Files are decrypted into `files_to` (an existing directory) as
+    /// "<record id>-<index>" (an empty `files_to`: files are listed, not decrypted). Progress:
+    /// "reading records" then "decrypting files" (files).
+    [[nodiscard]] virtual PatientExport read_for_export(const Address& patient, const std::filesystem::path& files_to,
+                                                        const ProgressFn& progress = {}, std::stop_token stop = {}) = 0;
     virtual FetchedFile fetch_file(const Address& patient, std::uint32_t record_id, std::uint32_t index,
                                    const std::filesystem::path& destination, bool overwrite = false,
                                    const ProgressFn& progress = {}, std::stop_token stop = {}) = 0;

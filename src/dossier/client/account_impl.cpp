@@ -396,6 +396,54 @@ public:
         });
     }
 
+    PatientExport read_for_export(const Address& patient, const std::filesystem::path& files_to,
+                                  const ProgressFn& progress, std::stop_token stop) override {
+        return read(stop, [&](core::Context& ctx, core::Reader& reader) {
+            const auto p = cv::to_eth(patient);
+            // The one logged access (refused here without an active grant), then quiet reads.
+            core::log_read(ctx, reader, p, core::access_what(core::AccessTarget::exported, 0, core::record_count(ctx, p)),
+                           core::ReadOptions{true, false});
+            const core::ReadOptions quiet{false, false};
+            PatientExport out;
+            try {
+                out.profile = core::read_profile(ctx, reader.keyring(), p);
+            } catch (const Error&) {
+                // A reader without the profile's key still exports the records it can open.
+            }
+            const auto listing = core::list_records(ctx, reader, p, quiet, {});
+            std::size_t done = 0;
+            for (const auto& l : listing) {
+                if (stop.stop_requested()) throw Error(ErrorCode::cancelled, "the export was cancelled");
+                if (progress) progress(Progress{"reading records", ++done, listing.size(), "records"});
+                if (!l.readable) {
+                    ++out.unreadable;
+                    continue;
+                }
+                const auto r = core::show_record(ctx, reader, p, l.record_id, std::nullopt, quiet);
+                out.records.push_back(Record{cv::to_client(r.info), r.latest_version, r.attachments,
+                                             cv::to_client(r.document.kind), r.document.resource, r.document.created,
+                                             fhir::summary(r.document.resource)});
+            }
+            const auto files = core::list_files(ctx, reader, p, std::nullopt, quiet);
+            done = 0;
+            for (const auto& f : files) {
+                if (stop.stop_requested()) throw Error(ErrorCode::cancelled, "the export was cancelled");
+                if (progress) progress(Progress{"decrypting files", ++done, files.size(), "files"});
+                if (!f.description) {
+                    ++out.unreadable_files;
+                    continue;
+                }
+                if (files_to.empty()) continue;
+                core::FetchOptions opt;
+                opt.log_access = false;
+                const auto path = files_to / (std::to_string(f.record_id) + "-" + std::to_string(f.index));
+                (void)core::fetch_file(ctx, reader, p, f.record_id, f.index, path, opt);
+                out.files.push_back(ExportedFile{cv::to_client(f), path});
+            }
+            return out;
+        });
+    }
+
     FetchedFile fetch_file(const Address& patient, std::uint32_t record_id, std::uint32_t index,
                            const std::filesystem::path& destination, bool overwrite, const ProgressFn& progress,
                            std::stop_token stop) override {
