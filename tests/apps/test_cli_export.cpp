@@ -109,7 +109,9 @@ protected:
 
     std::size_t accessed(const std::string& patient, const std::string& text) const {
         std::size_t n = 0;
-        for (const auto& e : ok({"audit", "show", "--patient", patient})["entries"])
+        // The answer is held here: ranging over a member of a temporary would read a dead object.
+        const json trail = ok({"audit", "show", "--patient", patient});
+        for (const auto& e : trail["entries"])
             if (e["kind"] == "accessed" && e["text"].get<std::string>().find(text) != std::string::npos) ++n;
         return n;
     }
@@ -124,7 +126,7 @@ TEST_F(CliExport, ABundleCarriesProvenanceAndFilesAndImportsBackToTheSameClinica
     const auto imported = ok({"import", file("hl7.json", input.dump()), "--as", "dr-house", "--patient", "alice"});
     ASSERT_GT(imported["added"].get<int>(), 100);
 
-    const std::string out = out_path("alice.json");
+    const std::string out = out_path("export-alice.json");
     const auto r = ok({"export", "--as", "dr-house", "--patient", "alice", "--out", out});
     const json bundle = json::parse(read_text(out));
     std::vector<json> docs{bundle};
@@ -164,9 +166,14 @@ TEST_F(CliExport, ABundleCarriesProvenanceAndFilesAndImportsBackToTheSameClinica
         if (const auto ref = dossier::core::patient_reference(e["resource"])) mapping[*ref] = "bob";
     const auto back = ok({"import", out, "--as", "dr-house", "--patient", "bob", "--patients-from",
                           file("mapping.json", mapping.dump())});
-    for (const auto& x : back["refused"])  // the Patient (alice is not bob) and the Provenance resources
-        EXPECT_TRUE(x["resource"].get<std::string>().rfind("Provenance", 0) == 0 || x["reason"] == "patient-mismatch")
+    // Refused: the Provenance resources, and alice's Patient resource (not bob, and not in the
+    // mapping, which names only the patients the records point at).
+    for (const auto& x : back["refused"]) {
+        const std::string what = x["resource"].get<std::string>();
+        EXPECT_TRUE(what.rfind("Provenance", 0) == 0 ||
+                    (what.rfind("Patient", 0) == 0 && (x["reason"] == "patient-mismatch" || x["reason"] == "unknown-patient")))
             << x.dump();
+    }
     const auto [alice_records, alice_files] = records_of("alice");
     const auto [bob_records, bob_files] = records_of("bob");
     EXPECT_EQ(bob_records, alice_records);
