@@ -104,6 +104,12 @@ gas[updateRecordPatient]=$(send $patient_key "$patients" "updateRecord(address,u
   "$patient" 2 "$e" "$d3" "$(digest)" "$(digest)")
 gas[attachFilePatient]=$(send $patient_key "$patients" "attachFile(address,uint32,uint32,bytes32,bytes32)" \
   "$patient" 2 "$e" "$(digest)" "$(digest)")
+# a batch of 100 records by the doctor: one transaction, one RecordVersion and one audit entry each
+batch_digests=$(for _ in $(seq 100); do digest; done | paste -sd, -)
+batch_metas=$(for _ in $(seq 100); do digest; done | paste -sd, -)
+gas[addRecords100]=$(send $doctor_key "$patients" "addRecords(address,uint32,bytes32[],bytes32[])" \
+  "$patient" "$e" "[$batch_digests]" "[$batch_metas]")
+gas[addRecordsPerRecord]=$(( gas[addRecords100] / 100 ))
 gas[updateProfile]=$(send $patient_key "$patients" "updateProfile(bytes32,uint32)" "$(digest)" "$e")
 rotate="rotateKey(address,uint32,bytes,bytes,address[],bytes[])"
 gas[rotateKey]=$(send $patient_key "$patients" "$rotate" "$patient" "$(epoch "$patient")" "$(envelope)" "$(envelope)" \
@@ -194,6 +200,8 @@ row() { # name, call, target (or -)
   row rotateKeyTwo "PatientContract.rotateKey(patient, epoch, envelope, link, [two doctors], [two envelopes])" -
   row addRecord "PatientContract.addRecord(patient, epoch, digest, meta), by a doctor" 75000
   row addRecordPatient "PatientContract.addRecord(...), by the patient" 75000
+  row addRecords100 "PatientContract.addRecords(patient, epoch, 100 digests, 100 metas), by a doctor" -
+  row addRecordsPerRecord "the same per record (gasUsed / 100)" 30000
   row updateRecord "PatientContract.updateRecord(patient, id, epoch, previous, digest, meta), by a doctor" 55000
   row updateRecordPatient "PatientContract.updateRecord(...), by the patient" 55000
   row attachFile "PatientContract.attachFile(patient, id, epoch, digest, meta), by a doctor" 55000
