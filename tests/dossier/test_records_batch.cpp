@@ -179,7 +179,8 @@ TEST(RecordsBatch, BatchTransactionsReadBackAsSingleAddsWithOneAuditEntryEach) {
     std::vector<std::uint32_t> added_ids;
     for (const auto& e : core::audit_history(ctx, p)) {
         if (e.kind != core::AuditKind::record_added) continue;
-        added_ids.push_back(e.record_id);
+        ASSERT_TRUE(e.record_id.has_value());
+        added_ids.push_back(*e.record_id);
         EXPECT_EQ(e.number, 1u);
         EXPECT_EQ(e.actor, r.doctor.address());
     }
