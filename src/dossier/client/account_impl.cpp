@@ -10,6 +10,7 @@
 #include "dossier/client/convert.hpp"
 #include "dossier/client/doctor_patients.hpp"
 #include "dossier/record_fields.hpp"
+#include "dossier/records_batch.hpp"
 #include "fhir/summary.hpp"
 
 namespace dossier::client::detail {
@@ -332,6 +333,26 @@ public:
             std::vector<WrittenRecord> out;
             out.reserve(added.size());
             for (std::size_t i = 0; i < added.size(); ++i) out.push_back(written(patient, inputs[i].kind, added[i].written));
+            return out;
+        });
+    }
+
+    std::vector<WrittenRecord> add_records_batched(const Address& patient, const std::vector<RecordContent>& contents,
+                                                   std::size_t per_transaction, const ProgressFn& progress,
+                                                   std::stop_token stop) override {
+        return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
+            const auto p = cv::to_eth(patient);
+            std::vector<core::RecordInput> inputs;
+            inputs.reserve(contents.size());
+            for (const auto& c : contents) {
+                auto [kind, resource] = resource_of(c, p, key.address());
+                inputs.push_back(core::RecordInput{kind, std::move(resource)});
+            }
+            const auto added = core::add_records_batched(ctx, key, p, inputs, per_transaction, {},
+                                                         phase(progress, "adding records", "records"));
+            std::vector<WrittenRecord> out;
+            out.reserve(added.size());
+            for (std::size_t i = 0; i < added.size(); ++i) out.push_back(written(patient, inputs[i].kind, added[i]));
             return out;
         });
     }
