@@ -10,8 +10,8 @@ namespace {
 
 struct Args {
     std::string file, as, patient, patients_from;
-    bool dry_run = false;
-    std::size_t batch = 64, in_flight = 16;
+    bool dry_run = false, per_record = false;
+    std::size_t batch = 128, in_flight = 16;
 };
 
 }  // namespace
@@ -42,8 +42,14 @@ void add_import_command(CLI::App& app, Session& s) {
                     "\"identifier:<system>|<value>\") to registered patients (labels or addresses), to import for "
                     "several patients at once");
     cmd->add_flag("--dry-run", a->dry_run, "Check every resource and report what would be added; write nothing");
-    cmd->add_option("--batch", a->batch, "Records written per batch (one journal sync each)")->capture_default_str();
-    cmd->add_option("--in-flight", a->in_flight, "Transactions waiting for the chain at once")->capture_default_str();
+    cmd->add_option("--batch", a->batch,
+                    "Records written per batch: one transaction and one journal sync each (at most 256)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 256));
+    cmd->add_flag("--per-record", a->per_record,
+                  "One transaction per record instead of one per batch (slower; kept for comparison)");
+    cmd->add_option("--in-flight", a->in_flight, "With --per-record: transactions waiting for the chain at once")
+        ->capture_default_str();
     cmd->callback([&s, a] {
         s.action = [&s, a] {
             if (a->patient.empty() && a->patients_from.empty())
@@ -55,6 +61,7 @@ void add_import_command(CLI::App& app, Session& s) {
             options.dry_run = a->dry_run;
             options.batch = a->batch;
             options.in_flight = a->in_flight;
+            options.per_record = a->per_record;
             const auto account = s.unlock(a->as);
             std::unique_ptr<ProgressBar> bar;
             const auto r = client::import_fhir(s.client(), *account, options, s.progress_into(bar));

@@ -85,6 +85,7 @@ contract PatientContract is ConsentDomain {
     error InactiveRecipient(address doctor);
     error TooManyGrantees(address patient);
     error RotationNotRequired(address patient);
+    error BatchSize(uint256 count);
 
     /// EIP-712 type of the consent a patient signs so that a verified doctor may register it and
     /// receive a grant until `expiry` (`bytes` members are hashed, as EIP-712 specifies).
@@ -95,6 +96,9 @@ contract PatientContract is ConsentDomain {
     /// The most grantees (approved or renewing grants) a patient may hold: every rotation lists
     /// them all. An expired grantee counts until the patient revokes it.
     uint256 public constant MAX_GRANTEES = 256;
+
+    /// The most records one addRecords call adds (its gas stays well under a block's limit).
+    uint256 public constant MAX_BATCH = 256;
 
     AuditContract public immutable AUDIT;
     DoctorContract public immutable DOCTORS;
@@ -255,10 +259,28 @@ contract PatientContract is ConsentDomain {
         Patient storage p = _sealable(patient, epoch);
         recordId = uint32(p.records) + 1;
         p.records = uint24(recordId);
-        _records[patient][recordId] =
-            Record({version: 1, attachments: 0, head: bytes24(keccak256(abi.encode(digest)))});
-        emit RecordVersion(patient, recordId, 1, msg.sender, digest, 0, meta);
-        AUDIT.log(patient, EntryKind.RecordAdded, msg.sender, _recordSubject(recordId, 1), digest);
+        _newRecord(patient, recordId, digest, meta);
+    }
+
+    /// Adds `digests.length` records (1 to MAX_BATCH) to `patient` in one transaction, each exactly
+    /// as addRecord would: the same writer and epoch checks (made once: they hold for the whole
+    /// transaction), and per record its slot, its RecordVersion event and its own audit entry.
+    /// `metas[i]` belongs to `digests[i]`; the records get consecutive ids in that order.
+    /// @return firstId the first new record's id (the others follow it)
+    function addRecords(address patient, uint32 epoch, bytes32[] calldata digests, bytes32[] calldata metas)
+        external
+        returns (uint32 firstId)
+    {
+        uint256 n = digests.length;
+        if (n == 0 || n > MAX_BATCH) revert BatchSize(n);
+        if (metas.length != n) revert LengthMismatch();
+        Patient storage p = _sealable(patient, epoch);
+        firstId = uint32(p.records) + 1;
+        p.records = uint24(firstId + n - 1);
+        // Bounded by MAX_BATCH.
+        for (uint256 i = 0; i < n; ++i) {
+            _newRecord(patient, uint32(firstId + i), digests[i], metas[i]);
+        }
     }
 
     /// Adds a version to a record, sealed under key `epoch`. `previous` must be the latest
@@ -452,6 +474,15 @@ contract PatientContract is ConsentDomain {
             if (!holds && length != 0) revert InactiveRecipient(recipients[i]);
             if (holds) emit KeyEnvelope(patient, recipients[i], epoch, envelopes[i]);
         }
+    }
+
+    /// Writes version 1 of record `recordId` (whose id the caller has already counted in the
+    /// patient's slot), its RecordVersion event and its audit entry.
+    function _newRecord(address patient, uint32 recordId, bytes32 digest, bytes32 meta) private {
+        _records[patient][recordId] =
+            Record({version: 1, attachments: 0, head: bytes24(keccak256(abi.encode(digest)))});
+        emit RecordVersion(patient, recordId, 1, msg.sender, digest, 0, meta);
+        AUDIT.log(patient, EntryKind.RecordAdded, msg.sender, _recordSubject(recordId, 1), digest);
     }
 
     function _subject(address doctor) private pure returns (bytes32) {

@@ -219,6 +219,7 @@ std::string describe(const AuditEntry& e) {
                 case AccessTarget::file:
                     return actor + " opened file " + num(e.number) + " of record " + num(e.record_id);
                 case AccessTarget::list: return actor + " listed the records (" + num(e.number) + ")";
+                case AccessTarget::exported: return actor + " exported the records (" + num(e.number) + ")";
                 case AccessTarget::files:
                     return actor + " listed the files" +
                            (e.record_id && *e.record_id != 0 ? " of record " + num(e.record_id) : std::string()) +
@@ -251,7 +252,10 @@ void resolve_accesses(std::vector<AuditEntry>& entries, const std::vector<AuditE
             ++files[0];
         }
     }
-    for (std::uint32_t n = 0; n <= records; ++n) known[access_what(key, AccessTarget::list, 0, n)] = {AccessTarget::list, 0, n};
+    for (std::uint32_t n = 0; n <= records; ++n) {
+        known[access_what(key, AccessTarget::list, 0, n)] = {AccessTarget::list, 0, n};
+        known[access_what(key, AccessTarget::exported, 0, n)] = {AccessTarget::exported, 0, n};
+    }
     for (const auto& [id, count] : files)
         for (std::uint32_t n = 0; n <= count; ++n)
             known[access_what(key, AccessTarget::files, id, n)] = {AccessTarget::files, id, n};
@@ -260,7 +264,7 @@ void resolve_accesses(std::vector<AuditEntry>& entries, const std::vector<AuditE
         const auto it = known.find(e.data);
         if (it == known.end()) continue;
         e.access = std::get<0>(it->second);
-        if (e.access != AccessTarget::list) e.record_id = std::get<1>(it->second);
+        if (e.access != AccessTarget::list && e.access != AccessTarget::exported) e.record_id = std::get<1>(it->second);
         else e.record_id.reset();
         e.number = std::get<2>(it->second);
     }

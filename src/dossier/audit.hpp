@@ -51,7 +51,8 @@ enum class AuditKind : std::uint8_t {
 [[nodiscard]] std::string_view entry_kind_name(AuditKind kind) noexcept;
 
 /// What a doctor opened.
-enum class AccessTarget : std::uint8_t { record = 1, file = 2, list = 3, files = 4 };
+/// `exported`: a whole export (its listing, every record and file opened under this one entry).
+enum class AccessTarget : std::uint8_t { record = 1, file = 2, list = 3, files = 4, exported = 5 };
 
 /// The patient's access-log key: HKDF-SHA256(ikm = the key of epoch 1, salt = the patient's
 /// address, info = "dossier/access-log/v1"). Whoever holds any of the patient's epoch keys reaches
@@ -62,7 +63,7 @@ enum class AccessTarget : std::uint8_t { record = 1, file = 2, list = 3, files =
 /// The `what` of logAccess: keccak256(log_key || abi.encode(uint8 target, uint32 record_id,
 /// uint32 n)) with n the record version (record), the attachment index (file), the number of
 /// records (list, record_id 0), or the number of attachments listed (files; record_id 0: all of
-/// them). Keyed so that it cannot be inverted by enumerating the (public, small) inputs.
+/// them), or the number of records on chain when exported (exported, record_id 0). Keyed so that it cannot be inverted by enumerating the (public, small) inputs.
 [[nodiscard]] Bytes32 access_what(const crypto::SecretKey32& log_key, AccessTarget target, std::uint32_t record_id,
                                   std::uint32_t n);
 

@@ -172,8 +172,13 @@ private slots:
         UI(type_into(QStringLiteral("doctorSpecialtyEdit"), QStringLiteral("General practice")));
         UI(type_into(QStringLiteral("doctorLicenceEdit"), QStringLiteral("FR-123456")));
         UI(click(QStringLiteral("registerDoctorButton")));
-        UI(wait_until([&] { return label_text(QStringLiteral("doctorStatusLabel")).contains(QStringLiteral("authority")); },
-                      QStringLiteral("the registered status")));
+        // The unregistered status names the authority too: wait for the registered one, so that the
+        // registration has landed before the next step locks the session.
+        UI(wait_until(
+            [&] {
+                return label_text(QStringLiteral("doctorStatusLabel")).contains(QStringLiteral("waiting for the credentialing"));
+            },
+            QStringLiteral("the registered status")));
     }
 
     void authority_verifies_the_doctor() {

@@ -171,11 +171,14 @@ void AuditView::refresh() {
         d_->empty->set_empty(true);
     }
     auto client = d_->session.client();
+    // An unlocked account names what each doctor opened (its keys derive the access-log key); the
+    // public trail shows only that something was opened.
+    auto account = d_->session.account();
     const auto patients = d_->patients;
     const auto only = d_->only_doctor;
     d_->task = run_task(
         this,
-        [client, patients, only](const TaskIo& io) {
+        [client, account, patients, only](const TaskIo& io) {
             AuditLoad out;
             std::map<client::Address, QString> names;
             const auto name = [&](const client::Address& a) -> const QString& {
@@ -193,7 +196,8 @@ void AuditView::refresh() {
                     io.progress(whole);
                 };
                 try {
-                    auto trail = client->audit_trail(patient, progress, io.stop);
+                    auto trail = account ? account->audit_trail(patient, progress, io.stop)
+                                         : client->audit_trail(patient, progress, io.stop);
                     auto verification = client->verify_audit(patient, progress, io.stop);
                     out.verified.push_back({name(patient), std::move(verification)});
                     for (auto& e : trail) {

@@ -105,6 +105,17 @@ public:
     virtual std::vector<WrittenRecord> add_records(const Address& patient, const std::vector<RecordContent>& contents,
                                                    std::size_t in_flight = 16, const ProgressFn& progress = {},
                                                    std::stop_token stop = {}) = 0;
+    /// Adds several records to one patient in few transactions: PatientContract.addRecords of
+    /// `per_transaction` records (1 to 256) each, one audit entry per record. Every resource is
+    /// checked before anything is sent; each transaction's documents are sealed under one key and
+    /// stored together, and it is sent once its objects are stored. Results are in input order. A
+    /// failure (Error, as add_record) leaves the transactions confirmed before it on chain.
+    /// Progress: "adding records", counted in records, after each receipt.
+    virtual std::vector<WrittenRecord> add_records_batched(const Address& patient,
+                                                           const std::vector<RecordContent>& contents,
+                                                           std::size_t per_transaction = 128,
+                                                           const ProgressFn& progress = {},
+                                                           std::stop_token stop = {}) = 0;
     /// Adds a version to a record. Throws Error(conflict) if someone else added one since
     /// `expected_version` (when given): re-read and retry, nothing is overwritten.
     virtual WrittenRecord update_record(const Address& patient, std::uint32_t record_id, const RecordContent& content,
@@ -121,6 +132,14 @@ public:
                                                               std::optional<std::uint32_t> record_id = std::nullopt) = 0;
     /// Decrypts an attachment to `destination` (a file, or a directory to keep its name); nothing
     /// is left there unless all of it authenticated.
+    /// Everything an export writes, as one audited access: a doctor logs one access naming the
+    /// export (audit text "exported the records (n)") before anything is opened, then the
+    /// listing, each record's latest version, the profile and every file are opened without
+    /// logging each. Files are decrypted into `files_to` (an existing directory) as
+    /// "<record id>-<index>" (an empty `files_to`: files are listed, not decrypted). Progress:
+    /// "reading records" then "decrypting files" (files).
+    [[nodiscard]] virtual PatientExport read_for_export(const Address& patient, const std::filesystem::path& files_to,
+                                                        const ProgressFn& progress = {}, std::stop_token stop = {}) = 0;
     virtual FetchedFile fetch_file(const Address& patient, std::uint32_t record_id, std::uint32_t index,
                                    const std::filesystem::path& destination, bool overwrite = false,
                                    const ProgressFn& progress = {}, std::stop_token stop = {}) = 0;

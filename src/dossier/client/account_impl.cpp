@@ -2,6 +2,7 @@
 #include "dossier/client/account_impl.hpp"
 
 #include <map>
+#include <optional>
 #include <shared_mutex>
 #include <type_traits>
 
@@ -10,7 +11,9 @@
 #include "dossier/client/convert.hpp"
 #include "dossier/client/doctor_patients.hpp"
 #include "dossier/index/index_queries.hpp"
+#include "dossier/keyring.hpp"
 #include "dossier/record_fields.hpp"
+#include "dossier/records_batch.hpp"
 #include "fhir/summary.hpp"
 
 namespace dossier::client::detail {
@@ -267,11 +270,17 @@ public:
                                         std::stop_token stop) override {
         return read(std::move(stop), [&](core::Context& ctx, core::Reader& reader) {
             const auto p = cv::to_eth(patient);
-            const auto log_key = core::access_log_key(reader.keyring().key(p, 1), p);
+            // A reader without any of the patient's keys (a doctor never approved, or one whose
+            // keys were not shared) sees the trail as anyone does: reads logged, not named.
+            std::optional<crypto::SecretKey32> log_key;
+            try {
+                log_key = core::access_log_key(reader.keyring().key(p, 1), p);
+            } catch (const core::NoAccessError&) {
+            }
             const auto local = connection_->index();
             return local->read(ctx, progress, [&](index::IndexDb& db) {
                 std::vector<AuditEntry> out;
-                for (const auto& e : index::patient_trail(db, p, &log_key)) {
+                for (const auto& e : index::patient_trail(db, p, log_key ? &*log_key : nullptr)) {
                     AuditEntry a = cv::to_client(e);
                     a.patient = patient;
                     a.confirmed = local->confirmed(ctx, e.block);
@@ -356,6 +365,26 @@ public:
         });
     }
 
+    std::vector<WrittenRecord> add_records_batched(const Address& patient, const std::vector<RecordContent>& contents,
+                                                   std::size_t per_transaction, const ProgressFn& progress,
+                                                   std::stop_token stop) override {
+        return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
+            const auto p = cv::to_eth(patient);
+            std::vector<core::RecordInput> inputs;
+            inputs.reserve(contents.size());
+            for (const auto& c : contents) {
+                auto [kind, resource] = resource_of(c, p, key.address());
+                inputs.push_back(core::RecordInput{kind, std::move(resource)});
+            }
+            const auto added = core::add_records_batched(ctx, key, p, inputs, per_transaction, {},
+                                                         phase(progress, "adding records", "records"));
+            std::vector<WrittenRecord> out;
+            out.reserve(added.size());
+            for (std::size_t i = 0; i < added.size(); ++i) out.push_back(written(patient, inputs[i].kind, added[i]));
+            return out;
+        });
+    }
+
     WrittenRecord update_record(const Address& patient, std::uint32_t record_id, const RecordContent& content,
                                 std::optional<std::uint32_t> expected_version, std::stop_token stop) override {
         return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
@@ -412,6 +441,54 @@ public:
             std::vector<FileListing> out;
             for (const auto& f : core::list_files(ctx, reader, cv::to_eth(patient), record_id, reading()))
                 out.push_back(cv::to_client(f));
+            return out;
+        });
+    }
+
+    PatientExport read_for_export(const Address& patient, const std::filesystem::path& files_to,
+                                  const ProgressFn& progress, std::stop_token stop) override {
+        return read(stop, [&](core::Context& ctx, core::Reader& reader) {
+            const auto p = cv::to_eth(patient);
+            // The one logged access (refused here without an active grant), then quiet reads.
+            core::log_read(ctx, reader, p, core::AccessTarget::exported, 0, core::record_count(ctx, p),
+                           core::ReadOptions{true, false});
+            const core::ReadOptions quiet{false, false};
+            PatientExport out;
+            try {
+                out.profile = core::read_profile(ctx, reader.keyring(), p);
+            } catch (const Error&) {
+                // A reader without the profile's key still exports the records it can open.
+            }
+            const auto listing = core::list_records(ctx, reader, p, quiet, {});
+            std::size_t done = 0;
+            for (const auto& l : listing) {
+                if (stop.stop_requested()) throw Error(ErrorCode::cancelled, "the export was cancelled");
+                if (progress) progress(Progress{"reading records", ++done, listing.size(), "records"});
+                if (!l.readable) {
+                    ++out.unreadable;
+                    continue;
+                }
+                const auto r = core::show_record(ctx, reader, p, l.record_id, std::nullopt, quiet);
+                out.records.push_back(Record{cv::to_client(r.info), r.latest_version, r.attachments,
+                                             cv::to_client(r.document.kind), r.document.resource, r.document.created,
+                                             fhir::summary(r.document.resource)});
+            }
+            const auto files = core::list_files(ctx, reader, p, std::nullopt, quiet);
+            done = 0;
+            for (const auto& f : files) {
+                if (stop.stop_requested()) throw Error(ErrorCode::cancelled, "the export was cancelled");
+                if (progress) progress(Progress{"decrypting files", ++done, files.size(), "files"});
+                if (!f.description) {
+                    ++out.unreadable_files;
+                    continue;
+                }
+                if (files_to.empty()) continue;
+                core::FetchOptions opt;
+                opt.log_access = false;
+                const auto path = files_to / (std::to_string(f.record_id) + "-" + std::to_string(f.index));
+                (void)core::fetch_file(ctx, reader, p, f.record_id, f.index, path, opt);
+                out.files.push_back(ExportedFile{cv::to_client(f), path});
+            }
             return out;
         });
     }

@@ -107,15 +107,20 @@ private:
     std::filesystem::path path_;
 };
 
-/// The one place records are written. Today: the Account's pipelined add_records (one
-/// addRecord transaction per record). A batch write on chain replaces this call alone: the
-/// journal brackets it, and whatever it returns in input order is journaled as added.
+/// The most records one write batch holds: PatientContract.MAX_BATCH, so that a batch is one
+/// transaction and its records are journaled right after that transaction's receipt.
+constexpr std::size_t kMaxBatch = 256;
+
+/// The one place records are written: one addRecords transaction for the whole batch (at most
+/// kMaxBatch records), or with `per_record` the pipelined addRecord per record. The journal
+/// brackets it, and whatever it returns in input order is journaled as added.
 std::vector<WrittenRecord> write_records(Account& account, const Address& patient, const std::vector<Item*>& batch,
-                                         std::size_t in_flight, const ProgressFn& progress) {
+                                         const ImportOptions& options, const ProgressFn& progress) {
     std::vector<RecordContent> contents;
     contents.reserve(batch.size());
     for (const Item* item : batch) contents.push_back(RecordContent{std::nullopt, std::nullopt, item->resource});
-    return account.add_records(patient, contents, in_flight, progress);
+    if (options.per_record) return account.add_records(patient, contents, options.in_flight, progress);
+    return account.add_records_batched(patient, contents, std::min(batch.size(), kMaxBatch), progress);
 }
 
 class Importer {
@@ -402,7 +407,7 @@ private:
                     continue;
                 }
                 pending.push_back(item);
-                if (pending.size() >= std::max<std::size_t>(options_.batch, 1)) flush();
+                if (pending.size() >= std::clamp<std::size_t>(options_.batch, 1, kMaxBatch)) flush();
             }
             flush();
         }
@@ -413,7 +418,7 @@ private:
         for (const Item* item : batch) digests.push_back(item->digest);
         journal_->sending(patient.hex(), digests, client_.patient(patient).records);
         const std::size_t base = done_;
-        const auto written = write_records(account_, patient, batch, options_.in_flight, [&](const Progress& p) {
+        const auto written = write_records(account_, patient, batch, options_, [&](const Progress& p) {
             if (progress_) progress_(Progress{"importing", base + p.done, total_, "records"});
         });
         std::vector<std::pair<std::string, std::uint32_t>> added;

@@ -18,7 +18,7 @@
 /// is skipped too.
 ///
 /// Export writes decrypted data where the caller says: the face warns the person. A doctor's
-/// export opens the patient's listing and each record, which the chain logs (Account's reads).
+/// export is logged on chain as one access naming the export (Account::read_for_export).
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -41,8 +41,13 @@ struct ImportOptions {
     /// ("Patient/123", a fullUrl "urn:uuid:...", "identifier:<system>|<value>") -> the patient.
     std::map<std::string, Address> patients;
     bool dry_run = false;          ///< check everything, write nothing
-    std::size_t batch = 64;        ///< records per write batch (one journal sync each)
-    std::size_t in_flight = 16;    ///< transactions waiting for the chain at once
+    /// Records per write batch: one addRecords transaction and one journal sync each (at most
+    /// 256, PatientContract.MAX_BATCH; a larger value is taken as 256).
+    std::size_t batch = 128;
+    /// One addRecord transaction per record instead (pipelined, `in_flight` at once): the write
+    /// before batch transactions, kept for comparison (bench/fhir/bench_import.sh).
+    bool per_record = false;
+    std::size_t in_flight = 16;    ///< with per_record: transactions waiting for the chain at once
 };
 
 /// Why a resource was not imported.
@@ -89,8 +94,8 @@ struct ImportReport {
 /// "0x..."} whose values are labels or addresses (Client::resolve). Error(invalid_input).
 [[nodiscard]] std::map<std::string, Address> load_patient_mapping(Client& client, const std::filesystem::path& file);
 
-enum class ExportFormat { bundle, ndjson, pdf };
-/// "bundle", "ndjson", "pdf"; parse_export_format throws Error(invalid_input) naming them.
+enum class ExportFormat { bundle, ndjson, pdf, ips };
+/// "bundle", "ndjson", "pdf", "ips"; parse_export_format throws Error(invalid_input) naming them.
 [[nodiscard]] std::string_view export_format_name(ExportFormat format) noexcept;
 [[nodiscard]] ExportFormat parse_export_format(std::string_view text);
 
@@ -99,21 +104,35 @@ struct ExportOptions {
     ExportFormat format = ExportFormat::bundle;
     std::filesystem::path out;  ///< the file written (replaced only if `overwrite`)
     bool overwrite = false;
+    /// bundle: write attached files here (created, mode 0700), referenced from the bundle by
+    /// their path relative to `out`'s directory, instead of inside it as Binary resources.
+    std::filesystem::path files_dir;
 };
 
 struct ExportReport {
     std::filesystem::path out;
     std::size_t records = 0;      ///< exported (latest versions)
     std::size_t unreadable = 0;   ///< listed but not openable by this account (left out)
+    std::size_t files = 0;        ///< bundle: attached files written (Binary resources or files_dir)
+    std::size_t provenances = 0;  ///< bundle: Provenance resources (one per version and file)
     std::uint64_t bytes = 0;
     ExportFormat format = ExportFormat::bundle;
 };
 
-/// The patient's records (latest versions) as a FHIR Bundle of type collection (the patient's
-/// Patient resource first), NDJSON (one resource a line, the Patient first), or a PDF summary
-/// (patient, then problems, medications, allergies, immunizations, results, procedures,
-/// appointments, other records, each with its author and date). Written atomically with mode
-/// 0600. Error(already_exists) if `out` exists and !overwrite.
+/// The patient's records (latest versions) as
+/// - bundle: a FHIR R4 Bundle of type collection: the Patient resource first, each record, each
+///   attached file as a Binary (or, with files_dir, a file beside the bundle that the file's
+///   DocumentReference names), and a Provenance per record version and per file (author's
+///   address, time, chain transaction). A file that travels inside its record's resource
+///   (Attachment.data) is not written twice. Importing it gives back the same records.
+/// - ndjson: one resource a line, the Patient first, every record as stored.
+/// - ips: an International Patient Summary, a Bundle of type document: a Composition with the
+///   problems, medications, allergies, immunizations, results and procedures sections, the
+///   Patient, then the resources the sections list.
+/// - pdf: a readable summary (patient, then problems, medications, allergies, immunizations,
+///   results, procedures, appointments, other records, each with its author and date).
+/// A doctor's export is one access in the patient's audit trail (Account::read_for_export).
+/// Written atomically with mode 0600. Error(already_exists) if `out` exists and !overwrite.
 [[nodiscard]] ExportReport export_fhir(Client& client, Account& account, const ExportOptions& options,
                                        const ProgressFn& progress = {}, std::stop_token stop = {});
 

@@ -331,6 +331,21 @@ struct FetchedFile {
     std::string digest;
 };
 
+/// A file an export decrypted: its listing and where its plaintext was written.
+struct ExportedFile {
+    FileListing listing;
+    std::filesystem::path path;
+};
+
+/// Everything an export writes, opened as one audited access (Account::read_for_export).
+struct PatientExport {
+    std::optional<Json> profile;   ///< absent if this reader holds no key for it
+    std::vector<Record> records;   ///< latest versions, by record id
+    std::size_t unreadable = 0;    ///< records listed but not openable by this reader
+    std::vector<ExportedFile> files;
+    std::size_t unreadable_files = 0;
+};
+
 // ---- audit and store -----------------------------------------------------------------------
 
 struct AuditEntry {

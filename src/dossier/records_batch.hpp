@@ -1,0 +1,38 @@
+#pragma once
+/// Many new records in few transactions: PatientContract.addRecords takes up to MAX_BATCH (256)
+/// records at once, each with its own slot, RecordVersion event and audit entry, so that a bulk
+/// import pays the transaction's fixed costs (21,000, the writer and epoch checks, the cold
+/// accounts) once per batch instead of once per record (docs/gas.md, docs/performance.md).
+#include <cstddef>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "dossier/records.hpp"
+
+namespace dossier::core {
+
+/// The most records one addRecords transaction takes (PatientContract.MAX_BATCH).
+inline constexpr std::size_t kMaxRecordsPerTransaction = 256;
+
+/// Called after each transaction's receipt with the records it added (in input order from
+/// `first`): a caller that journals what landed does so here, never before the receipt.
+using BatchLandedFn = std::function<void(std::size_t first, std::span<const WrittenRecord> written)>;
+
+/// Adds `records` (one author, one patient) in transactions of `per_transaction` records (1 to
+/// kMaxRecordsPerTransaction). Every resource is checked before anything is sent. Per
+/// transaction, its documents are sealed under one key (sealing_key(): a rotation first if the
+/// epoch may no longer seal), stored in one batch, and sent as one addRecords; a stale-seal
+/// refusal (a rotation landed meanwhile) seals that transaction's documents again under the new
+/// key and sends once more (write_sealed()). Record ids come from the receipt's RecordVersion
+/// events, checked against what was sent. Results are in input order; `landed` and
+/// `progress(done, total)` follow each receipt. Errors as add_record() (rethrow_write_error());
+/// a failure leaves the transactions confirmed before it on chain.
+[[nodiscard]] std::vector<WrittenRecord> add_records_batched(Context& ctx, const eth::PrivateKey& author,
+                                                             const eth::Address& patient,
+                                                             std::span<const RecordInput> records,
+                                                             std::size_t per_transaction,
+                                                             const BatchLandedFn& landed = {},
+                                                             const ProgressFn& progress = {});
+
+}  // namespace dossier::core
