@@ -110,7 +110,8 @@ protected:
     std::size_t accessed(const std::string& patient, const std::string& text) const {
         std::size_t n = 0;
         // The answer is held here: ranging over a member of a temporary would read a dead object.
-        const json trail = ok({"audit", "show", "--patient", patient});
+        // As the patient: its keys name each read (the public trail shows reads unnamed).
+        const json trail = ok({"audit", "show", "--patient", patient, "--as", patient});
         for (const auto& e : trail["entries"])
             if (e["kind"] == "accessed" && e["text"].get<std::string>().find(text) != std::string::npos) ++n;
         return n;
