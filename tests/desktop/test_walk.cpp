@@ -38,6 +38,7 @@
 #include "desktop_main.hpp"
 #include "ui_driver.hpp"
 #include "widgets/dialogs.hpp"
+#include "widgets/message_banner.hpp"
 #include "widgets/qr_code.hpp"
 
 using namespace dossier::test_ui;
@@ -57,7 +58,12 @@ namespace {
 void snapshot_on_failure() {
     static int n = 0;
     for (QWidget* top : QApplication::topLevelWidgets()) {
-        if (top->isVisible()) top->grab().save(QStringLiteral("walk-failure-%1-%2.png").arg(++n).arg(top->objectName()));
+        if (!top->isVisible()) continue;
+        top->grab().save(QStringLiteral("walk-failure-%1-%2.png").arg(++n).arg(top->objectName()));
+        // The pictures stay on the machine that ran the test; the log carries what the banners
+        // said, which is usually why a wait timed out.
+        for (const auto* banner : top->findChildren<dd::MessageBanner*>())
+            if (banner->isVisible()) qWarning("banner: %s", qUtf8Printable(banner->text()));
     }
 }
 }  // namespace
