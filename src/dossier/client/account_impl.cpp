@@ -103,6 +103,18 @@ private:
         return {kind, core::resource_from_fields(kind, cv::to_core(*content.fields), patient, author)};
     }
 
+    /// resource_of() for each record of a batch, in order.
+    static std::vector<core::RecordInput> inputs_of(const std::vector<RecordContent>& contents,
+                                                    const eth::Address& patient, const eth::Address& author) {
+        std::vector<core::RecordInput> inputs;
+        inputs.reserve(contents.size());
+        for (const auto& c : contents) {
+            auto [kind, resource] = resource_of(c, patient, author);
+            inputs.push_back(core::RecordInput{kind, std::move(resource)});
+        }
+        return inputs;
+    }
+
     static WrittenRecord written(const Address& patient, core::RecordKind kind, const core::WrittenRecord& w) {
         return WrittenRecord{patient, w.record_id, w.version, cv::to_client(kind), to_hex(w.ref.digest),
                              to_hex(w.tx_hash), w.block};
@@ -350,12 +362,7 @@ public:
                                            std::stop_token stop) override {
         return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
             const auto p = cv::to_eth(patient);
-            std::vector<core::RecordInput> inputs;
-            inputs.reserve(contents.size());
-            for (const auto& c : contents) {
-                auto [kind, resource] = resource_of(c, p, key.address());
-                inputs.push_back(core::RecordInput{kind, std::move(resource)});
-            }
+            const auto inputs = inputs_of(contents, p, key.address());
             const auto added = core::add_records(ctx, key, p, inputs, std::max<std::size_t>(in_flight, 1),
                                                  phase(progress, "adding records", "records"));
             std::vector<WrittenRecord> out;
@@ -370,12 +377,7 @@ public:
                                                    std::stop_token stop) override {
         return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
             const auto p = cv::to_eth(patient);
-            std::vector<core::RecordInput> inputs;
-            inputs.reserve(contents.size());
-            for (const auto& c : contents) {
-                auto [kind, resource] = resource_of(c, p, key.address());
-                inputs.push_back(core::RecordInput{kind, std::move(resource)});
-            }
+            const auto inputs = inputs_of(contents, p, key.address());
             const auto added = core::add_records_batched(ctx, key, p, inputs, per_transaction, {},
                                                          phase(progress, "adding records", "records"));
             std::vector<WrittenRecord> out;
