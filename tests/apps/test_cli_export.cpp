@@ -26,15 +26,6 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-std::vector<json> hl7_clinical_examples() {
-    std::vector<json> out;
-    for (const char* type : {"Condition", "MedicationStatement", "MedicationRequest", "AllergyIntolerance", "Observation",
-                             "Immunization", "Procedure", "Encounter", "Appointment", "DiagnosticReport",
-                             "DocumentReference", "CarePlan", "Binary"})
-        for (auto& ex : dossier::test::hl7_examples(type)) out.push_back(std::move(ex.json));
-    return out;
-}
-
 std::string read_text(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
     std::stringstream ss;
@@ -123,7 +114,7 @@ protected:
 
 TEST_F(CliExport, ABundleCarriesProvenanceAndFilesAndImportsBackToTheSameClinicalContent) {
     json input = {{"resourceType", "Bundle"}, {"type", "collection"}, {"entry", json::array()}};
-    for (const auto& r : hl7_clinical_examples()) input["entry"].push_back({{"resource", r}});
+    for (const auto& r : dossier::test::hl7_clinical_examples()) input["entry"].push_back({{"resource", r}});
     const auto imported = ok({"import", file("hl7.json", input.dump()), "--as", "dr-house", "--patient", "alice"});
     ASSERT_GT(imported["added"].get<int>(), 100);
 

@@ -27,16 +27,6 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-/// The HL7 examples of the types a record holds, and Binary.
-std::vector<json> hl7_clinical_examples() {
-    std::vector<json> out;
-    for (const char* type : {"Condition", "MedicationStatement", "MedicationRequest", "AllergyIntolerance", "Observation",
-                             "Immunization", "Procedure", "Encounter", "Appointment", "DiagnosticReport",
-                             "DocumentReference", "CarePlan", "Binary"})
-        for (auto& ex : dossier::test::hl7_examples(type)) out.push_back(std::move(ex.json));
-    return out;
-}
-
 std::string read_text(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
     std::stringstream ss;
@@ -106,7 +96,7 @@ protected:
 };
 
 TEST_F(CliFhirIo, Hl7ExamplesInAsABundleAndAsNdjsonReadBackEqualAndImportOnce) {
-    const auto examples = hl7_clinical_examples();
+    const auto examples = dossier::test::hl7_clinical_examples();
     ASSERT_GE(examples.size(), 150u);
     json bundle = {{"resourceType", "Bundle"}, {"type", "collection"}, {"entry", json::array()}};
     std::string ndjson;

@@ -32,6 +32,17 @@ inline std::vector<Example> hl7_examples(const std::string& type) {
     return out;
 }
 
+/// The HL7 examples of the types a record holds, and Binary: what an import of a clinic's data
+/// looks like.
+inline std::vector<fhir::Json> hl7_clinical_examples() {
+    std::vector<fhir::Json> out;
+    for (const char* type : {"Condition", "MedicationStatement", "MedicationRequest", "AllergyIntolerance", "Observation",
+                             "Immunization", "Procedure", "Encounter", "Appointment", "DiagnosticReport",
+                             "DocumentReference", "CarePlan", "Binary"})
+        for (auto& ex : hl7_examples(type)) out.push_back(std::move(ex.json));
+    return out;
+}
+
 struct SchemaVerdict {
     bool valid = false;
     std::string errors;
