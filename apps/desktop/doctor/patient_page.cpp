@@ -10,7 +10,10 @@
 #include "app/session.hpp"
 #include "app/task.hpp"
 #include "doctor/people.hpp"
+#include "records/export_dialog.hpp"
+#include "records/import_dialog.hpp"
 #include "records/records_browser.hpp"
+#include "widgets/dialogs.hpp"
 #include "widgets/message_banner.hpp"
 
 namespace dossier::desktop {
@@ -50,6 +53,8 @@ PatientPage::PatientPage(Session& session, QWidget* parent)
       header_label_(new QLabel(header_)),
       state_label_(new QLabel(header_)),
       request_button_(new QPushButton(tr("&Request access"), header_)),
+      import_button_(new QPushButton(tr("&Import\u2026"), header_)),
+      export_button_(new QPushButton(tr("E&xport\u2026"), header_)),
       browser_(new RecordsBrowser(session, /*writable=*/true, this)) {
     setObjectName(QStringLiteral("patientPage"));
     none_label_->setObjectName(QStringLiteral("noPatientLabel"));
@@ -62,10 +67,20 @@ PatientPage::PatientPage(Session& session, QWidget* parent)
     state_label_->setWordWrap(true);
     request_button_->setObjectName(QStringLiteral("requestAccessAgainButton"));
     request_button_->hide();
+    import_button_->setObjectName(QStringLiteral("importRecordsButton"));
+    import_button_->setAccessibleName(tr("Import records from a FHIR file"));
+    import_button_->setToolTip(tr("Import a FHIR R4 Bundle or NDJSON file as records of this patient"));
+    import_button_->hide();
+    export_button_->setObjectName(QStringLiteral("exportRecordsButton"));
+    export_button_->setAccessibleName(tr("Export the records"));
+    export_button_->setToolTip(tr("Write this patient's records, decrypted, to a FHIR or PDF file"));
+    export_button_->hide();
 
     auto* state_row = new QHBoxLayout;
     state_row->addWidget(state_label_, 1);
     state_row->addWidget(request_button_);
+    state_row->addWidget(import_button_);
+    state_row->addWidget(export_button_);
     auto* header_layout = new QVBoxLayout(header_);
     header_layout->setContentsMargins(0, 0, 0, 0);
     header_layout->addWidget(header_label_);
@@ -80,9 +95,13 @@ PatientPage::PatientPage(Session& session, QWidget* parent)
     show_patient(false);
 
     connect(request_button_, &QPushButton::clicked, this, &PatientPage::request_again);
+    connect(import_button_, &QPushButton::clicked, this, &PatientPage::import_file);
+    connect(export_button_, &QPushButton::clicked, this, &PatientPage::export_records);
     connect(browser_, &RecordsBrowser::access_refused, this, [this](const Failure& failure) {
         // The grant ended (or the doctor was suspended) since the header was read: say so, offer a request.
         browser_->hide();
+        import_button_->hide();
+        export_button_->hide();
         state_label_->setText(tr("No access: %1").arg(failure_text(failure)));
         request_button_->setVisible(!requesting_);
     });
@@ -92,6 +111,27 @@ void PatientPage::show_patient(bool shown) {
     none_label_->setVisible(!shown);
     header_->setVisible(shown);
     if (!shown) browser_->hide();
+}
+
+void PatientPage::import_file() {
+    if (!patient_) return;
+    const QString file = choose_open_file(this, tr("Import FHIR records for %1").arg(patient_name_),
+                                          tr("FHIR R4 Bundle or NDJSON (*.json *.ndjson);;All files (*)"));
+    if (file.isEmpty()) return;
+    auto* dialog = new ImportDialog(session_, *patient_, patient_name_, file, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // Also after a cancel or a failure: the batches written before it are records now.
+    connect(dialog, &ImportDialog::ended, this, [this] { session_.notify_changed(); });
+    dialog->open();
+}
+
+void PatientPage::export_records() {
+    if (!patient_) return;
+    auto* dialog = new ExportDialog(session_, *patient_, patient_name_, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // The export is an entry of the patient's audit trail: History pages show it.
+    connect(dialog, &ExportDialog::exported, this, [this] { session_.notify_changed(); });
+    dialog->open();
 }
 
 void PatientPage::open(const QString& argument) {
@@ -107,8 +147,11 @@ void PatientPage::open(const QString& argument) {
     if (patient_ != patient) {
         patient_ = patient;
         header_label_->setText(full_address(*patient_));
+        patient_name_ = short_address(*patient_);
         state_label_->setText(tr("Reading your access…"));
         request_button_->hide();
+        import_button_->hide();
+        export_button_->hide();
         browser_->hide();
     }
     show_patient(true);
@@ -158,6 +201,7 @@ void PatientPage::refresh() {
                 if (auto b = loaded.profile->find("birthDate"); b != loaded.profile->end() && b->is_string())
                     birth = qstr(b->get<std::string>());
             }
+            patient_name_ = name;
             QString header = QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped());
             if (!birth.isEmpty()) header += tr(" · born %1").arg(birth.toHtmlEscaped());
             // display_name already ends with the address for an account of this computer.
@@ -169,6 +213,8 @@ void PatientPage::refresh() {
             const bool active = state == client::RequestState::approved;
             request_button_->setVisible(!active && state != client::RequestState::pending && !requesting_);
             browser_->setVisible(active);
+            import_button_->setVisible(active);
+            export_button_->setVisible(active);
             // Listing records without access is refused (and would be logged as an attempt): the
             // browser loads only once the grant is known to be active.
             if (active) {

@@ -1,10 +1,13 @@
 #pragma once
-/// The patient's own Medical Records, read-only: the same browser as the doctor's Patient page.
+/// The patient's own Medical Records, read-only: the same browser as the doctor's Patient page,
+/// with Export… (their records, decrypted, to a FHIR or PDF file of their choosing).
 #include <QString>
 #include <optional>
 
 #include "dossier/client/types.hpp"
 #include "shell/page.hpp"
+
+class QPushButton;
 
 namespace dossier::desktop {
 
@@ -19,6 +22,9 @@ public:
     void refresh() override;
 
 private:
+    void export_records();
+
+    QPushButton* export_button_;
     RecordsBrowser* browser_;
     std::optional<client::Address> patient_;
 };

@@ -23,6 +23,11 @@ QString choose_save_file(QWidget* parent, const QString& title, const QString& s
     return QFileDialog::getSaveFileName(parent, title, suggested, filter);
 }
 
+QString choose_directory(QWidget* parent, const QString& title) {
+    if (next_file) return *std::exchange(next_file, std::nullopt);
+    return QFileDialog::getExistingDirectory(parent, title);
+}
+
 bool confirm(QWidget* parent, const QString& title, const QString& text, const QString& accept) {
     last_asked = text;
     if (next_answer) return *std::exchange(next_answer, std::nullopt);

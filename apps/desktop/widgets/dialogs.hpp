@@ -13,11 +13,13 @@ namespace dossier::desktop {
 /// A file to write; empty when the person cancelled.
 [[nodiscard]] QString choose_save_file(QWidget* parent, const QString& title, const QString& suggested = {},
                                        const QString& filter = {});
+/// A folder; empty when the person cancelled.
+[[nodiscard]] QString choose_directory(QWidget* parent, const QString& title);
 /// Asks a question with `accept` as the default-less confirming button; true when confirmed.
 [[nodiscard]] bool confirm(QWidget* parent, const QString& title, const QString& text, const QString& accept);
 
 namespace testing {
-/// The next choose_open_file/choose_save_file returns `path` without showing a dialog.
+/// The next choose_open_file/choose_save_file/choose_directory returns `path` without showing a dialog.
 void set_next_file(const QString& path);
 /// The next confirm() returns `answer` without showing a dialog; the question asked is kept.
 void set_next_answer(bool answer);
