@@ -207,6 +207,17 @@ Response Client::perform(const Request& request) {
         // Unknown size: libcurl sends the part with chunked transfer encoding, pulling as it goes.
         curl_mime_data_cb(part, -1, on_read, nullptr, nullptr, &t);
         curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
+    } else if (!request.memory_parts.empty()) {
+        mime = curl_mime_init(c);
+        if (!mime) throw Error("libcurl could not create a multipart body");
+        for (const MemoryPart& p : request.memory_parts) {
+            curl_mimepart* part = curl_mime_addpart(mime);
+            curl_mime_name(part, p.field.c_str());
+            curl_mime_filename(part, p.filename.c_str());
+            curl_mime_type(part, p.content_type.c_str());
+            curl_mime_data(part, reinterpret_cast<const char*>(p.data.data()), p.data.size());
+        }
+        curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
     } else {
         curl_easy_setopt(c, CURLOPT_POST, 1L);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.empty() ? "" : request.body.data());

@@ -86,13 +86,24 @@ struct StreamedPart {
     std::function<std::size_t(std::span<std::uint8_t>)> read;
 };
 
-/// A POST request. The body is either `body` (sent as is) or `part` (a streamed multipart upload).
+/// A file part of a multipart/form-data body whose bytes are in memory (copied when sent): many
+/// small files in one request.
+struct MemoryPart {
+    std::string field;
+    std::string filename;
+    std::string content_type = "application/octet-stream";
+    std::span<const std::uint8_t> data;
+};
+
+/// A POST request. The body is either `body` (sent as is) or multipart: `part` (streamed) or
+/// `memory_parts` (many files in one request), not both.
 struct Request {
     std::string url;
     /// Extra header lines ("Content-Type: application/json").
     std::vector<std::string> headers;
     std::string_view body;
     std::optional<StreamedPart> part;
+    std::vector<MemoryPart> memory_parts;
     /// Called with each piece of a 2xx answer as it arrives; returning false stops the transfer
     /// quietly (Response::stopped), an exception ends it and is rethrown by perform(). Without a
     /// sink the 2xx answer is collected in Response::body.

@@ -382,9 +382,22 @@ AddParams parse_add_params(const Request& req) {
     return p;
 }
 
+/// Where the bytes of one file part of a multipart upload go while the body streams in.
+class PartSink {
+public:
+    virtual ~PartSink() = default;
+    /// Feeds bytes; false if the sink has stopped (failed).
+    virtual bool write(const char* data, std::size_t n) = 0;
+    /// The part ended well; rethrows the sink's error.
+    virtual void finish() = 0;
+    /// The body broke off.
+    virtual void abort(const std::string& why) = 0;
+    [[nodiscard]] virtual std::exception_ptr error() const = 0;
+};
+
 /// One file part of a multipart upload, consumed on a worker thread while the body streams in.
 /// The part's bytes go into a bounded pipe; the worker runs `consume` over it.
-class PartWorker {
+class PartWorker final : public PartSink {
 public:
     explicit PartWorker(std::function<void(ByteSource&)> consume) : pipe_(std::make_shared<BytePipe>()) {
         thread_ = std::thread([this, consume = std::move(consume)] {
@@ -396,7 +409,7 @@ public:
             pipe_->abandon();  // stop a writer that is still pushing (error, or trailing bytes)
         });
     }
-    ~PartWorker() {
+    ~PartWorker() override {
         if (thread_.joinable()) {
             pipe_->fail(std::make_exception_ptr(IpfsError("upload abandoned")));
             thread_.join();
@@ -405,22 +418,21 @@ public:
     PartWorker(const PartWorker&) = delete;
     PartWorker& operator=(const PartWorker&) = delete;
 
-    /// Feeds bytes; false if the worker has stopped (failed).
-    bool write(const char* data, std::size_t n) {
+    bool write(const char* data, std::size_t n) override {
         return pipe_->write(ByteView(reinterpret_cast<const std::uint8_t*>(data), n));
     }
-    /// The part ended well: end of stream, wait for the worker, rethrow its error.
-    void finish() {
+    /// End of stream: waits for the worker, rethrows its error.
+    void finish() override {
         pipe_->close();
         thread_.join();
         if (error_) std::rethrow_exception(error_);
     }
-    /// The body broke off: the worker sees an error instead of a (truncated) end of stream.
-    void abort(const std::string& why) {
+    /// The worker sees an error instead of a (truncated) end of stream.
+    void abort(const std::string& why) override {
         pipe_->fail(std::make_exception_ptr(ArgError(why)));
         thread_.join();
     }
-    [[nodiscard]] std::exception_ptr error() const { return error_; }
+    [[nodiscard]] std::exception_ptr error() const override { return error_; }
 
 private:
     std::shared_ptr<BytePipe> pipe_;
@@ -428,16 +440,53 @@ private:
     std::exception_ptr error_;
 };
 
+/// A part kept in memory while it is small, handed to `small` at its end; one that grows past
+/// `limit` goes to the worker `stream()` makes and streams like any other. An import sends
+/// hundreds of sealed records in one request: held back, they are stored together with one
+/// durable commit, where a worker per part would cost a thread and a commit each.
+class SmallPart final : public PartSink {
+public:
+    SmallPart(std::size_t limit, std::function<std::unique_ptr<PartWorker>()> stream, std::function<void(Bytes)> small)
+        : limit_(limit), stream_(std::move(stream)), small_(std::move(small)) {}
+
+    bool write(const char* data, std::size_t n) override {
+        if (worker_) return worker_->write(data, n);
+        if (held_.size() + n <= limit_) {
+            held_.insert(held_.end(), data, data + n);
+            return true;
+        }
+        worker_ = stream_();
+        const bool ok = held_.empty() || worker_->write(reinterpret_cast<const char*>(held_.data()), held_.size());
+        Bytes().swap(held_);
+        return ok && worker_->write(data, n);
+    }
+    void finish() override {
+        if (worker_) return worker_->finish();
+        small_(std::move(held_));
+    }
+    void abort(const std::string& why) override {
+        if (worker_) worker_->abort(why);
+    }
+    [[nodiscard]] std::exception_ptr error() const override { return worker_ ? worker_->error() : nullptr; }
+
+private:
+    std::size_t limit_;
+    std::function<std::unique_ptr<PartWorker>()> stream_;
+    std::function<void(Bytes)> small_;
+    Bytes held_;
+    std::unique_ptr<PartWorker> worker_;
+};
+
 /// Runs `start(part)` for each file part of a multipart body and streams the part into the
 /// worker it returns. Throws ArgError for a body that is not well-formed multipart, or rethrows
 /// the first worker error. Directory parts are refused.
 void for_each_part(const Request& req, Response& res, const ContentReader& reader,
-                   const std::function<std::unique_ptr<PartWorker>(const httplib::MultipartFormData&)>& start) {
+                   const std::function<std::unique_ptr<PartSink>(const httplib::MultipartFormData&)>& start) {
     if (!req.is_multipart_form_data()) {
         if (!drain(req, reader)) res.set_header("Connection", "close");
         throw ArgError("expected a multipart/form-data body");
     }
-    std::unique_ptr<PartWorker> current;
+    std::unique_ptr<PartSink> current;
     std::exception_ptr failure;
     const bool ok = reader(
         [&](const httplib::MultipartFormData& part) {
@@ -757,28 +806,84 @@ void Gateway::Impl::rpc_add(const Request& req, Response& res, const ContentRead
         if (!drain(req, reader)) res.set_header("Connection", "close");
         throw;
     }
-    std::string out;
-    std::mutex out_mutex;
+    constexpr std::size_t kSmallPart = 1u << 20;   // held in memory up to this size
+    constexpr std::size_t kHeldAtMost = 32u << 20;  // stored before the body ends beyond this
+    std::vector<json> lines;  // one per file part, in the body's order
+    std::mutex lines_mutex;   // a worker fills its line while the reader thread goes on
+    std::vector<Bytes> held;
+    std::vector<std::size_t> held_slots;
+    std::size_t held_bytes = 0;
+    const auto line_of = [&p](const ImportResult& r, const std::string& name) {
+        const std::string cid = r.root.to_string(p.base);
+        return json{{"Name", name.empty() ? cid : name}, {"Hash", cid}, {"Size", std::to_string(r.dag_size)}};
+    };
+    const auto store_held = [&] {
+        if (held.empty()) return;
+        std::vector<std::unique_ptr<ByteSource>> sources;
+        std::vector<ByteSource*> inputs;
+        for (const Bytes& b : held) {
+            sources.push_back(source_from_bytes(b));
+            inputs.push_back(sources.back().get());
+        }
+        std::vector<ImportResult> results;
+        if (p.only_hash) {
+            for (ByteSource* in : inputs) {
+                NullBlockWriter sink;
+                results.push_back(import_file(*in, sink, p.profile));
+            }
+        } else {
+            AddOptions o;
+            o.profile = p.profile;
+            o.pin = p.pin;
+            results = content.add_many(inputs, o);  // one durable commit for all of them
+        }
+        std::lock_guard lock(lines_mutex);
+        for (std::size_t k = 0; k < held_slots.size(); ++k) {
+            json& line = lines[held_slots[k]];
+            line = line_of(results[k], line["Name"].get<std::string>());
+        }
+        held.clear();
+        held_slots.clear();
+        held_bytes = 0;
+    };
     for_each_part(req, res, reader, [&](const httplib::MultipartFormData& part) {
         const std::string name = part.filename;
-        return std::make_unique<PartWorker>([this, &p, &out, &out_mutex, name](ByteSource& src) {
-            ImportResult r;
-            if (p.only_hash) {
-                NullBlockWriter sink;
-                r = import_file(src, sink, p.profile);
-            } else {
-                AddOptions o;
-                o.profile = p.profile;
-                o.pin = p.pin;
-                r = content.add(src, o);
-            }
-            const std::string cid = r.root.to_string(p.base);
-            const json line = {{"Name", name.empty() ? cid : name}, {"Hash", cid}, {"Size", std::to_string(r.dag_size)}};
-            std::lock_guard lock(out_mutex);
-            if (p.quieter) out.clear();  // only the last root
-            if (!p.silent) out += line.dump() + "\n";
-        });
+        std::size_t slot = 0;
+        {
+            std::lock_guard lock(lines_mutex);
+            slot = lines.size();
+            lines.push_back(json{{"Name", name}});
+        }
+        auto stream = [this, &p, &lines, &lines_mutex, &line_of, name, slot] {
+            return std::make_unique<PartWorker>([this, &p, &lines, &lines_mutex, &line_of, name, slot](ByteSource& src) {
+                ImportResult r;
+                if (p.only_hash) {
+                    NullBlockWriter sink;
+                    r = import_file(src, sink, p.profile);
+                } else {
+                    AddOptions o;
+                    o.profile = p.profile;
+                    o.pin = p.pin;
+                    r = content.add(src, o);
+                }
+                std::lock_guard lock(lines_mutex);
+                lines[slot] = line_of(r, name);
+            });
+        };
+        auto small = [&, slot](Bytes bytes) {
+            held_bytes += bytes.size();
+            held.push_back(std::move(bytes));
+            held_slots.push_back(slot);
+            if (held_bytes > kHeldAtMost) store_held();
+        };
+        return std::make_unique<SmallPart>(kSmallPart, std::move(stream), std::move(small));
     });
+    store_held();
+    std::string out;
+    if (!p.silent) {
+        if (p.quieter && !lines.empty()) lines.erase(lines.begin(), lines.end() - 1);  // only the last root
+        for (const json& line : lines) out += line.dump() + "\n";
+    }
     res.set_header("X-Chunked-Output", "1");
     res.set_content(out, "application/json");
 }

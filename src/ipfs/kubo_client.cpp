@@ -1,6 +1,7 @@
 #include "ipfs/kubo_client.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <istream>
 #include <limits>
@@ -123,11 +124,15 @@ void KuboClient::stream(const std::string& command, const std::string& query,
 void KuboClient::request(const std::string& command, const std::string& query, std::optional<http::StreamedPart> part,
                          const std::function<bool(const char*, std::size_t)>& sink, const std::atomic<bool>* cancel) {
     http::Request req;
-    req.url = base_ + "/api/v0/" + command + (query.empty() ? "" : "?" + query);
     req.part = std::move(part);
     req.sink = sink;
-    req.max_response_bytes = 65536;  // of an error answer, kept only for its message
     req.stop_flag = cancel;
+    perform(command, query, std::move(req));
+}
+
+void KuboClient::perform(const std::string& command, const std::string& query, http::Request req) {
+    req.url = base_ + "/api/v0/" + command + (query.empty() ? "" : "?" + query);
+    req.max_response_bytes = 65536;  // of an error answer, kept only for its message
     http::Response r;
     try {
         r = http_.perform(req);
@@ -229,15 +234,18 @@ private:
 
 }  // namespace
 
-ImportResult KuboClient::add(ByteSource& input, const AddOptions& options) {
+std::string KuboClient::add_query(const AddOptions& options) {
     const ImportProfile& p = options.profile;
     p.validate();
-    const std::string query = "cid-version=" + std::to_string(p.cid_version) +
-                              "&raw-leaves=" + (p.raw_leaves ? "true" : "false") +
-                              "&chunker=size-" + std::to_string(p.chunk_size) +
-                              "&max-file-links=" + std::to_string(p.max_links) +
-                              "&hash=sha2-256&trickle=false&wrap-with-directory=false&inline=false" +
-                              "&pin=" + (options.pin ? "true" : "false") + "&quieter=true&progress=false";
+    return "cid-version=" + std::to_string(p.cid_version) + "&raw-leaves=" + (p.raw_leaves ? "true" : "false") +
+           "&chunker=size-" + std::to_string(p.chunk_size) + "&max-file-links=" + std::to_string(p.max_links) +
+           "&hash=sha2-256&trickle=false&wrap-with-directory=false&inline=false" +
+           "&pin=" + (options.pin ? "true" : "false") + "&progress=false";
+}
+
+ImportResult KuboClient::add(ByteSource& input, const AddOptions& options) {
+    const ImportProfile& p = options.profile;
+    const std::string query = add_query(options) + "&quieter=true";
     ImportResult local;
     Verifier verifier([&](ByteSource& src) {
         NullBlockWriter hashing_only;
@@ -258,6 +266,91 @@ ImportResult KuboClient::add(ByteSource& input, const AddOptions& options) {
                         "the IPFS node at " + base_ + " returned CID " + remote.to_string() +
                             " for the uploaded file, but its bytes import to " + local.root.to_string() +
                             " with profile " + p.name);
+    return local;
+}
+
+std::vector<ImportResult> KuboClient::add_many(std::span<ByteSource* const> inputs, const AddOptions& options) {
+    constexpr std::size_t kMaxPart = 1u << 20;
+    constexpr std::size_t kMaxRequest = 32u << 20;
+    std::vector<ImportResult> out(inputs.size());
+    std::vector<Bytes> files;
+    std::vector<std::size_t> slots;  // out[] index of each file
+    std::size_t pending = 0;
+    const auto send = [&] {
+        if (files.empty()) return;
+        std::vector<ImportResult> results = add_buffered(files, options);
+        for (std::size_t k = 0; k < slots.size(); ++k) out[slots[k]] = std::move(results[k]);
+        files.clear();
+        slots.clear();
+        pending = 0;
+    };
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        Bytes head(kMaxPart + 1);
+        head.resize(read_full(*inputs[i], head));
+        if (head.size() > kMaxPart) {
+            // Too big to batch: what was read goes first, the rest streams from the input.
+            std::size_t taken = 0;
+            ByteSource& rest = *inputs[i];
+            auto whole = source_from_callback([&](std::span<std::uint8_t> buf) -> std::size_t {
+                if (taken < head.size()) {
+                    const std::size_t n = std::min(buf.size(), head.size() - taken);
+                    std::copy_n(head.begin() + static_cast<std::ptrdiff_t>(taken), n, buf.begin());
+                    taken += n;
+                    return n;
+                }
+                return rest.read(buf);
+            });
+            out[i] = add(*whole, options);
+            continue;
+        }
+        if (pending + head.size() > kMaxRequest) send();
+        pending += head.size();
+        files.push_back(std::move(head));
+        slots.push_back(i);
+    }
+    send();
+    return out;
+}
+
+std::vector<ImportResult> KuboClient::add_buffered(const std::vector<Bytes>& files, const AddOptions& options) {
+    std::vector<ImportResult> local;
+    local.reserve(files.size());
+    http::Request req;
+    for (std::size_t k = 0; k < files.size(); ++k) {
+        NullBlockWriter hashing_only;
+        auto src = source_from_bytes(files[k]);
+        local.push_back(import_file(*src, hashing_only, options.profile));
+        // Each file is named by its position: the node's answer names the file each CID is for.
+        req.memory_parts.push_back(http::MemoryPart{.field = "file", .filename = std::to_string(k), .data = files[k]});
+    }
+    std::string body;
+    req.sink = [&](const char* d, std::size_t n) {
+        if (body.size() + n > (64u << 20)) throw IpfsError(ErrorCode::node_unavailable, "the IPFS node's answer to add is too large");
+        body.append(d, n);
+        return true;
+    };
+    perform("add", add_query(options), std::move(req));
+    std::vector<std::optional<Cid>> remote(files.size());
+    for (const json& j : parse_ndjson(body, "add", base_)) {
+        if (!j.is_object() || !j.contains("Hash") || !j["Hash"].is_string() || !j.contains("Name") || !j["Name"].is_string())
+            continue;
+        const std::string name = j["Name"].get<std::string>();
+        std::size_t k = 0;
+        const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), k);
+        if (ec != std::errc{} || end != name.data() + name.size() || k >= files.size()) continue;
+        remote[k] = remote_cid(j["Hash"].get<std::string>(), base_);
+    }
+    for (std::size_t k = 0; k < files.size(); ++k) {
+        if (!remote[k])
+            throw IpfsError(ErrorCode::node_unavailable, "the IPFS node at " + base_ + " did not return a CID for file " +
+                                                             std::to_string(k + 1) + " of " +
+                                                             std::to_string(files.size()) + " added together");
+        if (*remote[k] != local[k].root)
+            throw IpfsError(ErrorCode::tampered, "the IPFS node at " + base_ + " returned CID " + remote[k]->to_string() +
+                                                     " for an uploaded file, but its bytes import to " +
+                                                     local[k].root.to_string() + " with profile " +
+                                                     options.profile.name);
+    }
     return local;
 }
 

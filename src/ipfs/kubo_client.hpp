@@ -89,6 +89,11 @@ public:
     KuboClient& operator=(const KuboClient&) = delete;
 
     [[nodiscard]] ImportResult add(ByteSource& input, const AddOptions& options = {}) override;
+    /// Small inputs (up to 1 MiB each, 32 MiB a request) go to the node in one multipart request,
+    /// one round trip for many objects; each returned CID is checked against the bytes as add()
+    /// does. A larger input is added on its own.
+    [[nodiscard]] std::vector<ImportResult> add_many(std::span<ByteSource* const> inputs,
+                                                     const AddOptions& options = {}) override;
     [[nodiscard]] std::unique_ptr<ByteSource> cat(const Cid& root, std::uint64_t offset = 0,
                                                  std::optional<std::uint64_t> length = std::nullopt) override;
     [[nodiscard]] std::uint64_t size(const Cid& root) override;
@@ -126,10 +131,16 @@ private:
     /// while the node is silent.
     void stream(const std::string& command, const std::string& query,
                 const std::function<bool(const char*, std::size_t)>& sink, const std::atomic<bool>& cancel);
+    /// One request of small files in memory; the node's answer lines are returned.
+    [[nodiscard]] std::vector<ImportResult> add_buffered(const std::vector<Bytes>& files, const AddOptions& options);
+    /// The add query string for `options` (Kubo's parameters, the profile spelled out).
+    [[nodiscard]] static std::string add_query(const AddOptions& options);
     /// One request: `part` is an upload (else the body is empty); 2xx answers go to `sink`.
     /// Maps the HTTP client's failures to this client's errors.
     void request(const std::string& command, const std::string& query, std::optional<http::StreamedPart> part,
                  const std::function<bool(const char*, std::size_t)>& sink, const std::atomic<bool>* cancel = nullptr);
+    /// Performs `req` (its url set here), mapping the HTTP client's failures to this client's errors.
+    void perform(const std::string& command, const std::string& query, http::Request req);
     friend class VerifiedCat;
 
     std::string base_;

@@ -550,6 +550,60 @@ TEST_F(GatewayTest, KuboClientRoundTrip) {
     EXPECT_TRUE(same(std::string(as_chars(read_all(*back))), other));
 }
 
+TEST_F(GatewayTest, AddManyStoresSmallFilesTogetherAndStreamsBigOnes) {
+    // An import sends its sealed records together: the client puts the small ones in one request,
+    // the gateway stores them with one commit; a big one in the middle is streamed on its own.
+    KuboClient c(gateway_->url());
+    std::vector<std::string> data;
+    for (std::uint64_t i = 0; i < 40; ++i) data.push_back(generated(200 + i, i == 0 ? 0 : i * 9'000 + 1));
+    data.push_back(generated(300, 1'048'576));      // the largest that is held back
+    data.push_back(generated(301, 1'048'577));      // one byte more: streamed
+    data.push_back(generated(302, 3'000'000));      // and a big one
+    data.push_back(generated(303, 17));
+    std::vector<std::unique_ptr<ByteSource>> sources;
+    std::vector<ByteSource*> inputs;
+    for (const auto& d : data) {
+        sources.push_back(source_from_bytes(as_bytes(d)));
+        inputs.push_back(sources.back().get());
+    }
+    const std::vector<ImportResult> results = c.add_many(inputs);
+    ASSERT_EQ(results.size(), data.size());
+    const auto pins = store_->pins();
+    for (std::size_t i = 0; i < data.size(); ++i) {
+        EXPECT_EQ(results[i].root, add_local(data[i], false)) << i;  // the CID the store computes itself
+        EXPECT_EQ(results[i].file_size, data[i].size()) << i;
+        EXPECT_NE(std::find(pins.begin(), pins.end(), results[i].root), pins.end()) << i;
+        auto back = c.cat(results[i].root);
+        EXPECT_TRUE(same(std::string(as_chars(read_all(*back))), data[i])) << i;
+    }
+    // The answer of a request of many parts names each part, in the body's order; with quieter
+    // only the last.
+    nettest::Request many;
+    many.method = "POST";
+    many.url = url("/api/v0/add?cid-version=1&pin=false");
+    const std::string big = tmp_.path() + "/big";
+    testdata::write_file(big, 77, 2'000'000);
+    many.multipart.push_back({"file", "a.txt", "", "small first"});
+    many.multipart.push_back({"file", "big.bin", big, ""});
+    many.multipart.push_back({"file", "c.txt", "", "small last"});
+    HttpResult r = nettest::http(many);
+    ASSERT_EQ(r.status, 200) << r.body;
+    std::istringstream lines(r.body);
+    std::vector<json> got;
+    for (std::string line; std::getline(lines, line);) got.push_back(json::parse(line));
+    ASSERT_EQ(got.size(), 3u) << r.body;
+    EXPECT_EQ(got[0]["Name"], "a.txt");
+    EXPECT_EQ(got[0]["Hash"], Cid::raw_of(as_bytes("small first")).to_string());
+    EXPECT_EQ(got[1]["Name"], "big.bin");
+    EXPECT_EQ(got[1]["Hash"], js_cid(big));
+    EXPECT_EQ(got[2]["Name"], "c.txt");
+    EXPECT_EQ(got[2]["Hash"], Cid::raw_of(as_bytes("small last")).to_string());
+    many.url = url("/api/v0/add?cid-version=1&pin=false&quieter=true");
+    r = nettest::http(many);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(json::parse(r.body)["Name"], "c.txt") << r.body;
+}
+
 TEST_F(GatewayTest, ConcurrentClients) {
     // Several clients adding, reading and pinning at once, each on its own connection.
     std::vector<std::thread> threads;

@@ -84,6 +84,28 @@ TEST_F(KuboClientTest, AddGivesTheJsImportersCidForEverySizeClass) {
     }
 }
 
+TEST_F(KuboClientTest, AddManyGivesTheJsImportersCidForEachFile) {
+    // Small files go in one request, a big one on its own; every CID is the reference's.
+    KuboClient c(node_->url());
+    std::vector<std::string> paths;
+    std::vector<std::unique_ptr<std::ifstream>> files;
+    std::vector<std::unique_ptr<ByteSource>> sources;
+    std::vector<ByteSource*> inputs;
+    for (const std::uint64_t size : {5ull, 0ull, 262145ull, 2'000'000ull, 700ull}) {
+        paths.push_back(dir_.path() + "/m" + std::to_string(size));
+        testdata::write_file(paths.back(), size + 11, size);
+        files.push_back(std::make_unique<std::ifstream>(paths.back(), std::ios::binary));
+        sources.push_back(source_from_istream(*files.back()));
+        inputs.push_back(sources.back().get());
+    }
+    const std::vector<ImportResult> results = c.add_many(inputs);
+    ASSERT_EQ(results.size(), paths.size());
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        EXPECT_EQ(results[i].root.to_string(), js_cid({"262144", "174"}, paths[i])) << paths[i];
+        EXPECT_TRUE(same(cat_all(c, results[i].root), slurp(paths[i]))) << paths[i];
+    }
+}
+
 TEST_F(KuboClientTest, AddWithTheUnixfs2025Profile) {
     KuboClient c(node_->url());
     const std::string path = dir_.path() + "/big";
@@ -272,6 +294,17 @@ TEST(KuboClientLying, AWrongCidFromAddIsDetected) {
     const auto e = test::expect_code([&] { (void)c.add(*src); }, ErrorCode::tampered);
     // The sentence names the CID the content has.
     EXPECT_NE(test::message_of(e).find(local_cid(data).to_string()), std::string::npos) << test::message_of(e);
+}
+
+TEST(KuboClientLying, AWrongCidFromABatchedAddIsDetected) {
+    StandIn liar("add");
+    KuboClient c(liar.url());
+    const std::string a = generated(23, 100), b = generated(24, 200);
+    auto sa = source_from_bytes(as_bytes(a));
+    auto sb = source_from_bytes(as_bytes(b));
+    std::vector<ByteSource*> inputs{sa.get(), sb.get()};
+    const auto e = test::expect_code([&] { (void)c.add_many(inputs); }, ErrorCode::tampered);
+    EXPECT_NE(test::message_of(e).find(local_cid(a).to_string()), std::string::npos) << test::message_of(e);
 }
 
 TEST(KuboClientProxy, ABlockTheNodeFindsCorruptIsTampered) {
