@@ -9,7 +9,7 @@ APT_PACKAGES=(
   libssl-dev libsecp256k1-dev libsodium-dev libcurl4-openssl-dev nlohmann-json3-dev
   libsqlite3-dev libcli11-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
   libbenchmark-dev libboost-dev libcpp-httplib-dev libmagic-dev nodejs npm
-  qt6-base-dev qt6-pdf-dev libqrencode-dev fonts-dejavu-core zbar-tools libhpdf-dev poppler-utils
+  qt6-base-dev qt6-pdf-dev libqrencode-dev fonts-dejavu-core zbar-tools libhpdf-dev poppler-utils time
 )
 
 missing=()

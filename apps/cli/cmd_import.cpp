@@ -11,7 +11,7 @@ namespace {
 struct Args {
     std::string file, as, patient, patients_from;
     bool dry_run = false, per_record = false;
-    std::size_t batch = 128, in_flight = 16;
+    std::size_t batch = 128, in_flight = 0;
 };
 
 }  // namespace
@@ -48,8 +48,10 @@ void add_import_command(CLI::App& app, Session& s) {
         ->check(CLI::Range(1, 256));
     cmd->add_flag("--per-record", a->per_record,
                   "One transaction per record instead of one per batch (slower; kept for comparison)");
-    cmd->add_option("--in-flight", a->in_flight, "With --per-record: transactions waiting for the chain at once")
-        ->capture_default_str();
+    cmd->add_option("--in-flight", a->in_flight,
+                    "Transactions sent and waiting for the chain at once (default 8 batches, or 16 with "
+                    "--per-record); more fill the blocks of a chain that makes one every few seconds")
+        ->check(CLI::Range(1, 256));
     cmd->callback([&s, a] {
         s.action = [&s, a] {
             if (a->patient.empty() && a->patients_from.empty())

@@ -63,10 +63,17 @@ void add_node_commands(CLI::App& app, Session& s) {
     auto redeploy = std::make_shared<bool>(false);
     up->add_flag("--redeploy-if-lost", *redeploy,
                  "If the chain lost the contracts (state file deleted), set the old manifest aside and deploy afresh");
-    up->callback([&s, redeploy] {
-        s.action = [&s, redeploy] {
+    auto block_time = std::make_shared<unsigned>(0);
+    up->add_option("--block-time", *block_time,
+                   "Seconds between blocks when the chain starts now, as on a real chain where a transaction "
+                   "waits for the next block (default 0: a block per transaction, at once). A running chain "
+                   "keeps its mode: `node down` first to change it")
+        ->check(CLI::Range(0u, 3600u));
+    up->callback([&s, redeploy, block_time] {
+        s.action = [&s, redeploy, block_time] {
             client::NodeUpOptions opt;
             opt.redeploy_if_lost = *redeploy;
+            opt.block_time = *block_time;
             const auto st = s.client().node_up(opt, [&s](const client::Progress& p) { s.say(p.phase); });
             s.out = status_json(st);
             s.out["startedAnvil"] = st.started_anvil;

@@ -8,6 +8,8 @@
 # the first M resources for a second patient on the same chain.
 # Usage: bench/fhir/bench_import.sh [N, default 10000] [batch, default 128] [M, default 1000, 0: none]
 #        [in-flight of the per-record run, default 16]
+# BLOCK_TIME=2 runs the embedded chain in interval mining (a block every 2 s, as a real chain)
+# instead of a block per transaction.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 n=${1:-10000}
@@ -21,7 +23,7 @@ d() { "$cli" --data-dir "$dir" "$@"; }
 cleanup() { d node down >/dev/null 2>&1 || true; rm -rf "$dir"; }
 trap cleanup EXIT
 
-d node up >/dev/null
+d node up --block-time "${BLOCK_TIME:-0}" >/dev/null
 d account import --embedded-authority --role admin --label admin >/dev/null
 d account new --role doctor --label dr >/dev/null
 echo '{"name": "Bench Doctor", "specialty": "General practice", "licence": "B-1"}' > "$dir/dr.json"
@@ -37,7 +39,7 @@ echo "set: $n resources, $(du -h "$dir/set.ndjson" | cut -f1) of NDJSON"
 rate() { node -e 'const r=JSON.parse(require("fs").readFileSync(0,"utf8"));
   const n=r.added+r.skipped; console.log(`${process.argv[1]}: ${n} in ${r.seconds.toFixed(1)} s = ${(n/r.seconds).toFixed(0)} records/s (added ${r.added}, skipped ${r.skipped}, refused ${r.refused.length})`)' "$1"; }
 d --json import "$dir/set.ndjson" --as dr --patient p --dry-run | rate "dry run (parse, validate)"
-d --json import "$dir/set.ndjson" --as dr --patient p --batch "$batch" | rate "import, batch writes, $batch per transaction"
+d --json import "$dir/set.ndjson" --as dr --patient p --batch "$batch" ${IN_FLIGHT:+--in-flight "$IN_FLIGHT"} | rate "import, batch writes, $batch per transaction"
 d --json import "$dir/set.ndjson" --as dr --patient p | rate "again (all in the journal)"
 if [ "$m" -gt 0 ]; then
   head -n "$m" "$dir/set.ndjson" > "$dir/first.ndjson"

@@ -66,9 +66,13 @@ AnvilStatus start_anvil(const AnvilOptions& opts) {
     }
     write_file_atomic(paths.port, as_bytes(std::to_string(port) + "\n"));
     // --state loads the file if present and dumps to it every second and on SIGTERM.
-    const std::vector<std::string> argv = {binary.string(), "--host", "127.0.0.1", "--port", std::to_string(port),
-                                           "--chain-id", std::to_string(opts.chain_id), "--state", paths.state.string(),
-                                           "--state-interval", "1"};
+    std::vector<std::string> argv = {binary.string(), "--host", "127.0.0.1", "--port", std::to_string(port),
+                                     "--chain-id", std::to_string(opts.chain_id), "--state", paths.state.string(),
+                                     "--state-interval", "1"};
+    if (opts.block_time > 0) {
+        argv.push_back("--block-time");
+        argv.push_back(std::to_string(opts.block_time));
+    }
     const pid_t pid = spawn_detached(argv, paths.log, paths.pid);
     const auto deadline = std::chrono::steady_clock::now() + opts.start_timeout;
     while (std::chrono::steady_clock::now() < deadline) {

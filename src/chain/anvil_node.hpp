@@ -20,6 +20,9 @@ struct AnvilOptions {
     std::filesystem::path data_dir;       ///< the node's directory (chain/ is created inside)
     int port = 0;                         ///< 0: a free loopback port (remembered in anvil.port)
     std::uint64_t chain_id = 31337;
+    /// 0: a block per transaction, at once (automine); else a block every so many seconds, as a
+    /// real chain makes them (transactions wait in the pool for the next one).
+    unsigned block_time = 0;
     std::filesystem::path anvil_binary;   ///< empty: $DOSSIER_ANVIL, else the pinned npm binary
     std::chrono::milliseconds start_timeout{20000};
 };

@@ -286,6 +286,7 @@ NodeStatus node_up(const Config& config, const UpOptions& options, const LogFn& 
     anvil_options.data_dir = config.node_dir();
     anvil_options.port = options.anvil_port;
     anvil_options.chain_id = config.chain_id.value_or(options.chain_id);
+    anvil_options.block_time = options.block_time;
     anvil_options.anvil_binary = options.anvil_binary;
     anvil_options.start_timeout = options.start_timeout;
     if (!was_running) say(log, "starting the embedded chain (anvil)");

@@ -57,6 +57,8 @@ struct UpOptions {
     std::filesystem::path gateway_binary;
     /// anvil's chain id when the chain is created (Config::chain_id, if set, takes precedence).
     std::uint64_t chain_id = 31337;
+    /// Seconds between blocks of a chain started now (0: a block per transaction).
+    unsigned block_time = 0;
     int anvil_port = 0;    ///< 0: the previous run's port if free, else a free one
     int gateway_port = 0;  ///< 0: the previous run's port if free, else a free one
     std::filesystem::path anvil_binary;  ///< empty: chain::resolve_anvil_binary()

@@ -19,20 +19,27 @@ inline constexpr std::size_t kMaxRecordsPerTransaction = 256;
 /// `first`): a caller that journals what landed does so here, never before the receipt.
 using BatchLandedFn = std::function<void(std::size_t first, std::span<const WrittenRecord> written)>;
 
+/// Transactions of one batch write kept in flight (sent, receipt not yet read) by default.
+inline constexpr std::size_t kBatchesInFlight = 4;
+
 /// Adds `records` (one author, one patient) in transactions of `per_transaction` records (1 to
 /// kMaxRecordsPerTransaction). Every resource is checked before anything is sent. Per
 /// transaction, its documents are sealed under one key (sealing_key(): a rotation first if the
-/// epoch may no longer seal), stored in one batch, and sent as one addRecords; a stale-seal
-/// refusal (a rotation landed meanwhile) seals that transaction's documents again under the new
-/// key and sends once more (write_sealed()). Record ids come from the receipt's RecordVersion
-/// events, checked against what was sent. Results are in input order; `landed` and
-/// `progress(done, total)` follow each receipt. Errors as add_record() (rethrow_write_error());
-/// a failure leaves the transactions confirmed before it on chain.
+/// epoch may no longer seal), stored in one batch, and sent as one addRecords, up to `in_flight`
+/// transactions before the oldest receipt is waited for. A transaction refused on the way (a
+/// rotation landed meanwhile, the access ended) and every one not sent yet are then written one at
+/// a time: a stale-seal refusal seals that transaction's documents again under the new key and
+/// sends once more (write_sealed()), any other refusal is the error. Record ids come from the
+/// receipt's RecordVersion events, checked against what was sent. Results are in input order;
+/// `landed` and `progress(done, total)` follow the receipts, in input order. Errors as
+/// add_record() (rethrow_write_error()); a failure leaves the transactions confirmed before it on
+/// chain.
 [[nodiscard]] std::vector<WrittenRecord> add_records_batched(Context& ctx, const eth::PrivateKey& author,
                                                              const eth::Address& patient,
                                                              std::span<const RecordInput> records,
                                                              std::size_t per_transaction,
                                                              const BatchLandedFn& landed = {},
-                                                             const ProgressFn& progress = {});
+                                                             const ProgressFn& progress = {},
+                                                             std::size_t in_flight = kBatchesInFlight);
 
 }  // namespace dossier::core

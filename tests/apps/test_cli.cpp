@@ -633,6 +633,17 @@ TEST_F(Cli, NodeDownAndUpLosesNothing) {
     // And it still takes writes.
     (void)ok({"record", "add", "--as", "alice", "--patient", "alice", "--kind", "note", "--fields",
                  fields({{"text", "after restart"}})});
+    // Restarted with --block-time, the chain makes blocks on a clock as a real chain does, and
+    // a write waits for the next one; restarted without, it is back to a block per transaction.
+    EXPECT_TRUE(ok({"node", "down"})["anvilWasRunning"].get<bool>());
+    EXPECT_TRUE(ok({"node", "up", "--block-time", "1"})["healthy"].get<bool>());
+    EXPECT_EQ(rpc("anvil_getAutomine", json::array())["result"], false);
+    (void)ok({"record", "add", "--as", "alice", "--patient", "alice", "--kind", "note", "--fields",
+                 fields({{"text", "on a clock"}})});
+    EXPECT_EQ(run({"node", "up", "--block-time", "-1"}).exit_code, 2);  // a usage error
+    EXPECT_TRUE(ok({"node", "down"})["anvilWasRunning"].get<bool>());
+    EXPECT_TRUE(ok({"node", "up"})["healthy"].get<bool>());
+    EXPECT_EQ(rpc("anvil_getAutomine", json::array())["result"], true);
 }
 
 TEST_F(Cli, KillNineOfAnvilLosesNothingAcknowledged) {

@@ -105,16 +105,22 @@ public:
     virtual std::vector<WrittenRecord> add_records(const Address& patient, const std::vector<RecordContent>& contents,
                                                    std::size_t in_flight = 16, const ProgressFn& progress = {},
                                                    std::stop_token stop = {}) = 0;
+    /// Called as the transactions of add_records_batched() are confirmed, in input order, with
+    /// the records each added (from input index `first`): where a caller journals what landed.
+    using RecordsLandedFn = std::function<void(std::size_t first, const std::vector<WrittenRecord>& written)>;
     /// Adds several records to one patient in few transactions: PatientContract.addRecords of
     /// `per_transaction` records (1 to 256) each, one audit entry per record. Every resource is
     /// checked before anything is sent; each transaction's documents are sealed under one key and
-    /// stored together, and it is sent once its objects are stored. Results are in input order. A
-    /// failure (Error, as add_record) leaves the transactions confirmed before it on chain.
-    /// Progress: "adding records", counted in records, after each receipt.
+    /// stored together, and it is sent once its objects are stored, while the transactions before
+    /// it are mined (`in_flight` sent and waiting at once). Results are in input order. A failure (Error, as
+    /// add_record) leaves the transactions confirmed before it on chain, each reported to
+    /// `landed`. Progress: "adding records", counted in records, after each receipt.
     virtual std::vector<WrittenRecord> add_records_batched(const Address& patient,
                                                            const std::vector<RecordContent>& contents,
                                                            std::size_t per_transaction = 128,
+                                                           std::size_t in_flight = 4,
                                                            const ProgressFn& progress = {},
+                                                           const RecordsLandedFn& landed = {},
                                                            std::stop_token stop = {}) = 0;
     /// Adds a version to a record. Throws Error(conflict) if someone else added one since
     /// `expected_version` (when given): re-read and retry, nothing is overwritten.

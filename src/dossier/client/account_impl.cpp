@@ -373,13 +373,23 @@ public:
     }
 
     std::vector<WrittenRecord> add_records_batched(const Address& patient, const std::vector<RecordContent>& contents,
-                                                   std::size_t per_transaction, const ProgressFn& progress,
-                                                   std::stop_token stop) override {
+                                                   std::size_t per_transaction, std::size_t in_flight,
+                                                   const ProgressFn& progress,
+                                                   const RecordsLandedFn& landed, std::stop_token stop) override {
         return write(std::move(stop), [&](core::Context& ctx, const eth::PrivateKey& key) {
             const auto p = cv::to_eth(patient);
             const auto inputs = inputs_of(contents, p, key.address());
-            const auto added = core::add_records_batched(ctx, key, p, inputs, per_transaction, {},
-                                                         phase(progress, "adding records", "records"));
+            core::BatchLandedFn on_landed;
+            if (landed)
+                on_landed = [&](std::size_t first, std::span<const core::WrittenRecord> w) {
+                    std::vector<WrittenRecord> converted;
+                    converted.reserve(w.size());
+                    for (std::size_t i = 0; i < w.size(); ++i)
+                        converted.push_back(written(patient, inputs[first + i].kind, w[i]));
+                    landed(first, converted);
+                };
+            const auto added = core::add_records_batched(ctx, key, p, inputs, per_transaction, on_landed,
+                                                         phase(progress, "adding records", "records"), in_flight);
             std::vector<WrittenRecord> out;
             out.reserve(added.size());
             for (std::size_t i = 0; i < added.size(); ++i) out.push_back(written(patient, inputs[i].kind, added[i]));

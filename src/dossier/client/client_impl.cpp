@@ -155,6 +155,7 @@ public:
             if (options.chain_id) up.chain_id = *options.chain_id;
             if (cfg().chain_id) up.chain_id = *cfg().chain_id;
             up.redeploy_if_lost = options.redeploy_if_lost;
+            up.block_time = options.block_time;
             const auto status = core::node_up(cfg(), up, [&](std::string_view m) { detail::step(progress, std::string(m)); });
             connection_->reset();  // the next call connects to what runs now
             return cv::to_client(status);

@@ -107,20 +107,27 @@ private:
     std::filesystem::path path_;
 };
 
-/// The most records one write batch holds: PatientContract.MAX_BATCH, so that a batch is one
-/// transaction and its records are journaled right after that transaction's receipt.
+/// The most records one transaction holds: PatientContract.MAX_BATCH.
 constexpr std::size_t kMaxBatch = 256;
+/// Transactions' worth of records handed to the library at once: enough for its pipeline (a few
+/// transactions in flight) to stay full, few enough that the journal's "sending" lines stay short.
+constexpr std::size_t kTransactionsPerWrite = 32;
 
-/// The one place records are written: one addRecords transaction for the whole batch (at most
-/// kMaxBatch records), or with `per_record` the pipelined addRecord per record. The journal
-/// brackets it, and whatever it returns in input order is journaled as added.
-std::vector<WrittenRecord> write_records(Account& account, const Address& patient, const std::vector<Item*>& batch,
-                                         const ImportOptions& options, const ProgressFn& progress) {
+/// The one place records are written: addRecords transactions of `batch` records each, reported
+/// to `landed` as each is confirmed, or with `per_record` the pipelined addRecord per record,
+/// reported together at the end. The journal brackets it: what `landed` is given is journaled
+/// as added.
+void write_records(Account& account, const Address& patient, const std::vector<Item*>& items,
+                   const ImportOptions& options, const ProgressFn& progress, const Account::RecordsLandedFn& landed) {
     std::vector<RecordContent> contents;
-    contents.reserve(batch.size());
-    for (const Item* item : batch) contents.push_back(RecordContent{std::nullopt, std::nullopt, item->resource});
-    if (options.per_record) return account.add_records(patient, contents, options.in_flight, progress);
-    return account.add_records_batched(patient, contents, std::min(batch.size(), kMaxBatch), progress);
+    contents.reserve(items.size());
+    for (const Item* item : items) contents.push_back(RecordContent{std::nullopt, std::nullopt, item->resource});
+    if (options.per_record) {
+        landed(0, account.add_records(patient, contents, options.in_flight ? options.in_flight : 16, progress));
+        return;
+    }
+    (void)account.add_records_batched(patient, contents, std::clamp<std::size_t>(options.batch, 1, kMaxBatch),
+                                      options.in_flight ? options.in_flight : 8, progress, landed);
 }
 
 class Importer {
@@ -368,15 +375,18 @@ private:
                     pending.clear();
                     return;
                 }
+                std::size_t landed = 0;
                 try {
-                    write_batch(patient, pending);
-                } catch (const Error& e) {
-                    if (e.code() != ErrorCode::permission_denied && e.code() != ErrorCode::access_expired &&
-                        e.code() != ErrorCode::suspended)
-                        throw;
+                    landed = write_batch(patient, pending);
+                } catch (const BatchFailed& f) {
+                    landed = f.landed;
+                    if (f.code != ErrorCode::permission_denied && f.code != ErrorCode::access_expired &&
+                        f.code != ErrorCode::suspended)
+                        std::rethrow_exception(f.error);
                     denied = true;
-                    denial = e.what();
-                    for (Item* item : pending) refuse(item->where, item->label, RefusalReason::no_access, denial);
+                    denial = f.message;
+                    for (std::size_t i = landed; i < pending.size(); ++i)
+                        refuse(pending[i]->where, pending[i]->label, RefusalReason::no_access, denial);
                 }
                 pending.clear();
             };
@@ -407,28 +417,59 @@ private:
                     continue;
                 }
                 pending.push_back(item);
-                if (pending.size() >= std::clamp<std::size_t>(options_.batch, 1, kMaxBatch)) flush();
+                if (pending.size() >= std::clamp<std::size_t>(options_.batch, 1, kMaxBatch) * kTransactionsPerWrite)
+                    flush();
             }
             flush();
         }
     }
 
-    void write_batch(const Address& patient, const std::vector<Item*>& batch) {
+    /// A write of many records failed after `landed` of them (in input order) were confirmed and
+    /// journaled.
+    struct BatchFailed {
+        std::exception_ptr error;
+        ErrorCode code;
+        std::string message;
+        std::size_t landed;
+    };
+
+    /// Writes `items` (journaled as sending first, as added as each transaction lands), then
+    /// attaches their inline files. Returns how many landed (all); throws BatchFailed.
+    std::size_t write_batch(const Address& patient, const std::vector<Item*>& items) {
         std::vector<std::string> digests;
-        for (const Item* item : batch) digests.push_back(item->digest);
+        for (const Item* item : items) digests.push_back(item->digest);
         journal_->sending(patient.hex(), digests, client_.patient(patient).records);
         const std::size_t base = done_;
-        const auto written = write_records(account_, patient, batch, options_, [&](const Progress& p) {
-            if (progress_) progress_(Progress{"importing", base + p.done, total_, "records"});
-        });
-        std::vector<std::pair<std::string, std::uint32_t>> added;
-        for (std::size_t i = 0; i < batch.size(); ++i) added.emplace_back(batch[i]->digest, written[i].record_id);
-        journal_->added(patient.hex(), added);
-        for (std::size_t i = 0; i < batch.size(); ++i) {
-            Item& item = *batch[i];
-            report_.records.push_back(ImportedRecord{item.where, item.label, patient, written[i].record_id, 0});
+        std::vector<std::uint32_t> ids;  // of the items landed so far, in input order
+        try {
+            write_records(
+                account_, patient, items, options_,
+                [&](const Progress& p) {
+                    if (progress_) progress_(Progress{"importing", base + p.done, total_, "records"});
+                },
+                [&](std::size_t first, const std::vector<WrittenRecord>& written) {
+                    std::vector<std::pair<std::string, std::uint32_t>> added;
+                    for (std::size_t i = 0; i < written.size(); ++i) {
+                        added.emplace_back(items[first + i]->digest, written[i].record_id);
+                        ids.push_back(written[i].record_id);
+                    }
+                    journal_->added(patient.hex(), added);
+                });
+        } catch (const Error& e) {
+            report_landed(patient, items, ids);
+            throw BatchFailed{std::current_exception(), e.code(), e.what(), ids.size()};
+        }
+        report_landed(patient, items, ids);
+        return ids.size();
+    }
+
+    /// Counts the first ids.size() items as added and attaches their inline files.
+    void report_landed(const Address& patient, const std::vector<Item*>& items, const std::vector<std::uint32_t>& ids) {
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            Item& item = *items[i];
+            report_.records.push_back(ImportedRecord{item.where, item.label, patient, ids[i], 0});
             ++report_.added;
-            if (!item.files.empty()) attach_inline(patient, item, written[i].record_id, {}, false);
+            if (!item.files.empty()) attach_inline(patient, item, ids[i], {}, false);
             tick();
         }
     }

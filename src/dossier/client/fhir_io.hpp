@@ -47,7 +47,9 @@ struct ImportOptions {
     /// One addRecord transaction per record instead (pipelined, `in_flight` at once): the write
     /// before batch transactions, kept for comparison (bench/fhir/bench_import.sh).
     bool per_record = false;
-    std::size_t in_flight = 16;    ///< with per_record: transactions waiting for the chain at once
+    /// Transactions sent and waiting for the chain at once; 0: 8 batch transactions (on a chain
+    /// that makes a block every few seconds, about what one block takes), or 16 with per_record.
+    std::size_t in_flight = 0;
 };
 
 /// Why a resource was not imported.

@@ -134,6 +134,9 @@ struct NodeStatus {
 struct NodeUpOptions {
     std::optional<std::uint64_t> chain_id;  ///< of a chain created now (default 31337)
     bool redeploy_if_lost = false;          ///< the chain lost the contracts: deploy afresh instead of failing
+    /// Seconds between blocks when the chain starts now (0, the default: a block per
+    /// transaction, at once). A running chain keeps its mode.
+    unsigned block_time = 0;
 };
 
 struct NodeDownReport {
