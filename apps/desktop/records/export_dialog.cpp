@@ -11,6 +11,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include "app/error_text.hpp"
@@ -145,7 +146,7 @@ ExportDialog::ExportDialog(Session& session, const client::Address& patient, con
     layout->addStretch(1);
     layout->addWidget(buttons);
     chain_tab_order(format_, file_, file_button_, files_check_, files_dir_, files_dir_button_, export_, close_);
-    resize(680, 320);
+    resize(680, sizeHint().height());  // as tall as the form: the outcome adds its lines later
 
     connect(format_, &QComboBox::currentIndexChanged, this, &ExportDialog::format_changed);
     connect(file_, &QLineEdit::textChanged, this, &ExportDialog::update_buttons);
@@ -201,6 +202,19 @@ void ExportDialog::set_busy(bool busy) {
     close_->setText(busy ? tr("Cancel") : tr("Close"));
     close_->setEnabled(true);
     update_buttons();
+    fit_height();
+}
+
+void ExportDialog::fit_height() {
+    // The progress and the outcome's wrapped sentence appear after the dialog was sized; a window
+    // does not grow for a word-wrapped label on its own (its minimum ignores height-for-width),
+    // and the form's rows were squeezed instead. Once the new texts are laid out, grow to fit.
+    QTimer::singleShot(0, this, [this] {
+        layout()->activate();
+        const int wanted =
+            layout()->hasHeightForWidth() ? layout()->totalHeightForWidth(width()) : layout()->totalSizeHint().height();
+        if (height() < wanted) resize(width(), wanted);
+    });
 }
 
 void ExportDialog::reject() {
@@ -217,6 +231,7 @@ void ExportDialog::start() {
     auto account = session_.account();
     if (!account) {
         banner_->show_message(MessageBanner::Kind::error, tr("The account is locked. Unlock it to export."));
+        fit_height();
         return;
     }
     const QString out = QFileInfo(file_->text().trimmed()).absoluteFilePath();

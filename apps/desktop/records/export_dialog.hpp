@@ -49,6 +49,7 @@ private:
     void update_buttons();
     void start();
     void set_busy(bool busy);
+    void fit_height();
 
     Session& session_;
     client::Address patient_;

@@ -7,7 +7,8 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
-#include <QTreeWidget>
+#include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include "app/error_text.hpp"
@@ -61,7 +62,7 @@ ImportDialog::ImportDialog(Session& session, const client::Address& patient, con
       skipped_(value_label(report_, "importSkippedValue")),
       refused_(value_label(report_, "importRefusedValue")),
       refusals_label_(new QLabel(tr("&Refused resources:"), this)),
-      refusals_(new QTreeWidget(this)),
+      refusals_(new QTableWidget(0, 4, this)),
       cancel_(new QPushButton(tr("Cancel"), this)),
       close_(new QPushButton(tr("Close"), this)) {
     setObjectName(QStringLiteral("importDialog"));
@@ -86,12 +87,21 @@ ImportDialog::ImportDialog(Session& session, const client::Address& patient, con
 
     refusals_->setObjectName(QStringLiteral("importRefusalsList"));
     refusals_->setAccessibleName(tr("Refused resources"));
-    refusals_->setColumnCount(4);
-    refusals_->setHeaderLabels({tr("Where"), tr("Resource"), tr("Reason"), tr("Explanation")});
-    refusals_->setRootIsDecorated(false);
+    refusals_->setHorizontalHeaderLabels({tr("Where"), tr("Resource"), tr("Reason"), tr("Explanation")});
+    refusals_->verticalHeader()->hide();
+    refusals_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    refusals_->setSelectionBehavior(QAbstractItemView::SelectRows);
     refusals_->setAlternatingRowColors(true);
-    refusals_->setWordWrap(false);
-    refusals_->header()->setStretchLastSection(true);
+    refusals_->setShowGrid(false);
+    // The explanation is the library's whole sentence: wrapped in its column, not cut off.
+    refusals_->setWordWrap(true);
+    refusals_->setTextElideMode(Qt::ElideNone);
+    for (int c = 0; c < 3; ++c) refusals_->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    refusals_->horizontalHeader()->setSectionResizeMode(3, QHeaderView::Stretch);
+    refusals_->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    // Rows keep the height they were given; a wider or narrower explanation column measures them again.
+    connect(refusals_->horizontalHeader(), &QHeaderView::sectionResized, refusals_,
+            [this] { refusals_->resizeRowsToContents(); });
     refusals_label_->setBuddy(refusals_);
     refusals_label_->hide();
     refusals_->hide();
@@ -99,10 +109,10 @@ ImportDialog::ImportDialog(Session& session, const client::Address& patient, con
     cancel_->setObjectName(QStringLiteral("importCancelButton"));
     cancel_->setAutoDefault(false);  // Enter must not cancel an import by accident
     close_->setObjectName(QStringLiteral("importCloseButton"));
-    close_->hide();
     auto* buttons = new QDialogButtonBox(this);
     buttons->addButton(cancel_, QDialogButtonBox::RejectRole);
     buttons->addButton(close_, QDialogButtonBox::AcceptRole);
+    close_->hide();  // after addButton, which shows the buttons it takes
     // The box's roles would close the dialog on either button; Cancel must only cancel.
     connect(cancel_, &QPushButton::clicked, this, &ImportDialog::cancel);
     connect(close_, &QPushButton::clicked, this, &QDialog::accept);
@@ -188,9 +198,12 @@ void ImportDialog::stopped() {
 void ImportDialog::show_report(const client::ImportReport& r) {
     const QLocale locale;
     const double rate = r.seconds > 0 ? static_cast<double>(r.added) / r.seconds : 0;
+    // Two decimals under 10 s: a small file imports in hundredths of a second, and "0.0 s" next
+    // to a rate reads as a contradiction.
     progress_->finish(tr("Read %1 in %2 s (%3 records/s).")
                           .arg(count(r.resources, tr("%1 resource"), tr("%1 resources")),
-                               locale.toString(r.seconds, 'f', 1), locale.toString(rate, 'f', rate < 10 ? 1 : 0)),
+                               locale.toString(r.seconds, 'f', r.seconds < 10 ? 2 : 1),
+                               locale.toString(rate, 'f', rate < 10 ? 1 : 0)),
                       true);
     QString added = count(r.added, tr("%1 record"), tr("%1 records"));
     if (r.files > 0) added += tr(", with ") + count(r.files, tr("%1 attached file"), tr("%1 attached files"));
@@ -218,12 +231,18 @@ void ImportDialog::show_report(const client::ImportReport& r) {
         banner_->show_message(MessageBanner::Kind::success, tr("Import finished.") + note_text);
     }
 
-    refusals_->clear();
-    for (const auto& x : r.refused) {
-        auto* item = new QTreeWidgetItem(refusals_, {qstr(x.where), qstr(x.resource), reason_text(x.reason), qstr(x.message)});
-        item->setToolTip(3, qstr(x.message));  // the sentence is often longer than the column
+    refusals_->setRowCount(static_cast<int>(r.refused.size()));
+    for (int row = 0; row < refusals_->rowCount(); ++row) {
+        const auto& x = r.refused[static_cast<std::size_t>(row)];
+        const QString cells[] = {qstr(x.where), qstr(x.resource), reason_text(x.reason), qstr(x.message)};
+        for (int c = 0; c < 4; ++c) {
+            auto* item = new QTableWidgetItem(cells[c]);
+            item->setTextAlignment(Qt::AlignLeft | Qt::AlignTop);  // a wrapped row reads from its first line
+            refusals_->setItem(row, c, item);
+        }
     }
-    for (int c = 0; c < 3; ++c) refusals_->resizeColumnToContents(c);
+    // Measured once the table has its final width (it was hidden until now).
+    QTimer::singleShot(0, refusals_, [this] { refusals_->resizeRowsToContents(); });
     refusals_label_->setVisible(!r.refused.empty());
     refusals_->setVisible(!r.refused.empty());
     if (!r.refused.empty()) resize(width(), std::max(height(), 420));

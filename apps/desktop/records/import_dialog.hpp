@@ -13,7 +13,7 @@
 
 class QLabel;
 class QPushButton;
-class QTreeWidget;
+class QTableWidget;
 
 namespace dossier::client {
 struct ImportReport;
@@ -60,7 +60,7 @@ private:
     QLabel* skipped_;
     QLabel* refused_;
     QLabel* refusals_label_;
-    QTreeWidget* refusals_;
+    QTableWidget* refusals_;
     QPushButton* cancel_;
     QPushButton* close_;
     QPointer<Task> task_;
