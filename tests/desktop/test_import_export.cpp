@@ -1,10 +1,11 @@
 /// Import… and Export… of the desktop app, by their widgets, on the embedded node of a temporary
 /// data directory: the doctor imports a small FHIR Bundle (HL7's R4 examples and one invalid
 /// resource) for a patient, the records appear in the Patient page's list and the report counts
-/// what was added and refused with its reason; importing the same file again adds nothing; the
-/// records are exported as a FHIR Bundle (parsed, its entries counted) and as a PDF (its text read
-/// back by pdftotext, the patient's name in it); a file that cannot be written is one error
-/// message, not a hang.
+/// what was added and refused with its reason; importing the same file again adds nothing, and a
+/// file that is not FHIR is one error; the records are exported as a FHIR Bundle (parsed, its
+/// entries counted) and as a PDF (its text read back by pdftotext, the patient's name in it); a
+/// file that cannot be written is one error message, not a hang; the patient exports their own
+/// records from Medical Records.
 ///
 /// The accounts, the registration and the grant are made through the client API, as in
 /// test_responsiveness: they are the walk's business. With DOSSIER_SHOTS_DIR set, the import
@@ -273,6 +274,24 @@ private slots:
         QCOMPARE(row_count(QStringLiteral("recordsTimeline")), kValid);
     }
 
+    void a_file_that_is_not_fhir_is_one_error() {
+        const std::string bundle = bundle_;
+        bundle_ = dir_->path() + "/notes.txt";
+        std::ofstream(bundle_) << "Not FHIR: a letter from the clinic.\n";
+        QDialog* dialog = nullptr;
+        dd::MessageBanner::Kind kind = dd::MessageBanner::Kind::info;
+        QString said;
+        UI(dialog = import_bundle(); auto* banner = find<dd::MessageBanner>(QStringLiteral("messageBanner"), dialog);
+           kind = banner->kind(); said = banner->text());
+        bundle_ = bundle;
+        shoot(dialog, QStringLiteral("import-error"));
+        QVERIFY2(kind == dd::MessageBanner::Kind::error, qPrintable(said));
+        QVERIFY(!exists(QStringLiteral("importAddedValue"), dialog));  // no report for a run that did not happen
+        UI(click(QStringLiteral("importCloseButton"), dialog));
+        UI(settle());
+        QCOMPARE(row_count(QStringLiteral("recordsTimeline")), kValid);
+    }
+
     void the_export_dialog_says_what_an_export_is() {
         QDialog* dialog = nullptr;
         QLineEdit* file = nullptr;
@@ -336,6 +355,34 @@ private slots:
         UI(said = export_as(QStringLiteral("PDF"), path, &kind, QStringLiteral("export-failed")));
         QVERIFY2(kind == dd::MessageBanner::Kind::error, qPrintable(said));
         QVERIFY(!QFileInfo::exists(path));
+    }
+
+    void the_patient_exports_their_own_records() {
+        UI(click(QStringLiteral("lockButton")));
+        UI(wait_until([&] { return exists(QStringLiteral("loginPage")); }, QStringLiteral("the login page")));
+        UI(login(QStringLiteral("alice")));
+        window_->open_page(QStringLiteral("myRecordsPage"), {});
+        UI(wait_until([&] { return row_count(QStringLiteral("recordsTimeline")) == kValid; },
+                      QStringLiteral("the patient's imported records")));
+        // The patient's own export: decrypted, said so; no audit-trail sentence (it is theirs).
+        QString warning;
+        UI(click(QStringLiteral("exportRecordsButton"));
+           wait_until([&] { return exists(QStringLiteral("exportDialog")); }, QStringLiteral("the export dialog"));
+           warning = find<dd::MessageBanner>(QStringLiteral("exportWarning"), find<QDialog>(QStringLiteral("exportDialog")))->text();
+           click(QStringLiteral("exportCloseButton"), find<QDialog>(QStringLiteral("exportDialog"))));
+        QVERIFY2(warning.contains(QStringLiteral("decrypted")), qPrintable(warning));
+        QVERIFY2(!warning.contains(QStringLiteral("audit trail")), qPrintable(warning));
+        const QString path = QString::fromStdString(dir_->path() + "/my-records.json");
+        QString said;
+        UI(said = export_as(QStringLiteral("FHIR Bundle"), path));
+        QVERIFY2(said.contains(path), qPrintable(said));
+        const json bundle = json::parse(read_text(path.toStdString()));
+        std::size_t records = 0;
+        for (const auto& e : bundle["entry"]) {
+            const std::string type = e["resource"].value("resourceType", "");
+            if (type != "Patient" && type != "Provenance") ++records;
+        }
+        QCOMPARE(records, std::size_t{kValid});
     }
 };
 
