@@ -113,7 +113,8 @@ ImportDialog::ImportDialog(Session& session, const client::Address& patient, con
     buttons->addButton(cancel_, QDialogButtonBox::RejectRole);
     buttons->addButton(close_, QDialogButtonBox::AcceptRole);
     close_->hide();  // after addButton, which shows the buttons it takes
-    // The box's roles would close the dialog on either button; Cancel must only cancel.
+    // The roles only place the buttons (the box's accepted/rejected are left unconnected): Cancel
+    // stops the import and the dialog stays for its outcome.
     connect(cancel_, &QPushButton::clicked, this, &ImportDialog::cancel);
     connect(close_, &QPushButton::clicked, this, &QDialog::accept);
 
