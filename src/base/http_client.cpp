@@ -197,6 +197,14 @@ Response Client::perform(const Request& request) {
                          std::max<long>(1, static_cast<long>(options_.stall_timeout.count() / 1000)));
     }
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    // A streamed transfer (a file up or down) moves in pieces of this size instead of libcurl's
+    // 16 KiB (down) and 64 KiB (up): each piece is a callback, a copy into a pipe and often a
+    // thread woken on the other side.
+    constexpr long kStreamBuffer = 512 * 1024;
+    if (request.large) {
+        curl_easy_setopt(c, CURLOPT_BUFFERSIZE, kStreamBuffer);
+        curl_easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, kStreamBuffer);
+    }
     if (request.part) {
         mime = curl_mime_init(c);
         if (!mime) throw Error("libcurl could not create a multipart body");

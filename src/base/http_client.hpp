@@ -115,6 +115,8 @@ struct Request {
     /// When set, the transfer stops quietly (Response::stopped) once it reads true; checked at
     /// least once a second. For a request made on a helper thread outside any CancelScope.
     const std::atomic<bool>* stop_flag = nullptr;
+    /// A large transfer (a file up or down): moved in bigger pieces, fewer callbacks.
+    bool large = false;
 };
 
 struct Response {

@@ -15,8 +15,10 @@
 
 #include "ipfs/car.hpp"
 #include "ipfs/exporter.hpp"
+#include "ipfs/http_server.hpp"
 #include "ipfs/importer.hpp"
 #include "ipfs/local_content_store.hpp"
+#include "ipfs/multipart_reader.hpp"
 #include "ipfs/pipe.hpp"
 
 namespace dossier::ipfs {
@@ -481,15 +483,23 @@ private:
 /// worker it returns. Throws ArgError for a body that is not well-formed multipart, or rethrows
 /// the first worker error. Directory parts are refused.
 void for_each_part(const Request& req, Response& res, const ContentReader& reader,
-                   const std::function<std::unique_ptr<PartSink>(const httplib::MultipartFormData&)>& start) {
-    if (!req.is_multipart_form_data()) {
+                   const std::function<std::unique_ptr<PartSink>(const MultipartHeader&)>& start) {
+    const std::string boundary = MultipartReader::boundary_of(req.get_header_value("Content-Type"));
+    if (!req.is_multipart_form_data() || boundary.empty()) {
         if (!drain(req, reader)) res.set_header("Connection", "close");
-        throw ArgError("expected a multipart/form-data body");
+        throw ArgError("expected a multipart/form-data body with a boundary");
     }
+    // httplib parses a body it sees as multipart itself, slowly (multipart_reader.hpp): the
+    // Content-Type it reads is changed so that the raw body comes here. The Request is not const
+    // (a local of the server loop), so this is well defined.
+    auto& headers = const_cast<Request&>(req).headers;
+    headers.erase("Content-Type");
+    headers.emplace("Content-Type", "application/octet-stream");
     std::unique_ptr<PartSink> current;
     std::exception_ptr failure;
-    const bool ok = reader(
-        [&](const httplib::MultipartFormData& part) {
+    MultipartReader parts(
+        boundary,
+        [&](const MultipartHeader& part) {
             try {
                 if (current) {
                     current->finish();
@@ -509,6 +519,14 @@ void for_each_part(const Request& req, Response& res, const ContentReader& reade
             if (!current) return true;  // not a file part
             return current->write(data, n);
         });
+    bool ok = reader([&](const char* data, std::size_t n) { return parts.feed(data, n); });
+    std::string malformed = "malformed multipart body";
+    if (ok && !parts.complete()) {
+        ok = false;
+        malformed += ": it ends before its closing boundary";
+    } else if (!ok && !parts.error().empty() && parts.error() != "stopped") {
+        malformed += ": " + parts.error();
+    }
     if (ok && current) {
         try {
             current->finish();
@@ -518,15 +536,15 @@ void for_each_part(const Request& req, Response& res, const ContentReader& reade
         current.reset();
     }
     if (!ok) {
-        res.set_header("Connection", "close");  // the rest of the body is unread
+        res.set_header("Connection", "close");  // the rest of the body may be unread
         if (current) {
             // A worker that failed first made the reader stop; otherwise the body was malformed
             // and the worker now fails with that (its blocks stay unpinned).
-            current->abort("malformed multipart body");
+            current->abort(malformed);
             if (!failure) failure = current->error();
             current.reset();
         }
-        if (!failure) failure = std::make_exception_ptr(ArgError("malformed multipart body"));
+        if (!failure) failure = std::make_exception_ptr(ArgError(malformed));
     }
     if (failure) std::rethrow_exception(failure);
 }
@@ -537,7 +555,7 @@ struct Gateway::Impl {
     ContentStore& content;
     BlockStore& blocks;
     GatewayOptions options;
-    httplib::Server server;
+    BufferedServer server;
     std::thread thread;
     int port = 0;
     bool running = false;
@@ -846,7 +864,7 @@ void Gateway::Impl::rpc_add(const Request& req, Response& res, const ContentRead
         held_slots.clear();
         held_bytes = 0;
     };
-    for_each_part(req, res, reader, [&](const httplib::MultipartFormData& part) {
+    for_each_part(req, res, reader, [&](const MultipartHeader& part) {
         const std::string name = part.filename;
         std::size_t slot = 0;
         {
@@ -898,7 +916,7 @@ void Gateway::Impl::rpc_dag_import(const Request& req, Response& res, const Cont
     }
     std::string out;
     std::mutex out_mutex;
-    for_each_part(req, res, reader, [&](const httplib::MultipartFormData&) {
+    for_each_part(req, res, reader, [&](const MultipartHeader&) {
         return std::make_unique<PartWorker>([this, pin, &out, &out_mutex](ByteSource& src) {
             SourceBuf buf(src);
             std::istream in(&buf);

@@ -124,6 +124,8 @@ void KuboClient::stream(const std::string& command, const std::string& query,
 void KuboClient::request(const std::string& command, const std::string& query, std::optional<http::StreamedPart> part,
                          const std::function<bool(const char*, std::size_t)>& sink, const std::atomic<bool>* cancel) {
     http::Request req;
+    // An upload, or a stream read on a helper thread (cat): a file's bytes.
+    req.large = part.has_value() || cancel != nullptr;
     req.part = std::move(part);
     req.sink = sink;
     req.stop_flag = cancel;
