@@ -117,10 +117,14 @@ class ImportExport : public QObject {
     std::string bundle_;
 
     void login(const QString& label) {
+        // Locking reloads the list too, keeping the account that was current: that reload ends
+        // first, then this one selects `label`.
+        settle();
         window_->login_page()->reload(label);
         auto* list = find<QListWidget>(QStringLiteral("accountList"));
-        wait_until([&] { return list->currentItem() && list->currentItem()->text().startsWith(label); },
+        wait_until([&] { return list->currentItem() && list->currentItem()->text().startsWith(label + QStringLiteral(" ")); },
                    QStringLiteral("the account listed"));
+        settle();
         type_into(QStringLiteral("passwordEdit"), QString::fromLatin1(kPassword));
         click(QStringLiteral("unlockButton"));
         wait_until([&] { return exists(QStringLiteral("workspace")); }, QStringLiteral("unlocked workspace"));
