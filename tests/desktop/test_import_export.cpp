@@ -93,17 +93,6 @@ int leading_number(const QString& text) {
     return ok ? n : -1;
 }
 
-/// Waits until no task has run for 300 ms (a page's loads may chain).
-void settle() {
-    QElapsedTimer quiet;
-    quiet.start();
-    wait_until(
-        [&] {
-            if (dd::Task::running() > 0) quiet.restart();
-            return quiet.elapsed() > 300;
-        },
-        QStringLiteral("the page's loads"), std::chrono::seconds(120));
-}
 
 }  // namespace
 

@@ -119,17 +119,6 @@ class Walk : public QObject {
         wait_until([&] { return exists(QStringLiteral("workspace")); }, QStringLiteral("unlocked workspace"));
     }
 
-    /// Waits until no task has run for 300 ms (a page's loads may chain).
-    static void settle() {
-        QElapsedTimer quiet;
-        quiet.start();
-        wait_until(
-            [&] {
-                if (dd::Task::running() > 0) quiet.restart();
-                return quiet.elapsed() > 300;
-            },
-            QStringLiteral("the page's loads"), std::chrono::seconds(60));
-    }
 
     void open(const QString& page, const QString& argument = {}) {
         window_->open_page(page, argument);

@@ -1,5 +1,7 @@
 #include "ui_driver.hpp"
 
+#include "app/task.hpp"
+
 #include <QAbstractButton>
 #include <QAccessible>
 #include <QAbstractItemView>
@@ -27,6 +29,17 @@ void wait_until(const std::function<bool()>& condition, const QString& what, std
         if (clock.elapsed() > timeout.count()) throw UiFailure("timed out waiting for " + what.toStdString());
         QTest::qWait(20);
     }
+}
+
+void settle(std::chrono::milliseconds timeout) {
+    QElapsedTimer quiet;
+    quiet.start();
+    wait_until(
+        [&] {
+            if (dossier::desktop::Task::running() > 0) quiet.restart();
+            return quiet.elapsed() > 300;
+        },
+        QStringLiteral("the page's loads"), timeout);
 }
 
 bool exists(const QString& name, QObject* root) {

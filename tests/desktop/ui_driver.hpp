@@ -46,6 +46,9 @@ T* find(const QString& name, QObject* root = nullptr) {
 void wait_until(const std::function<bool()>& condition, const QString& what,
                 std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
+/// Waits until no desktop task has run for 300 ms (a page's loads may chain), at most `timeout`.
+void settle(std::chrono::milliseconds timeout = std::chrono::seconds(120));
+
 /// Whether a visible widget named `name` exists now.
 bool exists(const QString& name, QObject* root = nullptr);
 
