@@ -18,19 +18,7 @@ m=${3:-1000}
 in_flight=${4:-16}
 cli=${DOSSIER_CLI:-build/release/apps/cli/dossier}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/dossier-bench-import.XXXXXX")
-export DOSSIER_PASSWORD=bench DOSSIER_PATIENT_PASSWORD=bench DOSSIER_KDF=light
-d() { "$cli" --data-dir "$dir" "$@"; }
-cleanup() { d node down >/dev/null 2>&1 || true; rm -rf "$dir"; }
-trap cleanup EXIT
-
-d node up --block-time "${BLOCK_TIME:-0}" >/dev/null
-d account import --embedded-authority --role admin --label admin >/dev/null
-d account new --role doctor --label dr >/dev/null
-echo '{"name": "Bench Doctor", "specialty": "General practice", "licence": "B-1"}' > "$dir/dr.json"
-d doctor register --as dr --fields "$dir/dr.json" >/dev/null
-d doctor verify dr --as admin >/dev/null
-echo '{"name": "Bench Patient", "birthDate": "1970-01-01"}' > "$dir/p.json"
-d patient add --as dr --label p --fields "$dir/p.json" >/dev/null
+. bench/bench_setup.sh
 echo '{"name": "Bench Patient Two", "birthDate": "1970-01-01"}' > "$dir/p2.json"
 d patient add --as dr --label p2 --fields "$dir/p2.json" >/dev/null
 node bench/fhir/gen_fhir_set.mjs "$n" > "$dir/set.ndjson"

@@ -12,19 +12,7 @@ size_mib=${1:-1024}
 rounds=${2:-3}
 cli=${DOSSIER_CLI:-build/release/apps/cli/dossier}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/dossier-bench-files.XXXXXX")
-export DOSSIER_PASSWORD=bench DOSSIER_PATIENT_PASSWORD=bench DOSSIER_KDF=light
-d() { "$cli" --data-dir "$dir/data" "$@"; }
-cleanup() { d node down >/dev/null 2>&1 || true; rm -rf "$dir"; }
-trap cleanup EXIT
-
-d node up >/dev/null
-d account import --embedded-authority --role admin --label admin >/dev/null
-d account new --role doctor --label dr >/dev/null
-echo '{"name": "Bench Doctor", "specialty": "General practice", "licence": "B-1"}' > "$dir/dr.json"
-d doctor register --as dr --fields "$dir/dr.json" >/dev/null
-d doctor verify dr --as admin >/dev/null
-echo '{"name": "Bench Patient", "birthDate": "1970-01-01"}' > "$dir/p.json"
-d patient add --as dr --label p --fields "$dir/p.json" >/dev/null
+. bench/bench_setup.sh
 gateway_pid=$(cat "$dir/data/node/ipfs-gateway.pid")
 
 head -c "$((size_mib << 20))" /dev/urandom > "$dir/in.bin"
