@@ -524,7 +524,7 @@ void for_each_part(const Request& req, Response& res, const ContentReader& reade
     if (ok && !parts.complete()) {
         ok = false;
         malformed += ": it ends before its closing boundary";
-    } else if (!ok && !parts.error().empty() && parts.error() != "stopped") {
+    } else if (!ok && !parts.stopped() && !parts.error().empty()) {
         malformed += ": " + parts.error();
     }
     if (ok && current) {
@@ -831,6 +831,15 @@ void Gateway::Impl::rpc_add(const Request& req, Response& res, const ContentRead
     std::vector<Bytes> held;
     std::vector<std::size_t> held_slots;
     std::size_t held_bytes = 0;
+    AddOptions add_options;
+    add_options.profile = p.profile;
+    add_options.pin = p.pin;
+    // One part imported: only hashed (only-hash), or stored.
+    const auto add_one = [this, &p, &add_options](ByteSource& src) {
+        if (!p.only_hash) return content.add(src, add_options);
+        NullBlockWriter sink;
+        return import_file(src, sink, p.profile);
+    };
     const auto line_of = [&p](const ImportResult& r, const std::string& name) {
         const std::string cid = r.root.to_string(p.base);
         return json{{"Name", name.empty() ? cid : name}, {"Hash", cid}, {"Size", std::to_string(r.dag_size)}};
@@ -845,15 +854,9 @@ void Gateway::Impl::rpc_add(const Request& req, Response& res, const ContentRead
         }
         std::vector<ImportResult> results;
         if (p.only_hash) {
-            for (ByteSource* in : inputs) {
-                NullBlockWriter sink;
-                results.push_back(import_file(*in, sink, p.profile));
-            }
+            for (ByteSource* in : inputs) results.push_back(add_one(*in));
         } else {
-            AddOptions o;
-            o.profile = p.profile;
-            o.pin = p.pin;
-            results = content.add_many(inputs, o);  // one durable commit for all of them
+            results = content.add_many(inputs, add_options);  // one durable commit for all of them
         }
         std::lock_guard lock(lines_mutex);
         for (std::size_t k = 0; k < held_slots.size(); ++k) {
@@ -872,18 +875,9 @@ void Gateway::Impl::rpc_add(const Request& req, Response& res, const ContentRead
             slot = lines.size();
             lines.push_back(json{{"Name", name}});
         }
-        auto stream = [this, &p, &lines, &lines_mutex, &line_of, name, slot] {
-            return std::make_unique<PartWorker>([this, &p, &lines, &lines_mutex, &line_of, name, slot](ByteSource& src) {
-                ImportResult r;
-                if (p.only_hash) {
-                    NullBlockWriter sink;
-                    r = import_file(src, sink, p.profile);
-                } else {
-                    AddOptions o;
-                    o.profile = p.profile;
-                    o.pin = p.pin;
-                    r = content.add(src, o);
-                }
+        auto stream = [&lines, &lines_mutex, &line_of, &add_one, name, slot] {
+            return std::make_unique<PartWorker>([&lines, &lines_mutex, &line_of, &add_one, name, slot](ByteSource& src) {
+                const ImportResult r = add_one(src);
                 std::lock_guard lock(lines_mutex);
                 lines[slot] = line_of(r, name);
             });

@@ -287,8 +287,16 @@ std::vector<ImportResult> KuboClient::add_many(std::span<ByteSource* const> inpu
         pending = 0;
     };
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-        Bytes head(kMaxPart + 1);
-        head.resize(read_full(*inputs[i], head));
+        // Read in growing steps: most inputs are a sealed record of a few hundred bytes, and a
+        // buffer of the full limit per input would be a megabyte zeroed each time.
+        Bytes head;
+        for (std::size_t step = 4096; head.size() <= kMaxPart; step = std::min(step * 4, kMaxPart + 1)) {
+            const std::size_t at = head.size();
+            head.resize(at + step);
+            const std::size_t n = read_full(*inputs[i], std::span(head).subspan(at));
+            head.resize(at + n);
+            if (n < step) break;  // the input ended
+        }
         if (head.size() > kMaxPart) {
             // Too big to batch: what was read goes first, the rest streams from the input.
             std::size_t taken = 0;

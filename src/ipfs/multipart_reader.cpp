@@ -92,7 +92,7 @@ bool MultipartReader::parse_headers(std::string_view block) {
         }
     }
     if (!disposition) return fail("a multipart part has no Content-Disposition");
-    if (!on_part_(h)) return fail("stopped");
+    if (!on_part_(h)) return fail({});
     return true;
 }
 
@@ -145,11 +145,11 @@ bool MultipartReader::feed(const char* data, std::size_t n) {
             if (at == std::string_view::npos) {
                 // All but what could be the start of a delimiter split across pieces.
                 const std::size_t safe = rest.size() > delimiter_.size() ? rest.size() - delimiter_.size() : 0;
-                if (safe > 0 && !on_data_(rest.data(), safe)) return fail("stopped");
+                if (safe > 0 && !on_data_(rest.data(), safe)) return fail({});
                 pos += safe;
                 break;
             }
-            if (at > 0 && !on_data_(rest.data(), at)) return fail("stopped");
+            if (at > 0 && !on_data_(rest.data(), at)) return fail({});
             pos += at + delimiter_.size();
             state_ = State::after_boundary;
         }

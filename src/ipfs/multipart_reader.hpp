@@ -39,7 +39,9 @@ public:
     bool feed(const char* data, std::size_t n);
     /// True once the closing boundary has been read; call at the end of the body.
     [[nodiscard]] bool complete() const noexcept { return state_ == State::done; }
+    /// Why the body was refused; empty when a callback stopped the reader (stopped()).
     [[nodiscard]] const std::string& error() const noexcept { return error_; }
+    [[nodiscard]] bool stopped() const noexcept { return state_ == State::failed && error_.empty(); }
 
 private:
     enum class State { preamble, after_boundary, headers, body, done, failed };

@@ -121,4 +121,6 @@ TEST(MultipartReader, MalformedBodiesAreRefusedWithAReason) {
     MultipartReader stopping(b, [](const MultipartHeader&) { return false; }, [](const char*, std::size_t) { return true; });
     const std::string body = part(b, "a", "data") + "--" + b + "--";
     EXPECT_FALSE(stopping.feed(body.data(), body.size()));
+    EXPECT_TRUE(stopping.stopped());
+    EXPECT_TRUE(stopping.error().empty());
 }
